@@ -1,0 +1,1 @@
+"""Pure domain engines. Nothing in this package imports Django."""
