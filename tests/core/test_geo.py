@@ -58,3 +58,13 @@ def test_transform_geojson_geometry_polygon():
     assert out["type"] == "Polygon"
     assert len(out["coordinates"][0]) == 4
     assert out["coordinates"][0][0] != [120.0, 30.0]
+
+
+def test_transform_geojson_geometry_polygon_with_hole_and_multipolygon():
+    outer = [[120.0, 30.0], [120.2, 30.0], [120.2, 30.2], [120.0, 30.0]]
+    hole = [[120.05, 30.05], [120.1, 30.05], [120.1, 30.1], [120.05, 30.05], [120.05, 30.05]]
+    multi = {"type": "MultiPolygon", "coordinates": [[outer, hole], [outer]]}
+    out = geo.transform_geojson_geometry(multi, geo.gcj02_to_wgs84)
+    assert [len(r) for r in out["coordinates"][0]] == [4, 5]
+    back = geo.transform_geojson_geometry(out, geo.wgs84_to_gcj02)
+    assert back["coordinates"][0][1][0] == pytest.approx(hole[0], abs=1e-6)

@@ -119,11 +119,13 @@ def transform_geojson_geometry(geometry: dict, func) -> dict:
     GeoJSON geometry (Point, LineString, Polygon, Multi*), returning a new geometry."""
 
     def convert(coords):
-        arr = np.asarray(coords, dtype=float)
-        if arr.ndim == 1:
-            x, y = func(arr[0], arr[1])
+        if not len(coords):
+            return []
+        if isinstance(coords[0], int | float):  # a position
+            x, y = func(float(coords[0]), float(coords[1]))
             return [round(float(x), 7), round(float(y), 7)]
-        if arr.ndim == 2:
+        if isinstance(coords[0][0], int | float):  # a ring or line: convert all its positions at once
+            arr = np.asarray(coords, dtype=float)[:, :2]
             x, y = func(arr[:, 0], arr[:, 1])
             return np.round(np.column_stack([x, y]), 7).tolist()
         return [convert(c) for c in coords]

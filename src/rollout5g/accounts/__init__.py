@@ -1,0 +1,1 @@
+"""Accounts, roles and the one object-level permission mechanism (``restrict(user, action)``)."""

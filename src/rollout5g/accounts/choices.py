@@ -1,0 +1,12 @@
+"""Roles of rollout5g users (DESIGN.md §1)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROGRAM_OFFICE = "program_office", _("Program office")
+    DEPARTMENT = "department", _("Reviewing department")
+    OPERATOR = "operator", _("Operator / tower company")
+    RESOURCE_OWNER = "resource_owner", _("Resource owner")
+    ENTERPRISE = "enterprise", _("Enterprise")

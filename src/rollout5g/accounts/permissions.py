@@ -1,0 +1,106 @@
+"""One object-level permission mechanism for every list, detail and API endpoint.
+
+Modelled on NetBox's ``RestrictedQuerySet.restrict(user, action)``: a view never filters by hand, it asks the
+queryset for the rows the user may see or change. What each role may do is data declared once per model as an
+:class:`AccessPolicy`; the queryset turns it into a filter. A model without a policy is visible to nobody but
+superusers, so forgetting to declare one fails closed.
+
+Rules, in order:
+
+1. A superuser may do everything.
+2. A role not granted the action gets nothing — except that ``view`` still returns the model's public rows.
+3. A role granted the action on all rows (e.g. the program office viewing everything) gets all rows.
+4. Any other granted role gets the rows its organization owns (``owner_path``), plus the public rows for ``view``.
+5. Anonymous users get the public rows for ``view`` and nothing for other actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+from .choices import Role
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """Who may do what with the rows of one model.
+
+    owner_path: ORM path from the model to the owning ``Organization`` (``"organization"``,
+        ``"site__owner"``); ``None`` if rows are not owned by an organization.
+    public: rows anyone may view, also anonymous users (``Q(published=True)``); ``None`` for none.
+    grants: action -> roles that may perform it on the rows their organization owns.
+    all_rows: action -> roles that may perform it on every row.
+    """
+
+    owner_path: str | None = None
+    public: Q | None = None
+    grants: dict[str, frozenset[Role]] = field(default_factory=dict)
+    all_rows: dict[str, frozenset[Role]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for mapping in (self.grants, self.all_rows):
+            unknown = set(mapping) - set(ACTIONS)
+            if unknown:
+                raise ValueError(f"unknown actions {sorted(unknown)}; valid: {', '.join(ACTIONS)}")
+
+
+def grant(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+PROGRAM_OFFICE_ONLY = grant(Role.PROGRAM_OFFICE)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW) -> RestrictedQuerySet:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; valid: {', '.join(ACTIONS)}")
+        policy: AccessPolicy | None = getattr(self.model, "access_policy", None)
+        if user is not None and user.is_authenticated and user.is_superuser:
+            return self.all()
+        if policy is None:
+            return self.none()
+        public = policy.public if action == VIEW else None
+        if user is None or not user.is_authenticated:
+            return self.filter(public) if public is not None else self.none()
+        role = user.role
+        if role in policy.all_rows.get(action, ()):
+            return self.all()
+        condition = Q(pk__in=[])
+        if role in policy.grants.get(action, ()) and policy.owner_path and user.organization_id:
+            condition = Q(**{policy.owner_path: user.organization_id})
+        if public is not None:
+            condition |= public
+        return self.filter(condition).distinct() if "__" in (policy.owner_path or "") else self.filter(condition)
+
+
+class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+def can(user, action: str, obj) -> bool:
+    """True if ``user`` may perform ``action`` on ``obj`` (checked with the same queryset rule)."""
+    return type(obj)._default_manager.all().restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def can_add(user, model) -> bool:
+    """True if ``user``'s role may create rows of ``model`` at all (owner checks happen in the service)."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return True
+    policy: AccessPolicy | None = getattr(model, "access_policy", None)
+    if policy is None or user is None or not user.is_authenticated:
+        return False
+    return user.role in policy.grants.get(ADD, ()) or user.role in policy.all_rows.get(ADD, ())
+
+
+def require(user, action: str, obj) -> None:
+    """Raise PermissionDenied unless ``user`` may perform ``action`` on ``obj``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(f"{action} not allowed on {type(obj).__name__} {obj.pk}")

@@ -1,0 +1,84 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, VIEW, AccessPolicy, RestrictedManager
+
+from .choices import AuditAction
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises writers of the audit chain (locked with SELECT ... FOR UPDATE)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+
+class AuditEvent(models.Model):
+    """One state change: who did what to which object, with the object's fields before and after.
+
+    Events form a hash chain: ``hash = sha256(prev_hash + canonical JSON of this event)``, so editing or deleting
+    any stored event breaks the chain from that event on (``rollout5g audit verify`` names the first one).
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(all_rows={VIEW: PROGRAM_OFFICE_ONLY})
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def canonical_payload(self) -> str:
+        """The exact text that is hashed. Only stored fields go in, so verification needs nothing else."""
+        data = {
+            "seq": self.seq,
+            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "before": self.before,
+            "after": self.after,
+            "note": self.note,
+        }
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256((self.prev_hash + self.canonical_payload()).encode("utf-8")).hexdigest()
+
+    def save(self, *args, **kwargs):
+        # Append-only: the service creates events; nothing updates one through the ORM.
+        if not self._state.adding:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")

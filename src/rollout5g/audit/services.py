@@ -1,0 +1,131 @@
+"""Recording and verifying the audit history.
+
+Every service that changes state calls :func:`record_event` inside its own transaction, so the change and its
+audit row commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+
+def _json_value(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    """The object's concrete field values (foreign keys as ids, many-to-many as sorted id lists), JSON-safe."""
+    data = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in exclude:
+            continue
+        data[f.attname] = _json_value(getattr(obj, f.attname))
+    if obj.pk is not None:
+        for f in obj._meta.many_to_many:
+            if f.name not in exclude:
+                data[f.name] = sorted(getattr(obj, f.name).values_list("pk", flat=True))
+    return data
+
+
+def changed_fields(before: dict | None, after: dict | None) -> dict:
+    """Only the keys whose values differ: ``{field: [before, after]}``."""
+    before, after = before or {}, after or {}
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+
+
+def _actor_label(actor, system_label: str) -> str:
+    if actor is None:
+        return system_label
+    return f"{actor.get_username()}"
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+    system_label: str = "system",
+) -> AuditEvent:
+    """Append one event to the chain. Call it inside the transaction that makes the change."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    if not object_type or object_id is None:
+        raise ValueError("record_event needs obj, or object_type and object_id")
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            occurred_at=timezone.now(),
+            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            actor_label=_actor_label(actor, system_label)[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=(object_repr or "")[:300],
+            before=_json_value(before) if before is not None else None,
+            after=_json_value(after) if after is not None else None,
+            note=note,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save()
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    events_checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain() -> ChainCheck:
+    """Walk the chain from the first event; report the first event whose hash, link or sequence is wrong."""
+    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        count += 1
+        if event.seq != expected_seq:
+            return ChainCheck(False, count, expected_seq, f"event #{expected_seq} is missing (next stored is #{event.seq})")
+        if event.prev_hash != prev_hash:
+            return ChainCheck(False, count, event.seq, f"event #{event.seq} does not link to the event before it")
+        if event.compute_hash() != event.hash:
+            return ChainCheck(False, count, event.seq, f"event #{event.seq} was altered after it was recorded")
+        prev_hash, expected_seq = event.hash, expected_seq + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_seq != expected_seq - 1:
+        return ChainCheck(False, count, expected_seq, f"events after #{expected_seq - 1} are missing (head says #{head.last_seq})")
+    return ChainCheck(True, count)
+
+
+def history_for(obj: models.Model):
+    """The audit events of one object, oldest first (for history tabs and timelines)."""
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")

@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from rollout5g.web.pagination import paginate
+
+from .models import AuditEvent
+
+
+@login_required
+def event_list(request):
+    queryset = AuditEvent.objects.restrict(request.user).order_by("-seq")
+    for key in ("object_type", "object_id", "action", "actor_label"):
+        if request.GET.get(key):
+            queryset = queryset.filter(**{key: request.GET[key]})
+    page, query = paginate(request, queryset)
+    return render(request, "audit/event_list.html", {"page": page, "query": query, "params": request.GET})

@@ -1,0 +1,177 @@
+"""The ``rollout5g`` command.
+
+Every command takes ``--data-dir`` (or ``ROLLOUT5G_DATA_DIR``; default ``~/.rollout5g``): the SQLite database,
+uploads and results live there. ``DATABASE_URL`` selects PostgreSQL instead of SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="rollout5g: run a 5G rollout programme.", no_args_is_help=True, add_completion=False)
+audit_app = typer.Typer(help="The audit history.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+console = Console()
+err_console = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", envvar="ROLLOUT5G_DATA_DIR", help="Data directory (SQLite database, files)."),
+]
+
+DEMO_PASSWORD = "rollout5g-demo"
+
+
+def setup_django(data_dir: Path | None) -> None:
+    """Point settings at the data directory and start Django (once per process)."""
+    if data_dir is not None:
+        os.environ["ROLLOUT5G_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rollout5g.web.settings")
+    import django
+
+    django.setup()
+
+
+def migrate_database() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web server afterwards.")] = True,
+):
+    """Create or upgrade the database, load regions, organizations, both policy documents and demo accounts,
+    print the URL and the demo logins, then serve on 127.0.0.1. Safe to run again."""
+    setup_django(data_dir)
+    from django.conf import settings
+
+    from rollout5g.demo import load_demo
+
+    with console.status("Creating or upgrading the database…"):
+        migrate_database()
+    summary = load_demo(password=DEMO_PASSWORD, console=console)
+    console.print(f"[bold]Database:[/bold] {settings.DATABASES['default']['NAME']}")
+    for line in summary.lines:
+        console.print(f"  {line}")
+    table = Table(title="Demo logins (password: " + DEMO_PASSWORD + ")")
+    for col in ("user", "role", "organization"):
+        table.add_column(col)
+    for user in summary.users:
+        table.add_row(user.username, user.get_role_display() if user.role else "superuser", str(user.organization or "—"))
+    console.print(table)
+    url = f"http://127.0.0.1:{port}/"
+    console.print(f"[bold green]Open {url}[/bold green]  (API docs: {url}api/docs)")
+    if serve:
+        _serve("127.0.0.1", port)
+
+
+@app.command("serve")
+def serve_command(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+):
+    """Serve the web application (database must exist: run `rollout5g demo --no-serve` or `migrate` first)."""
+    setup_django(data_dir)
+    migrate_database()
+    _serve(host, port)
+
+
+@app.command("migrate")
+def migrate_command(data_dir: DataDir = None):
+    """Create or upgrade the database schema."""
+    setup_django(data_dir)
+    migrate_database()
+    console.print("Database is up to date.")
+
+
+@app.command("load-policy")
+def load_policy_command(
+    files: Annotated[list[Path], typer.Argument(help="Policy YAML files (organizations and/or a document).")],
+    data_dir: DataDir = None,
+):
+    """Validate and load policy data files. Any error: nothing is changed, and every problem is listed with
+    file, line and field."""
+    setup_django(data_dir)
+    migrate_database()
+    from rollout5g.policy.loader import load_policy_files
+    from rollout5g.policy.schema import PolicyFileError
+
+    try:
+        report = load_policy_files(files, actor=None)
+    except PolicyFileError as exc:
+        err_console.print(f"[bold red]Refused: {len(exc.problems)} problem(s); nothing was changed.[/bold red]")
+        for problem in exc.problems:
+            err_console.print(str(problem), markup=False, highlight=False)
+        raise typer.Exit(code=1) from None
+    for line in report.lines():
+        console.print(line)
+
+
+@app.command("tasks")
+def tasks_command(
+    data_dir: DataDir = None,
+    document: Annotated[str | None, typer.Option(help="Only this document (its id/key).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+):
+    """Every policy task with its document, number, text, lead, supporting and responsible units (full names),
+    deadline and targets."""
+    setup_django(data_dir)
+    from rollout5g.policy.models import PolicyDocument, PolicyTask
+    from rollout5g.policy.selectors import task_record, tasks_queryset
+
+    queryset = PolicyTask.objects.all()
+    if document:
+        if not PolicyDocument.objects.filter(key=document).exists():
+            keys = ", ".join(PolicyDocument.objects.values_list("key", flat=True))
+            err_console.print(f"unknown document {document!r}; loaded: {keys}")
+            raise typer.Exit(code=2)
+        queryset = queryset.filter(document__key=document)
+    records = [task_record(t) for t in tasks_queryset(queryset)]
+    if as_json:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table()
+    for col in ("document", "no.", "title", "lead / responsible", "supporting", "deadline"):
+        table.add_column(col)
+    for r in records:
+        table.add_row(r["document"]["id"], r["number"], r["title"],
+                      "、".join(r["lead_units"] or r["responsible_units"]), "、".join(r["supporting_units"]),
+                      r["deadline"] or "")
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None):
+    """Check the hash chain of the audit history; name the first broken event."""
+    setup_django(data_dir)
+    from rollout5g.audit.services import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        console.print(f"[green]OK[/green]: {result.events_checked} audit events, chain intact.")
+        return
+    err_console.print(f"[bold red]BROKEN[/bold red] at event #{result.first_broken_seq}: {result.reason}")
+    raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,228 @@
+"""Cells for the coverage engine: a small column-store dataclass and the CELLS.csv reader.
+
+CELLS.csv (UTF-8, optional BOM) has the header ``cell_id, lon, lat, height_m, azimuth_deg, tilt_deg,
+gain_dbi, hpbw_h_deg, hpbw_v_deg, rs_power_dbm, freq_mhz, band, operator``; ``lon``/``lat`` are WGS-84
+[degree], ``tilt_deg`` the total downtilt [deg], ``rs_power_dbm`` the SSB/reference-signal power per
+resource element [dBm]. Two optional columns ``a_m_db`` and ``sla_v_db`` (default 30 dB) carry the
+pattern's A_m and SLA_V. A bad file raises :class:`CellsFileError` naming the file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .antenna import DEFAULT_A_M, DEFAULT_SLA_V
+
+CELL_COLUMNS = (
+    "cell_id",
+    "lon",
+    "lat",
+    "height_m",
+    "azimuth_deg",
+    "tilt_deg",
+    "gain_dbi",
+    "hpbw_h_deg",
+    "hpbw_v_deg",
+    "rs_power_dbm",
+    "freq_mhz",
+    "band",
+    "operator",
+)
+OPTIONAL_COLUMNS = {"a_m_db": DEFAULT_A_M, "sla_v_db": DEFAULT_SLA_V}
+
+# (column, minimum, maximum) checks for the numeric columns, inclusive
+_RANGES = {
+    "lon": (-180.0, 180.0),
+    "lat": (-90.0, 90.0),
+    "height_m": (0.5, 500.0),
+    "azimuth_deg": (-360.0, 720.0),
+    "tilt_deg": (-90.0, 90.0),
+    "gain_dbi": (-30.0, 45.0),
+    "hpbw_h_deg": (0.1, 360.0),
+    "hpbw_v_deg": (0.1, 180.0),
+    "rs_power_dbm": (-50.0, 60.0),
+    "freq_mhz": (100.0, 100000.0),
+    "a_m_db": (0.0, 100.0),
+    "sla_v_db": (0.0, 100.0),
+}
+
+
+class CellsFileError(ValueError):
+    """A CELLS.csv problem, naming the file, the data row (1-based) and the column."""
+
+    def __init__(self, path, message, row: int | None = None, column: str | None = None):
+        where = str(path)
+        if row is not None:
+            where += f": row {row} (line {row + 1})"
+        if column is not None:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {message}")
+        self.path, self.row, self.column = str(path), row, column
+
+
+@dataclass
+class Cells:
+    """Cells as parallel numpy arrays (one entry per cell); ``index`` is each cell's position in the
+    original list (CELLS.csv order), which the server raster reports."""
+
+    cell_id: np.ndarray
+    lon: np.ndarray  # [deg] WGS-84
+    lat: np.ndarray  # [deg] WGS-84
+    height_m: np.ndarray  # [m] antenna height above ground
+    azimuth_deg: np.ndarray  # [deg] clockwise from north
+    tilt_deg: np.ndarray  # [deg] total downtilt, positive down
+    gain_dbi: np.ndarray  # [dBi] peak gain
+    hpbw_h_deg: np.ndarray  # [deg]
+    hpbw_v_deg: np.ndarray  # [deg]
+    rs_power_dbm: np.ndarray  # [dBm] SSB / RS power per resource element
+    freq_mhz: np.ndarray  # [MHz]
+    band: np.ndarray  # str
+    operator: np.ndarray  # str
+    a_m_db: np.ndarray = field(default=None)  # [dB]
+    sla_v_db: np.ndarray = field(default=None)  # [dB]
+    index: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        n = len(self.cell_id)
+        for name in CELL_COLUMNS[1:11]:
+            setattr(self, name, np.asarray(getattr(self, name), dtype=float).reshape(n))
+        self.cell_id = np.asarray(self.cell_id, dtype=object).reshape(n)
+        self.band = np.asarray(self.band, dtype=object).reshape(n)
+        self.operator = np.asarray(self.operator, dtype=object).reshape(n)
+        self.a_m_db = np.full(n, DEFAULT_A_M) if self.a_m_db is None else np.asarray(self.a_m_db, float).reshape(n)
+        self.sla_v_db = (
+            np.full(n, DEFAULT_SLA_V) if self.sla_v_db is None else np.asarray(self.sla_v_db, float).reshape(n)
+        )
+        self.index = np.arange(n) if self.index is None else np.asarray(self.index, dtype=np.int64).reshape(n)
+
+    def __len__(self) -> int:
+        return len(self.cell_id)
+
+    @property
+    def freq_ghz(self) -> np.ndarray:
+        return self.freq_mhz / 1000.0
+
+    def subset(self, selector) -> Cells:
+        """Cells selected by a boolean mask or index array (keeps ``index``)."""
+        sel = np.asarray(selector)
+        kw = {name: getattr(self, name)[sel] for name in (*CELL_COLUMNS, "a_m_db", "sla_v_db", "index")}
+        return Cells(**kw)
+
+    def filter(self, band: str | None = None, operator: str | None = None) -> Cells:
+        """Cells of one band (e.g. ``"n78"``, case-insensitive) and/or one operator."""
+        mask = np.ones(len(self), dtype=bool)
+        if band:
+            mask &= np.array([str(b).lower() == band.lower() for b in self.band], dtype=bool)
+        if operator:
+            mask &= np.array([str(o).lower() == operator.lower() for o in self.operator], dtype=bool)
+        return self.subset(mask)
+
+    def bands(self) -> list[str]:
+        """Distinct bands in first-seen order."""
+        return list(dict.fromkeys(str(b) for b in self.band))
+
+    def project(self, crs) -> tuple[np.ndarray, np.ndarray]:
+        """Projected ``(x, y)`` [m] of the cells in ``crs`` (anything pyproj accepts)."""
+        from pyproj import Transformer
+
+        tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        x, y = tr.transform(self.lon, self.lat)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def cells_from_records(records) -> Cells:
+    """Cells from objects or dicts with the CELLS.csv fields; ``tilt_deg`` may instead be given as
+    ``mechanical_tilt_deg`` + ``electrical_tilt_deg`` and ``cell_id`` as ``key`` (the scenario's
+    cell dataclass)."""
+
+    def get(r, name, default=None):
+        if isinstance(r, dict):
+            return r.get(name, default)
+        return getattr(r, name, default)
+
+    cols = {name: [] for name in CELL_COLUMNS}
+    for r in records:
+        cid = get(r, "cell_id")
+        cols["cell_id"].append(cid if cid is not None else get(r, "key"))
+        tilt = get(r, "tilt_deg")
+        if tilt is None:
+            tilt = float(get(r, "mechanical_tilt_deg", 0.0) or 0.0) + float(get(r, "electrical_tilt_deg", 0.0) or 0.0)
+        cols["tilt_deg"].append(tilt)
+        for name in CELL_COLUMNS:
+            if name not in ("cell_id", "tilt_deg"):
+                cols[name].append(get(r, name))
+    return Cells(**cols)
+
+
+def read_cells_csv(path) -> Cells:
+    """Read and validate CELLS.csv; raise :class:`CellsFileError` (file, row, column) on bad input."""
+    path = Path(path)
+    try:
+        fh = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise CellsFileError(path, f"cannot open: {exc.strerror or exc}") from exc
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CellsFileError(path, "empty file (expected a header row)") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise CellsFileError(path, f"unreadable header: {exc}") from None
+        header = [h.strip().lower() for h in header]
+        missing = [c for c in CELL_COLUMNS if c not in header]
+        if missing:
+            raise CellsFileError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(CELL_COLUMNS)}")
+        pos = {name: header.index(name) for name in header if name in CELL_COLUMNS or name in OPTIONAL_COLUMNS}
+        cols: dict[str, list] = {name: [] for name in pos}
+        seen: dict[str, int] = {}
+        row = 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise CellsFileError(path, f"unreadable: {exc}", row=row + 1) from None
+            row += 1
+            if not values or all(not v.strip() for v in values):
+                for name in cols:
+                    cols[name].append(None)
+                continue
+            if len(values) < len(header):
+                col = header[len(values)]
+                raise CellsFileError(path, f"row has {len(values)} fields, header has {len(header)}", row, col)
+            for name, i in pos.items():
+                raw = values[i].strip()
+                if name in ("cell_id", "band", "operator"):
+                    if not raw:
+                        raise CellsFileError(path, "empty value", row, name)
+                    cols[name].append(raw)
+                    continue
+                if not raw and name in OPTIONAL_COLUMNS:
+                    cols[name].append(OPTIONAL_COLUMNS[name])
+                    continue
+                try:
+                    v = float(raw)
+                except ValueError:
+                    raise CellsFileError(path, f"{raw!r} is not a number", row, name) from None
+                if not math.isfinite(v):
+                    raise CellsFileError(path, f"{raw!r} is not a finite number", row, name)
+                lo, hi = _RANGES[name]
+                if not lo <= v <= hi:
+                    raise CellsFileError(path, f"{v:g} is outside the valid range {lo:g} to {hi:g}", row, name)
+                cols[name].append(v)
+            cid = cols["cell_id"][-1]
+            if cid in seen:
+                raise CellsFileError(path, f"duplicate cell_id {cid!r} (first on row {seen[cid]})", row, "cell_id")
+            seen[cid] = row
+    keep = [i for i, v in enumerate(cols["cell_id"]) if v is not None]
+    if not keep:
+        raise CellsFileError(path, "no cell rows")
+    data = {name: [cols[name][i] for i in keep] for name in cols}
+    return Cells(**data)

@@ -1,0 +1,92 @@
+"""The demo data set: everything `rollout5g demo` loads. Each step is idempotent.
+
+Capabilities add their demo steps here as they land (the site registry adds the Jiaxing scenario, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rollout5g.accounts.choices import Role
+from rollout5g.accounts.services import ensure_user
+from rollout5g.organizations.models import Organization
+from rollout5g.policy.loader import load_policy_files
+from rollout5g.policy.schema import bundled_policy_files
+from rollout5g.regions.models import Region
+from rollout5g.regions.services import load_regions
+
+# (username, role, organization short name or code, display name)
+DEMO_USERS = [
+    ("office", Role.PROGRAM_OFFICE, "市经信局", "市经信局 5G专班"),
+    ("planning", Role.DEPARTMENT, "市自然资源和规划局", "自然资源和规划局 审查员"),
+    ("construction", Role.DEPARTMENT, "市建设局", "建设局 审查员"),
+    ("power", Role.DEPARTMENT, "嘉兴电力局", "供电公司 审查员"),
+    ("police", Role.DEPARTMENT, "市公安局", "公安局 联络员"),
+    ("mobile", Role.OPERATOR, "jx-mobile", "中国移动嘉兴分公司"),
+    ("telecom", Role.OPERATOR, "jx-telecom", "中国电信嘉兴分公司"),
+    ("unicom", Role.OPERATOR, "jx-unicom", "中国联通嘉兴市分公司"),
+    ("tower", Role.OPERATOR, "jx-tower", "中国铁塔嘉兴市分公司"),
+    ("owner", Role.RESOURCE_OWNER, "嘉城集团", "嘉城集团 资源管理"),
+    ("enterprise", Role.ENTERPRISE, "demo-jiali-electronics", "佳利电子 项目申报"),
+]
+
+DEMO_ENTERPRISE = {
+    "code": "demo-jiali-electronics",
+    "name": "嘉兴佳利电子有限公司",
+    "short_name": "佳利电子",
+    "name_en": "Jiaxing Jiali Electronics Co., Ltd.",
+    "kind": "enterprise",
+    "region_id": "330400",
+}
+
+
+@dataclass
+class DemoSummary:
+    lines: list[str] = field(default_factory=list)
+    users: list = field(default_factory=list)
+
+
+def _organization(ref: str) -> Organization:
+    org = (
+        Organization.objects.filter(code=ref).first()
+        or Organization.objects.filter(short_name=ref).first()
+        or Organization.objects.filter(name=ref).first()
+    )
+    if org is None:
+        # Codes in organizations.yaml are the contract; fall back to a substring of the name for operators.
+        raise LookupError(f"demo organization {ref!r} is not in the directory")
+    return org
+
+
+def load_demo(*, password: str, console=None) -> DemoSummary:
+    summary = DemoSummary()
+
+    def step(message):
+        if console is not None:
+            return console.status(message)
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+    with step("Loading administrative boundaries…"):
+        created, updated, unchanged = load_regions()
+    summary.lines.append(f"regions: {Region.objects.count()} ({created} created, {updated} updated)")
+
+    with step("Loading the policy documents…"):
+        report = load_policy_files(bundled_policy_files())
+    summary.lines.append(f"policy: {report.changes} change(s); " + "; ".join(report.lines()[1:]).strip())
+
+    if not Organization.objects.filter(code=DEMO_ENTERPRISE["code"]).exists():
+        from rollout5g.audit.services import record_event, snapshot
+
+        org = Organization.objects.create(**DEMO_ENTERPRISE)
+        record_event(actor=None, action="create", obj=org, after=snapshot(org), system_label="system:demo")
+
+    for username, role, org_ref, display in DEMO_USERS:
+        user, _ = ensure_user(actor=None, username=username, password=password, role=role,
+                              organization=_organization(org_ref), display_name=display)
+        summary.users.append(user)
+    admin, _ = ensure_user(actor=None, username="admin", password=password, is_superuser=True,
+                           display_name="系统管理员")
+    summary.users.append(admin)
+    return summary

@@ -1,0 +1,55 @@
+"""Business actions on organizations and their contacts. Views, API and CLI call these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from rollout5g.accounts.permissions import CHANGE, DELETE, require
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import changed_fields, record_event, snapshot
+
+from .models import ContactPerson, Organization
+
+CONTACT_FIELDS = ("name", "title", "phone", "email", "responsibility")
+
+
+def contact_create(*, actor, organization: Organization, name: str, title: str = "", phone: str = "",
+                   email: str = "", responsibility: str = "") -> ContactPerson:
+    """Add a contact to ``organization``. Only the organization's own users and the programme office may."""
+    if actor is not None and not actor.is_program_office and actor.organization_id != organization.pk:
+        raise PermissionDenied("you may only add contacts to your own organization")
+    with transaction.atomic():
+        contact = ContactPerson(organization=organization, name=name, title=title, phone=phone, email=email,
+                                responsibility=responsibility)
+        contact.full_clean()
+        contact.save()
+        record_event(actor=actor, action=AuditAction.CREATE, obj=contact, after=snapshot(contact))
+    return contact
+
+
+def contact_update(*, actor, contact: ContactPerson, **fields) -> ContactPerson:
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}; valid: {', '.join(CONTACT_FIELDS)}")
+    if actor is not None:
+        require(actor, CHANGE, contact)
+    with transaction.atomic():
+        before = snapshot(contact)
+        for key, value in fields.items():
+            setattr(contact, key, value)
+        contact.full_clean()
+        contact.save()
+        diff = changed_fields(before, snapshot(contact))
+        if diff:
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=contact,
+                         before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()})
+    return contact
+
+
+def contact_delete(*, actor, contact: ContactPerson) -> None:
+    if actor is not None:
+        require(actor, DELETE, contact)
+    with transaction.atomic():
+        record_event(actor=actor, action=AuditAction.DELETE, obj=contact, before=snapshot(contact))
+        contact.delete()

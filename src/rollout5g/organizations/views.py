@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rollout5g.accounts.permissions import can_add
+from rollout5g.policy.models import TaskUnit
+from rollout5g.web.pagination import paginate
+
+from . import services
+from .choices import OrganizationKind
+from .forms import ContactForm
+from .models import ContactPerson, Organization, OrganizationGroup
+
+
+def organization_list(request):
+    queryset = Organization.objects.restrict(request.user).select_related("region")
+    kind, q, region = request.GET.get("kind", ""), request.GET.get("q", "").strip(), request.GET.get("region", "")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if region:
+        queryset = queryset.filter(region_id=region)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
+    page, query = paginate(request, queryset)
+    return render(
+        request,
+        "organizations/organization_list.html",
+        {"page": page, "query": query, "kinds": OrganizationKind.choices, "params": request.GET,
+         "groups": OrganizationGroup.objects.restrict(request.user).prefetch_related("members")},
+    )
+
+
+def organization_detail(request, code):
+    organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
+    task_units = (
+        TaskUnit.objects.restrict(request.user)
+        .filter(organization=organization)
+        .select_related("task", "task__document")
+        .order_by("task__document", "task__sort_order")
+    )
+    contacts = ContactPerson.objects.restrict(request.user).filter(organization=organization)
+    may_add_contact = request.user.is_authenticated and (
+        request.user.is_program_office or (can_add(request.user, ContactPerson) and request.user.organization_id == organization.pk)
+    )
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {"organization": organization, "task_units": task_units, "contacts": contacts,
+         "may_add_contact": may_add_contact, "groups": organization.groups.all()},
+    )
+
+
+@login_required
+def contact_list(request):
+    page, query = paginate(request, ContactPerson.objects.restrict(request.user).select_related("organization"))
+    return render(request, "organizations/contact_list.html", {"page": page, "query": query})
+
+
+@login_required
+def contact_detail(request, pk):
+    contact = get_object_or_404(ContactPerson.objects.restrict(request.user), pk=pk)
+    return render(request, "organizations/contact_detail.html", {"contact": contact})
+
+
+@login_required
+def contact_add(request, code):
+    organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(actor=request.user, organization=organization, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        messages.success(request, _("Contact added."))
+        return redirect("organizations:contact_detail", pk=contact.pk)
+    return render(request, "organizations/contact_form.html", {"form": form, "organization": organization})

@@ -1,0 +1,53 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+
+
+class UnitRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit")
+    SUPPORTING = "supporting", _("Supporting unit")
+    RESPONSIBLE = "responsible", _("Responsible unit")
+
+
+class TaskStatus(models.TextChoices):
+    """The supervision flow of a task (refined by the programme-supervision capability)."""
+
+    ASSIGNED = "assigned", _("Assigned")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted for review")
+    CLOSED = "closed", _("Closed")
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return {"assigned": "grey", "accepted": "blue", "in_progress": "teal", "submitted": "orange",
+                "closed": "green"}.get(value, "grey")
+
+
+class Comparator(models.TextChoices):
+    GT = "gt", ">"
+    GE = "ge", "≥"
+    EQ = "eq", "="
+    LE = "le", "≤"
+    LT = "lt", "<"
+
+
+class IndicatorMeasure(models.TextChoices):
+    CUMULATIVE = "cumulative", _("Cumulative")
+    INCREMENTAL = "incremental", _("Incremental")
+    SHARE = "share", _("Share")
+    COUNT = "count", _("Count")
+
+
+class IncentiveKind(models.TextChoices):
+    FORMULA = "formula", _("Formula")
+    FIXED_AWARD = "fixed_award", _("Fixed award")
+
+
+class ValueSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the platform")
+    ENTERED = "entered", _("Entered with a source")

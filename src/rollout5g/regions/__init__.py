@@ -1,0 +1,1 @@
+"""Administrative regions (province, cities, counties) with WGS-84 boundaries."""

