@@ -34,7 +34,8 @@ class AccessPolicy:
 
     owner_path: ORM path from the model to the owning ``Organization`` (``"organization"``,
         ``"site__owner"``); ``None`` if rows are not owned by an organization.
-    public: rows anyone may view, also anonymous users (``Q(published=True)``); ``None`` for none.
+    public: rows anyone may view, also anonymous users (``Q(published=True)``); ``Q()`` for every row;
+        ``None`` for none.
     grants: action -> roles that may perform it on the rows their organization owns.
     all_rows: action -> roles that may perform it on every row.
     """
@@ -68,6 +69,10 @@ class RestrictedQuerySet(models.QuerySet):
         if policy is None:
             return self.none()
         public = policy.public if action == VIEW else None
+        if public is not None and not public.children:
+            # Q() means "every row is public"; it must not be OR-ed with another condition, because Django drops
+            # an empty Q from a combination instead of treating it as "true".
+            return self.all()
         if user is None or not user.is_authenticated:
             return self.filter(public) if public is not None else self.none()
         role = user.role

@@ -19,6 +19,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
+    def __str__(self):
+        return f"audit chain head #{self.last_seq}"
+
 
 class AuditEvent(models.Model):
     """One state change: who did what to which object, with the object's fields before and after.
@@ -55,6 +58,15 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    def save(self, *args, **kwargs):
+        # Append-only: the service creates events; nothing updates one through the ORM.
+        if not self._state.adding:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")
+
     def canonical_payload(self) -> str:
         """The exact text that is hashed. Only stored fields go in, so verification needs nothing else."""
         data = {
@@ -74,11 +86,3 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + self.canonical_payload()).encode("utf-8")).hexdigest()
 
-    def save(self, *args, **kwargs):
-        # Append-only: the service creates events; nothing updates one through the ORM.
-        if not self._state.adding:
-            raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit events are append-only")

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
@@ -89,7 +89,7 @@ def create_contact(request, payload: ContactIn):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=payload.organization)
     data = payload.dict(exclude={"organization"})
     try:
-        return 201, services.contact_create(actor=request.user, organization=organization, **data)
+        return Status(201, services.contact_create(actor=request.user, organization=organization, **data))
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     except ValidationError as exc:

@@ -53,8 +53,19 @@ SUPPORTED_FORMS = (
     "YYYY-MM-DD",
 )
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUM = "〇零一二三四五六七八九十"
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _PHRASE = re.compile(
@@ -152,7 +163,7 @@ def parse_deadline(text):
         try:
             return dt.date(int(iso["y"]), int(iso["m"]), int(iso["d"]))
         except ValueError as exc:
-            raise ValueError(f"impossible date in {text!r}: {exc}") from None
+            raise ValueError(f"impossible date in {text!r}: {exc}. Supported forms: {_supported()}") from None
     if phrase is None:
         return None
 

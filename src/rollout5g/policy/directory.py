@@ -42,7 +42,9 @@ __all__ = [
     "bundled_directory",
 ]
 
-_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "［": "(", "］": ")"})
+_BRACKETS = str.maketrans(
+    {"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "［": "(", "］": ")"}
+)
 
 
 def normalise_name(name):
@@ -106,7 +108,9 @@ class OrganizationDirectory:
     groups: list = field(default_factory=list)
 
     def __post_init__(self):
-        self.organizations = [o if isinstance(o, Organization) else Organization.model_validate(o) for o in self.organizations]
+        self.organizations = [
+            o if isinstance(o, Organization) else Organization.model_validate(o) for o in self.organizations
+        ]
         self.groups = [g if isinstance(g, Group) else Group.model_validate(g) for g in self.groups]
         errors = []
         self._by_code = {}

@@ -224,6 +224,9 @@ class IndicatorValue(models.Model):
     class Meta:
         ordering = ["indicator", "region", "as_of"]
 
+    def __str__(self):
+        return f"{self.indicator} {self.region} {self.as_of}: {self.value.normalize()}"
+
 
 class IncentiveClause(models.Model):
     """A subsidy or award clause as dated data (formula or fixed amount, eligibility, cap, rounding)."""

@@ -186,7 +186,7 @@ def _decimal_string(value):
         )
     text = value.strip()
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        raise ValueError(f"{value!r} is not a plain decimal number such as \"0.10\" or \"1500000\"")
+        raise ValueError(f'{value!r} is not a plain decimal number such as "0.10" or "1500000"')
     return Decimal(text)
 
 
@@ -609,12 +609,12 @@ def _pydantic_problems(exc, file, line_of):
         message = err["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+        if err["type"] not in ("missing", "extra_forbidden", "value_error") and "input" in err:
             inp = err["input"]
             if not isinstance(inp, dict | list):
                 message += f" (got {_short(inp)})"
         if err["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}: {message}"
+            message = f"unknown key {loc[-1]!r} (extra keys are not permitted; check the spelling)"
         problems.append(PolicyProblem(file, line_of(loc), format_field(loc), message))
     return problems
 
@@ -682,7 +682,9 @@ def _cross_checks(data):
                 if parsed is None:
                     out.append((("tasks", i, "deadline_text"), f"{dl_text!r} names no date"))
                 elif dl is None:
-                    out.append((("tasks", i, "deadline"), f"missing: deadline_text {dl_text!r} gives {parsed}"))
+                    out.append(
+                        (("tasks", i, "deadline"), f"missing: deadline_text {dl_text!r} gives {parsed}")
+                    )
                 else:
                     try:
                         given = dt.date.fromisoformat(str(dl))
@@ -697,7 +699,9 @@ def _cross_checks(data):
                         )
             if isinstance(text, str) and isinstance(dl_text, str):
                 if _squash(dl_text) not in _squash(text):
-                    out.append((("tasks", i, "deadline_text"), f"{dl_text!r} does not occur in the task's text"))
+                    out.append(
+                        (("tasks", i, "deadline_text"), f"{dl_text!r} does not occur in the task's text")
+                    )
         targets = t.get("targets")
         for j, target in enumerate(targets if isinstance(targets, list) else []):
             if not isinstance(target, dict):
@@ -707,7 +711,10 @@ def _cross_checks(data):
                 continue
             if key not in indicators:
                 out.append(
-                    (("tasks", i, "targets", j, "indicator"), f"indicator {key!r} is not defined in this file")
+                    (
+                        ("tasks", i, "targets", j, "indicator"),
+                        f"indicator {key!r} is not defined in this file",
+                    )
                 )
                 continue
             out += _target_agrees(target, indicators[key], ("tasks", i, "targets", j))
@@ -717,7 +724,9 @@ def _cross_checks(data):
         for i, item in _items(data, coll):
             clause = item.get("clause")
             if clause is not None and clauses - {None} and clause not in clauses:
-                out.append(((coll, i, "clause"), f"clause {clause!r} is neither a section nor a task of this file"))
+                out.append(
+                    ((coll, i, "clause"), f"clause {clause!r} is neither a section nor a task of this file")
+                )
 
     policies = {}
     for i, inc in _items(data, "incentives"):
@@ -800,7 +809,9 @@ def parse_policy_text(text, file="<string>"):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x) or str(exc)
-        raise PolicyFileError([PolicyProblem(file, line, "<yaml>", f"YAML syntax error: {message}")]) from None
+        raise PolicyFileError(
+            [PolicyProblem(file, line, "<yaml>", f"YAML syntax error: {message}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise PolicyFileError([PolicyProblem(file, 1, "<yaml>", f"YAML error: {exc}")]) from None
     finally:
@@ -810,7 +821,11 @@ def parse_policy_text(text, file="<string>"):
         raise PolicyFileError([PolicyProblem(file, 1, "<file>", "the file is empty")])
     if not isinstance(raw, dict):
         raise PolicyFileError(
-            [PolicyProblem(file, node.start_mark.line + 1, "<file>", "the top level must be a mapping of keys")]
+            [
+                PolicyProblem(
+                    file, node.start_mark.line + 1, "<file>", "the top level must be a mapping of keys"
+                )
+            ]
         )
 
     lines = {}
@@ -827,7 +842,9 @@ def parse_policy_text(text, file="<string>"):
         model = PolicyFile.model_validate(raw)
     except ValidationError as exc:
         problems += _pydantic_problems(exc, file, line_of)
-    problems += [PolicyProblem(file, line_of(path), format_field(path), msg) for path, msg in _cross_checks(raw)]
+    problems += [
+        PolicyProblem(file, line_of(path), format_field(path), msg) for path, msg in _cross_checks(raw)
+    ]
     if problems:
         problems.sort(key=lambda p: p.line)
         raise PolicyFileError(problems)

