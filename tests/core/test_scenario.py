@@ -153,6 +153,7 @@ def test_city_core_is_densest(s2021):
             county_cores[p["name"]] = within(p["lon"], p["lat"])
     towns = [within(p["lon"], p["lat"]) for p in places if p["kind"] == "town"]
     assert city > max(county_cores.values()) > max(towns)
+
     # nearest-neighbour spacing: city core (2 km around the centre) vs town centres (2 km around each)
     def nn_median(mask):
         px, py = x[mask], y[mask]
@@ -352,8 +353,19 @@ def test_write_cells_csv_columns_and_filters(s2021, tmp_path):
     with open(path, encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == [
-        "cell_id", "lon", "lat", "height_m", "azimuth_deg", "tilt_deg", "gain_dbi",
-        "hpbw_h_deg", "hpbw_v_deg", "rs_power_dbm", "freq_mhz", "band", "operator",
+        "cell_id",
+        "lon",
+        "lat",
+        "height_m",
+        "azimuth_deg",
+        "tilt_deg",
+        "gain_dbi",
+        "hpbw_h_deg",
+        "hpbw_v_deg",
+        "rs_power_dbm",
+        "freq_mhz",
+        "band",
+        "operator",
     ]
     assert n == len(rows) - 1 == len(s2021.cells)
     first = s2021.cells[0]
@@ -377,8 +389,19 @@ def test_write_cells_csv_columns_and_filters(s2021, tmp_path):
 # ---------------------------------------------------------------------------------- key areas
 
 CATEGORIES = {
-    "city_core", "science_city", "hsr_new_town", "scenic", "venue", "transport_hub", "expressway", "port",
-    "development_zone", "school", "hospital", "county_core", "town",
+    "city_core",
+    "science_city",
+    "hsr_new_town",
+    "scenic",
+    "venue",
+    "transport_hub",
+    "expressway",
+    "port",
+    "development_zone",
+    "school",
+    "hospital",
+    "county_core",
+    "town",
 }
 AREA_TYPES = {"市本级主城区", "乌镇镇区", "县（市）重点区域", "县（市）城区", "部分镇区", "重点区域"}
 
@@ -391,7 +414,9 @@ def test_key_areas_are_valid_inside_jiaxing_with_required_properties(bounds, tmp
     for f in doc["features"]:
         p = f["properties"]
         geom = shape(f["geometry"])
-        assert geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid and not geom.is_empty, p["name"]
+        assert geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid and not geom.is_empty, p[
+            "name"
+        ]
         assert city.covers(geom), p["name"]
         assert p["category"] in CATEGORIES and p["area_type"] in AREA_TYPES
         assert p["county_adcode"] in {*sc.COUNTIES, sc.JIAXING_ADCODE}
@@ -399,14 +424,42 @@ def test_key_areas_are_valid_inside_jiaxing_with_required_properties(bounds, tmp
         assert 0.8 <= p["coverage_share_target"] <= 1.0
         assert p["approximate"] is True and "hand-drawn" in p["source"]
         assert p["name_en"]
-        due = {"市本级主城区": 2019, "乌镇镇区": 2019, "县（市）重点区域": 2019, "县（市）城区": 2020, "部分镇区": 2020,
-               "重点区域": 2021}[p["area_type"]]
+        due = {
+            "市本级主城区": 2019,
+            "乌镇镇区": 2019,
+            "县（市）重点区域": 2019,
+            "县（市）城区": 2020,
+            "部分镇区": 2020,
+            "重点区域": 2021,
+        }[p["area_type"]]
         assert p["due_year"] == due, p["name"]
         names.add(p["name"])
     required = [
-        "市本级主城区", "嘉兴科技城", "高铁新城", "南湖景区", "七一广场", "嘉兴国际会展中心", "乌镇世界互联网大会会址",
-        "乌镇镇区", "嘉兴站", "嘉兴南站", "海宁", "桐乡站", "嘉善南站", "高速", "快速路", "汽车", "乍浦港区", "独山港区",
-        "嘉兴经济技术开发区", "秀洲国家高新区", "海宁经济开发区", "嘉善经济技术开发区", "平湖经济技术开发区", "学", "医院",
+        "市本级主城区",
+        "嘉兴科技城",
+        "高铁新城",
+        "南湖景区",
+        "七一广场",
+        "嘉兴国际会展中心",
+        "乌镇世界互联网大会会址",
+        "乌镇镇区",
+        "嘉兴站",
+        "嘉兴南站",
+        "海宁",
+        "桐乡站",
+        "嘉善南站",
+        "高速",
+        "快速路",
+        "汽车",
+        "乍浦港区",
+        "独山港区",
+        "嘉兴经济技术开发区",
+        "秀洲国家高新区",
+        "海宁经济开发区",
+        "嘉善经济技术开发区",
+        "平湖经济技术开发区",
+        "学",
+        "医院",
     ]
     for word in required:
         assert any(word in n for n in names), word

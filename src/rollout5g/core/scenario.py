@@ -323,7 +323,11 @@ class Scenario:
         }
 
     def base_station_count(
-        self, on_or_before: dt.date | None = None, *, county_adcode: str | None = None, operator: str | None = None
+        self,
+        on_or_before: dt.date | None = None,
+        *,
+        county_adcode: str | None = None,
+        operator: str | None = None,
     ) -> int:
         """Number of 5G base stations (gNBs) on air on ``on_or_before`` (default: 31 December of the
         scenario year). A gNB is one building operator on one site: a site that carries China Mobile's
@@ -333,7 +337,8 @@ class Scenario:
         return sum(
             1
             for site_key, op in self._gnbs(on_or_before)
-            if (county_adcode is None or counties[site_key] == county_adcode) and (operator is None or op == operator)
+            if (county_adcode is None or counties[site_key] == county_adcode)
+            and (operator is None or op == operator)
         )
 
     def base_station_count_by_county(self, on_or_before: dt.date | None = None) -> dict[str, int]:
@@ -385,9 +390,13 @@ def load_places(path: str | os.PathLike | None = None) -> tuple[dict, ...]:
     places = []
     for i, p in enumerate(doc["places"]):
         if p["kind"] not in PLACE_KINDS:
-            raise ValueError(f"{path or PLACES_PATH}: place {i} ({p.get('name')}): unknown kind {p['kind']!r}; valid: {', '.join(PLACE_KINDS)}")
+            raise ValueError(
+                f"{path or PLACES_PATH}: place {i} ({p.get('name')}): unknown kind {p['kind']!r}; valid: {', '.join(PLACE_KINDS)}"
+            )
         if str(p["county"]) not in COUNTIES:
-            raise ValueError(f"{path or PLACES_PATH}: place {i} ({p.get('name')}): county {p['county']!r} is not in Jiaxing")
+            raise ValueError(
+                f"{path or PLACES_PATH}: place {i} ({p.get('name')}): county {p['county']!r} is not in Jiaxing"
+            )
         places.append({**p, "county": str(p["county"])})
     return tuple(places)
 
@@ -455,7 +464,18 @@ def write_key_areas_geojson(path: str | os.PathLike) -> Path:
 _KM_PER_DEG_LAT = 110.574
 _KM_PER_DEG_LON = 111.320 * math.cos(math.radians(30.7))
 
-_ROADS_GENERIC = ("人民路", "工业路", "新华路", "建设路", "振兴路", "文化路", "迎宾路", "朝阳路", "中心路", "商贸路")
+_ROADS_GENERIC = (
+    "人民路",
+    "工业路",
+    "新华路",
+    "建设路",
+    "振兴路",
+    "文化路",
+    "迎宾路",
+    "朝阳路",
+    "中心路",
+    "商贸路",
+)
 _VILLAGE_A = "新东西南北永丰红联胜光民和兴长建双安荷桥金星"
 _VILLAGE_B = "丰星农民明联华新利塘浜港桥圩湾庄兜田溪泾"
 
@@ -709,8 +729,19 @@ def _world(seed: int) -> _World:
     omni = np.isin(site_type[g_site], ("indoor", "small_cell"))
     g_azimuth[omni, 0] = np.round(g_rotation[omni] * 3.0) % 360.0
     g_type = site_type[g_site]
-    base_tilt = np.array([{"city_core": 7.0, "county_core": 6.5, "scenic": 6.5, "industrial_zone": 6.0,
-                           "town": 5.0, "rural": 4.0}[k] for k in kind[g_site]])
+    base_tilt = np.array(
+        [
+            {
+                "city_core": 7.0,
+                "county_core": 6.5,
+                "scenic": 6.5,
+                "industrial_zone": 6.0,
+                "town": 5.0,
+                "rural": 4.0,
+            }[k]
+            for k in kind[g_site]
+        ]
+    )
     base_tilt -= (height[g_site] - 30.0) / 15.0
     base_tilt += np.isin(g_type, ("street_pole", "smart_pole", "small_cell")) * 1.0
     total_tilt = np.clip(np.round(base_tilt + rng.normal(0.0, 1.2, n_g)), 3, 10)
@@ -742,11 +773,18 @@ def _world(seed: int) -> _World:
     # 700 MHz (n28) on China Mobile macro / rooftop sites outside the city core, from 2021
     u = rng.random(n_sites)
     n28_year = np.where(u < 0.16, 2021, np.where(u < 0.45, 2022, np.where(u < 0.65, 2023, 9999)))
-    n28_ok = has_cm & np.isin(site_type, ("macro_tower", "rooftop")) & np.isin(kind, ("town", "rural", "industrial_zone", "county_core", "scenic"))
+    n28_ok = (
+        has_cm
+        & np.isin(site_type, ("macro_tower", "rooftop"))
+        & np.isin(kind, ("town", "rural", "industrial_zone", "county_core", "scenic"))
+    )
     cm_date = np.full(n_sites, np.datetime64("NaT"), dtype="datetime64[D]")
     sel = (g_slot == 0) & keep
     cm_date[g_site[sel]] = g_date[sel]
-    n28_day = np.array([np.datetime64(f"{y}-03-01") if y < 9999 else np.datetime64("NaT") for y in n28_year], dtype="datetime64[D]")
+    n28_day = np.array(
+        [np.datetime64(f"{y}-03-01") if y < 9999 else np.datetime64("NaT") for y in n28_year],
+        dtype="datetime64[D]",
+    )
     n28_day = n28_day + rng.integers(0, 300, n_sites)
     n28_date = np.where(n28_ok & ~np.isnat(cm_date), np.maximum(n28_day, cm_date), np.datetime64("NaT"))
     n28_date = np.where(np.isnat(n28_day), np.datetime64("NaT"), n28_date).astype("datetime64[D]")
@@ -792,7 +830,11 @@ def _world(seed: int) -> _World:
             village = _VILLAGE_A[vil[i, 0]] + _VILLAGE_B[vil[i, 1]]
             addresses.append(f"嘉兴市{COUNTIES[c]}{pl['name']}{village}村{group_no[i]}组")
         else:
-            roads = tuple(pl.get("roads") or ()) or (f"{pl['short']}大道", f"{pl['short']}路", *_ROADS_GENERIC)
+            roads = tuple(pl.get("roads") or ()) or (
+                f"{pl['short']}大道",
+                f"{pl['short']}路",
+                *_ROADS_GENERIC,
+            )
             road = roads[int(road_u[i] * len(roads))]
             addresses.append(f"嘉兴市{COUNTIES[c]}{pl['name']}{road}{road_no[i]}号")
 
@@ -887,7 +929,7 @@ def generate_jiaxing(year: int, seed: int = 1) -> Scenario:
     next_end = np.datetime64(f"{year + 1}-12-31")
 
     # gNBs of each site, on air by the end of the year
-    g_on = (w.g_date <= end)
+    g_on = w.g_date <= end
     n28_on = ~np.isnat(w.n28_date) & (w.n28_date <= end)
     site_ops_on: dict[int, list[int]] = {}
     site_ops_all: dict[int, list[int]] = {}
@@ -970,7 +1012,9 @@ def generate_jiaxing(year: int, seed: int = 1) -> Scenario:
         if not on_air or state == "retired":
             continue
         cells.extend(_site_cells(w, s, site, site_ops_on.get(s, []), bool(n28_on[s])))
-    return Scenario(year=year, seed=seed, sites=tuple(sites), cells=tuple(cells), planned_sites=tuple(planned))
+    return Scenario(
+        year=year, seed=seed, sites=tuple(sites), cells=tuple(cells), planned_sites=tuple(planned)
+    )
 
 
 def _site_cells(w: _World, s: int, site: ScenarioSite, gis: list[int], with_n28: bool) -> list[ScenarioCell]:

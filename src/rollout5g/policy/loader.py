@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -155,8 +156,30 @@ def load_policy_files(paths, *, actor=None) -> LoadReport:
     return report
 
 
-def _comparable(data: dict) -> dict:
-    return json.loads(json.dumps(data, default=str))
+def _comparable(data):
+    """JSON-comparable form: decimals as normalised strings, so 1000 and 1000.0000 (as stored) are equal."""
+
+    def default(value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return str(value)
+
+    def normalise(value):
+        if isinstance(value, Decimal):
+            return default(value)
+        if isinstance(value, str):
+            try:
+                number = Decimal(value)
+            except ArithmeticError:
+                return value
+            return default(number) if value.strip() and number.is_finite() else value
+        if isinstance(value, dict):
+            return {k: normalise(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [normalise(v) for v in value]
+        return value
+
+    return normalise(json.loads(json.dumps(data, default=default)))
 
 
 class _Loader:
@@ -262,7 +285,8 @@ class _Loader:
         for order, s in enumerate(parsed.sections):
             sections[s.number] = self.upsert(
                 PolicySection, {"document": document, "number": s.number},
-                {"title": s.title, "sort_order": order, "parent": None}, kind="sections",
+                {"title": s.title, "sort_order": order, "parent": sections.get(s.parent) if s.parent else None},
+                kind="sections",
             )
         for s in parsed.sections:  # parents once every section exists
             if s.parent:
