@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files (offline), not from a CDN
     "rollout5g.accounts",
     "rollout5g.audit",
     "rollout5g.regions",

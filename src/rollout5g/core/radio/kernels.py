@@ -36,7 +36,10 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-TILE = 64  # [pixel] tile edge; power of two
+TILE = 64  # [pixel] tile edge
+NEAR_M = 500.0  # [m] cells nearer than this to a tile are always evaluated exactly at every pixel
+FAR_M = 8000.0  # [m] interferers beyond this are interpolated from the tile corners
+MID_STRIDE = 8  # [pixel] lattice step for interferers between NEAR_M and FAR_M
 BIN_DB = 0.5  # [dB] bin width of the counting sort
 NBINS = 240  # bins below the strongest bound (120 dB); weaker cells fall in one underflow bin
 BOUND_MARGIN_DB = 0.5  # [dB] added to every bound (float32 and polynomial errors, RMa breakpoint step)
@@ -202,9 +205,10 @@ def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
-def tile_bounds(cx, cy, cp, tx0, ty0, size, h_ut, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out):
+def tile_bounds(cx, cy, cp, tx0, ty0, size, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out, out_dmin):
     """Upper bound [dBm] of each cell's received power anywhere in the square tile
-    ``[tx0, tx0 + size] x [ty0 - size, ty0]`` [m] (see the module docstring)."""
+    ``[tx0, tx0 + size] x [ty0 - size, ty0]`` [m] (see the module docstring), and the cell's
+    shortest horizontal distance to the tile [m]."""
     half = size / 2.0
     ccx = tx0 + half
     ccy = ty0 - half
@@ -233,12 +237,12 @@ def tile_bounds(cx, cy, cp, tx0, ty0, size, h_ut, los_mode, use_d2_log, lp_kind,
         if ratio >= np.float32(0.999):
             phi = np.float32(0.0)
         else:
-            alpha = atan2f(ratio, math.sqrt(np.float32(1.0) - ratio * ratio))
+            alpha = atan2f(ratio, np.sqrt(np.float32(1.0) - ratio * ratio))
             phi = max(phi_c - alpha, np.float32(0.0))
         ah = min(cp[c, P_KH] * phi * phi, cp[c, P_AM])
         # vertical: depression angles over [dmin, dmax]
-        t1 = atan2f(dh, math.sqrt(dmin2))
-        t2 = atan2f(dh, math.sqrt(dmax2))
+        t1 = atan2f(dh, np.sqrt(dmin2))
+        t2 = atan2f(dh, np.sqrt(dmax2))
         lo = min(t1, t2)
         hi = max(t1, t2)
         tilt = cp[c, P_TILT]
@@ -246,11 +250,13 @@ def tile_bounds(cx, cy, cp, tx0, ty0, size, h_ut, los_mode, use_d2_log, lp_kind,
         av = min(cp[c, P_KV] * off * off, cp[c, P_SLA])
         att = min(ah + av, cp[c, P_AM])
         out[c] = cp[c, P_EIRP] - att - pl + margin
+        out_dmin[c] = np.sqrt(dmin2)
 
 
 @nb.njit(error_model="numpy", cache=True)
-def bin_cells(ub, grp, ngroups):
-    """Counting sort of cells by bound ``ub`` [dBm] into 0.5 dB bins below the strongest one.
+def bin_cells(ub, sel, grp, ngroups):
+    """Counting sort of the selected cells (``sel`` true) by bound ``ub`` [dBm] into 0.5 dB bins
+    below the strongest one.
 
     Returns ``(top, order, start, dsum)``: ``top`` the upper edge of bin 0 [dBm]; ``order`` the cell
     indices bin by bin; ``start[k]`` where bin k starts in ``order`` (NBINS + 2 entries, bin NBINS
@@ -259,14 +265,19 @@ def bin_cells(ub, grp, ngroups):
     """
     n = ub.size
     top = -1e30
+    m = 0
     for c in range(n):
-        if ub[c] > top:
-            top = ub[c]
+        if sel[c]:
+            m += 1
+            if ub[c] > top:
+                top = ub[c]
     top = math.ceil(top / BIN_DB) * BIN_DB
     counts = np.zeros(NBINS + 2, np.int64)
     bins = np.empty(n, np.int32)
     binsum = np.zeros((ngroups, NBINS + 2))
     for c in range(n):
+        if not sel[c]:
+            continue
         k = int((top - ub[c]) / BIN_DB)
         if k > NBINS:
             k = NBINS
@@ -279,11 +290,12 @@ def bin_cells(ub, grp, ngroups):
     for k in range(1, NBINS + 2):
         start[k] = start[k - 1] + counts[k - 1]
     fill = start.copy()
-    order = np.empty(n, np.int32)
+    order = np.empty(m, np.int32)
     for c in range(n):
-        k = bins[c]
-        order[fill[k]] = c
-        fill[k] += 1
+        if sel[c]:
+            k = bins[c]
+            order[fill[k]] = c
+            fill[k] += 1
     dsum = np.zeros((ngroups, NBINS + 2))
     for g in range(ngroups):
         acc = 0.0
@@ -294,51 +306,59 @@ def bin_cells(ub, grp, ngroups):
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
-def required_bins(k_done, top, dsum, tmask, best, idx, sums, grp, noise_lin, eps):
-    """Smallest number of bins ``K >= k_done`` whose evaluation makes every pixel of the tile exact
-    to the bound (see the module docstring), or ``NBINS + 1`` (= all cells) if none is enough."""
-    ngroups = dsum.shape[0]
-    m_best = np.inf
-    min_in = np.full(ngroups, np.inf)
+def _best_floor(tmask, best, noise_lin):
+    """min over masked pixels of max(best server power, noise) [mW] (inf if no masked pixel)."""
+    m = np.inf
     for i in range(best.size):
-        if not tmask[i]:
-            continue
-        s = np.float64(best[i])
-        if s >= noise_lin:
-            if s < m_best:
-                m_best = s
-            g = grp[idx[i]]
-            val = max(np.float64(sums[g, i]) - s, 0.0) + noise_lin
-            if val < min_in[g]:
-                min_in[g] = val
-        elif noise_lin < m_best:
-            m_best = noise_lin
-    if m_best == np.inf:
-        return k_done  # no pixel of the mask in this tile
-    for k in range(k_done, NBINS + 1):
-        # cells not evaluated are those in bins >= k; their bound is <= top - k * BIN_DB
-        u_top = 10.0 ** ((top - k * BIN_DB) / 10.0)
-        if u_top >= m_best:
-            continue
-        ok = True
-        for g in range(ngroups):
-            if min_in[g] < np.inf and dsum[g, k] > eps * min_in[g]:
-                ok = False
-                break
-        if ok:
-            return k
-    return NBINS + 1
+        if tmask[i]:
+            v = max(np.float64(best[i]), noise_lin)
+            if v < m:
+                m = v
+    return m
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
+def _log2_lattice(vals, out):
+    for g in range(vals.shape[0]):
+        for q in range(vals.shape[1]):
+            out[g, q] = math.log2(max(np.float64(vals[g, q]), 1e-37))
+
+
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
+def _interp_log(l2, g, n_side, stride, rr, cc):
+    """Bilinear interpolation, in the log domain, of lattice ``l2[g]`` ((n_side x n_side) points at
+    pixel-corner coordinates multiple of ``stride``) at the centre of pixel (rr, cc); returns mW."""
+    u = (cc + 0.5) / stride
+    v = (rr + 0.5) / stride
+    a = min(int(u), n_side - 2)
+    b = min(int(v), n_side - 2)
+    fu = u - a
+    fv = v - b
+    q = b * n_side + a
+    val = (
+        (1.0 - fu) * (1.0 - fv) * l2[g, q]
+        + fu * (1.0 - fv) * l2[g, q + 1]
+        + (1.0 - fu) * fv * l2[g, q + n_side]
+        + fu * fv * l2[g, q + n_side + 1]
+    )
+    return 2.0**val
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
 def compute_tile(
-    r0, c0, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, h_ut, noise_lin, eps,
-    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, first_round_db, out_rsrp, out_sinr, out_idx,
+    r0, c0, T, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, noise_lin, eps,
+    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
 ):
-    """Compute one tile whose top-left pixel is (row ``r0``, column ``c0``) of the raster; write
-    RSRP [dBm], SINR [dB] (NaN = nodata) and the server row (-1) for the masked pixels. Returns the
-    number of cell-pixel evaluations."""
-    T = TILE
+    """Compute one T x T tile whose top-left pixel is (row ``r0``, column ``c0``); write RSRP [dBm],
+    SINR [dB] (NaN = nodata) and the server row (-1) for the masked pixels.
+
+    Cells within ``near_m`` [m] of the tile, and every cell that could be the best server (or reach
+    the noise floor) anywhere in the tile, are evaluated exactly at every pixel. The others only
+    interfere: those within ``far_m`` are evaluated on a lattice every ``mid_stride`` pixels, those
+    beyond at the four tile corners, both interpolated in dB; they are taken strongest bound first
+    until the bounds of the rest sum to at most ``eps`` times the interference-plus-noise floor.
+    Returns ``(exact evaluations, lattice evaluations)``.
+    """
     H, W = mask.shape
     tx0 = x_left + c0 * res
     ty0 = y_top - r0 * res
@@ -353,39 +373,118 @@ def compute_tile(
         py[i] = np.float32(-(rr + 0.5) * res)
         if r0 + rr < H and c0 + cc < W:
             tmask[i] = mask[r0 + rr, c0 + cc]
-    ub = np.empty(cx.size, np.float32)
-    tile_bounds(cx, cy, cp, tx0, ty0, T * res, h_ut, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, ub)
-    top, order, start, dsum = bin_cells(ub, grp, ngroups)
+    n = cx.size
+    ub = np.empty(n, np.float32)
+    dmin = np.empty(n, np.float32)
+    tile_bounds(cx, cy, cp, tx0, ty0, T * res, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, ub, dmin)
     best = np.zeros(npix, np.float32)
     idx = np.full(npix, -1, np.int32)
     sums = np.zeros((ngroups, npix), np.float32)
-    k_done = 0
-    k_next = min(max(int(first_round_db / BIN_DB), 1), NBINS + 1)
-    evals = 0
-    while True:
-        for j in range(start[k_done], start[k_next]):
-            c = order[j]
+    exact = np.zeros(n, np.bool_)
+    n_exact = 0
+    for c in range(n):
+        if dmin[c] < near_m:
+            exact[c] = True
+            n_exact += 1
             eval_cell_tile(
                 c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, best, idx, sums,
                 los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
             )
-        evals += (start[k_next] - start[k_done]) * npix
-        k_done = k_next
-        if k_done > NBINS:
+    # promote every cell that could be the best server, or reach the noise floor, somewhere
+    while True:
+        floor_db = 10.0 * math.log10(_best_floor(tmask, best, noise_lin))
+        added = 0
+        for c in range(n):
+            if not exact[c] and ub[c] >= floor_db:
+                exact[c] = True
+                added += 1
+                eval_cell_tile(
+                    c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, best, idx, sums,
+                    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
+                )
+        n_exact += added
+        if added == 0:
             break
-        need = required_bins(k_done, top, dsum, tmask, best, idx, sums, grp, noise_lin, eps)
-        if need <= k_done:
+    # interference floor per group from the exact part: min over pixels it serves of I + N
+    ex_min = np.full(ngroups, np.inf)
+    for i in range(npix):
+        s = np.float64(best[i])
+        if tmask[i] and s >= noise_lin and idx[i] >= 0:
+            g = grp[idx[i]]
+            v = max(np.float64(sums[g, i]) - s, 0.0)
+            if v < ex_min[g]:
+                ex_min[g] = v
+    # lattices: mid (every mid_stride pixels) and far (tile corners)
+    nm = T // mid_stride + 1
+    mx = np.empty(nm * nm, np.float32)
+    my = np.empty(nm * nm, np.float32)
+    for q in range(nm * nm):
+        mx[q] = np.float32((q % nm) * mid_stride * res)
+        my[q] = np.float32(-(q // nm) * mid_stride * res)
+    fx = np.empty(4, np.float32)
+    fy = np.empty(4, np.float32)
+    for q in range(4):
+        fx[q] = np.float32((q % 2) * T * res)
+        fy[q] = np.float32(-(q // 2) * T * res)
+    mid = np.zeros((ngroups, nm * nm), np.float32)
+    far = np.zeros((ngroups, 4), np.float32)
+    mbest = np.zeros(nm * nm, np.float32)
+    midx = np.zeros(nm * nm, np.int32)
+    fbest = np.zeros(4, np.float32)
+    fidx = np.zeros(4, np.int32)
+    rest = np.empty(n, np.bool_)
+    for c in range(n):
+        rest[c] = not exact[c]
+    top, order, start, dsum = bin_cells(ub, rest, grp, ngroups)
+    n_lat = 0
+    served = np.zeros(ngroups, np.bool_)
+    for g in range(ngroups):
+        served[g] = ex_min[g] < np.inf
+    for k in range(NBINS + 2):
+        if k <= NBINS:
+            ok = True
+            for g in range(ngroups):
+                if served[g]:
+                    lo_m = np.inf
+                    for q in range(nm * nm):
+                        lo_m = min(lo_m, np.float64(mid[g, q]))
+                    lo_f = np.inf
+                    for q in range(4):
+                        lo_f = min(lo_f, np.float64(far[g, q]))
+                    floor_g = ex_min[g] + lo_m + lo_f + noise_lin
+                    if dsum[g, k] > eps * floor_g:
+                        ok = False
+                        break
+            if ok:
+                break
+        else:
             break
-        k_next = need
+        for j in range(start[k], start[k + 1]):
+            c = order[j]
+            cxl = np.float32(cx[c] - tx0)
+            cyl = np.float32(cy[c] - ty0)
+            if dmin[c] < far_m:
+                eval_cell_tile(c, cxl, cyl, cp, grp, mx, my, mbest, midx, mid, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+                n_lat += nm * nm
+            else:
+                eval_cell_tile(c, cxl, cyl, cp, grp, fx, fy, fbest, fidx, far, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+                n_lat += 4
+    lmid = np.empty((ngroups, nm * nm))
+    lfar = np.empty((ngroups, 4))
+    _log2_lattice(mid, lmid)
+    _log2_lattice(far, lfar)
     for i in range(npix):
         if not tmask[i]:
             continue
-        rr = r0 + i // T
-        cc = c0 + i % T
+        ri = i // T
+        ci = i % T
+        rr = r0 + ri
+        cc = c0 + ci
         s = np.float64(best[i])
         if s >= noise_lin and idx[i] >= 0:
             g = grp[idx[i]]
             inter = max(np.float64(sums[g, i]) - s, 0.0)
+            inter += _interp_log(lmid, g, nm, mid_stride, ri, ci) + _interp_log(lfar, g, 2, T, ri, ci)
             out_rsrp[rr, cc] = 10.0 * math.log10(s)
             out_sinr[rr, cc] = 10.0 * math.log10(s / (inter + noise_lin))
             out_idx[rr, cc] = idx[i]
@@ -393,22 +492,25 @@ def compute_tile(
             out_rsrp[rr, cc] = np.nan
             out_sinr[rr, cc] = np.nan
             out_idx[rr, cc] = -1
-    return evals
+    return n_exact * npix, n_lat
 
 
 @nb.njit(parallel=True, error_model="numpy", cache=True)
 def compute_tiles(
-    tiles, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, h_ut, noise_lin, eps,
-    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, first_round_db, out_rsrp, out_sinr, out_idx,
+    tiles, T, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, noise_lin, eps,
+    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
 ):
     """``compute_tile`` over the (row, column) tile corners in ``tiles`` (n, 2), in parallel.
-    Returns the evaluations per tile."""
-    evals = np.zeros(tiles.shape[0], np.int64)
+    Returns the exact and lattice evaluations per tile, (n, 2)."""
+    evals = np.zeros((tiles.shape[0], 2), np.int64)
     for t in nb.prange(tiles.shape[0]):
-        evals[t] = compute_tile(
-            tiles[t, 0], tiles[t, 1], mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, h_ut, noise_lin,
-            eps, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, first_round_db, out_rsrp, out_sinr, out_idx,
+        a, b = compute_tile(
+            tiles[t, 0], tiles[t, 1], T, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, noise_lin,
+            eps, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride,
+            out_rsrp, out_sinr, out_idx,
         )
+        evals[t, 0] = a
+        evals[t, 1] = b
     return evals
 
 
@@ -466,17 +568,20 @@ def tile_corners(mask: np.ndarray, tile: int = TILE) -> np.ndarray:
     return np.ascontiguousarray(np.column_stack([rows * tile, cols * tile]).astype(np.int64))
 
 
-def run_tiles(layer: Layer, mask, x_left, y_top, res, tiles, out_rsrp, out_sinr, out_idx, eps=0.05, first_round_db=30.0):
+def run_tiles(
+    layer: Layer, mask, x_left, y_top, res, tiles, out_rsrp, out_sinr, out_idx, *, tile=TILE, eps=0.05,
+    near_m=NEAR_M, far_m=FAR_M, mid_stride=MID_STRIDE,
+):
     """Run :func:`compute_tiles` for ``tiles`` of a raster (``mask`` bool H x W; ``x_left``,
     ``y_top`` the raster's outer corner [m], ``res`` pixel size [m]); outputs are written in place
     (float32 RSRP [dBm] / SINR [dB] with NaN nodata, int32 server row into ``layer.cells``).
-    Returns the number of cell-pixel evaluations."""
+    Returns (exact cell-pixel evaluations, lattice evaluations)."""
     if len(layer) == 0 or len(tiles) == 0:
-        return 0
+        return 0, 0
     with nb.parallel_chunksize(1):
         ev = compute_tiles(
-            tiles, mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.grp,
-            layer.ngroups, layer.params.h_ut, layer.noise_lin, float(eps), layer.los_mode, layer.use_d2_log,
-            *layer.lp, float(first_round_db), out_rsrp, out_sinr, out_idx,
+            tiles, int(tile), mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.grp,
+            layer.ngroups, layer.noise_lin, float(eps), layer.los_mode, layer.use_d2_log,
+            *layer.lp, float(near_m), float(far_m), int(mid_stride), out_rsrp, out_sinr, out_idx,
         )
-    return int(ev.sum())
+    return int(ev[:, 0].sum()), int(ev[:, 1].sum())

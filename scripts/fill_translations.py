@@ -1,0 +1,154 @@
+"""Fill the zh-Hans message catalogue from the glossary below and compile it.
+
+Run after `django-admin makemessages -l zh_Hans` (from src/rollout5g): python scripts/fill_translations.py
+Untranslated strings are listed, so a missing translation is never silent.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+PO = Path(__file__).resolve().parents[1] / "src/rollout5g/web/locale/zh_Hans/LC_MESSAGES/django.po"
+
+ZH = {
+    "Accounts": "账户", "Program office": "专班办公室（牵头部门）", "Reviewing department": "审查部门",
+    "Operator / tower company": "运营商 / 铁塔公司", "Resource owner": "资源权属单位", "Enterprise": "企业",
+    "role": "角色", "organization": "单位", "display name": "显示名称", "user": "用户", "users": "用户",
+    "Audit history": "审计记录", "Created": "创建", "Updated": "修改", "Deleted": "删除", "State changed": "状态变更",
+    "Imported": "导入", "sequence": "序号", "time": "时间", "actor": "操作人", "action": "操作", "object type": "对象类型",
+    "object id": "对象编号", "object": "对象", "before": "变更前", "after": "变更后", "note": "说明",
+    "audit event": "审计事件", "audit events": "审计事件", "Time": "时间", "Actor": "操作人", "Action": "操作",
+    "Object": "对象", "Changes": "变更内容", "No events you may see.": "没有您可查看的记录。",
+    "Organizations": "单位", "People's government": "人民政府", "Government department": "政府部门",
+    "Party department": "党委部门", "Leading group / coordination body": "领导小组 / 协调机构",
+    "Development zone administration": "开发区管委会", "Telecom operator": "通信运营商", "Tower company": "铁塔公司",
+    "Broadcaster / cable network": "广电 / 有线网络", "Utility": "公用事业单位", "State-owned enterprise": "国有企业",
+    "Research institute": "科研院所", "University": "高等院校", "Association / alliance": "协会 / 联盟",
+    "code": "代码", "full name": "全称", "short name": "简称", "English name": "英文名称", "aliases": "别称",
+    "kind": "类型", "region": "行政区", "parent": "上级", "active": "有效", "organizations": "单位", "term": "统称",
+    "expands to its members": "展开为成员单位", "members": "成员", "description": "说明",
+    "organization group": "单位统称", "organization groups": "单位统称", "name": "姓名", "position": "职务",
+    "phone": "电话", "email": "电子邮箱", "responsible for": "负责事项", "contact person": "联系人",
+    "contact people": "联系人", "Organization": "单位", "Position": "职务", "Phone": "电话", "Email": "电子邮箱",
+    "Responsible for": "负责事项", "Add contact": "添加联系人", "Save": "保存", "Contacts": "联系人", "Name": "名称",
+    "None.": "无。", "Short name": "简称", "Kind": "类型", "Region": "行政区", "Also written": "其他写法",
+    "Member of": "所属统称", "Tasks": "任务", "Document": "文件", "No.": "序号", "Task": "任务", "Role": "角色",
+    "Named as": "文件中的写法", "No contacts you may see.": "没有您可查看的联系人。", "All": "全部", "Filter": "筛选",
+    "Full name": "全称", "Collective terms": "统称", "Term": "统称", "Meaning": "含义",
+    "Named group (kept as one unit)": "统称（作为一个整体，不展开）", "Contact added.": "已添加联系人。",
+    "Policy": "政策文件", "Province": "省", "City": "市", "Lead unit": "牵头单位", "Supporting unit": "配合单位",
+    "Responsible unit": "责任单位", "Assigned": "已交办", "Accepted": "已接收", "In progress": "推进中",
+    "Submitted for review": "待审核", "Closed": "已办结", "Cumulative": "累计值", "Incremental": "增量",
+    "Share": "占比", "Count": "数量", "Formula": "按比例计算", "Fixed award": "定额奖励",
+    "Computed from the platform": "平台自动计算", "Entered with a source": "填报（注明来源）", "key": "标识",
+    "title": "标题", "short title": "简称", "issuer": "发文单位", "document number": "文号", "issued on": "成文日期",
+    "implements": "依据", "level": "层级", "source file": "来源文件", "period start": "起始年", "period end": "截止年",
+    "notes": "备注", "loaded from": "导入文件", "policy document": "政策文件", "policy documents": "政策文件",
+    "number": "序号", "document": "文件", "section": "章节", "English title": "英文标题", "text": "内容",
+    "deadline": "完成时限", "deadline as written": "时限原文", "tags": "标签", "status": "状态",
+    "policy task": "政策任务", "policy tasks": "政策任务", "group": "统称", "as written": "原文写法", "unit": "单位",
+    "measure": "统计口径", "source of actual values": "实际值来源", "area type": "区域类型", "clause": "条款",
+    "indicator": "指标", "indicators": "指标", "year": "年份", "comparator": "比较", "target": "目标值",
+    "due": "到期日", "as of": "截至", "value": "数值", "source": "来源", "source note": "来源说明",
+    "formula terms": "计算项", "amount [CNY]": "金额（元）", "eligibility": "适用条件", "exclusive group": "互斥组",
+    "exclusive policy": "互斥规则", "cap [CNY]": "上限（元）", "rounding": "舍入规则", "valid from": "生效日期",
+    "valid to": "失效日期", "payer": "兑现单位", "incentive clause": "奖补条款", "incentive clauses": "奖补条款",
+    "Named group": "统称", "Level": "层级", "Issuer": "发文单位", "Document number": "文号", "Issued on": "成文日期",
+    "Implements": "依据", "Period": "期限", "Notes": "备注", "Units": "单位", "Deadline": "完成时限", "Status": "状态",
+    "Indicators": "指标", "Indicator": "指标", "Clause": "条款", "Targets": "目标", "Source of actual values": "实际值来源",
+    "Incentive clauses": "奖补条款", "Rule": "规则", "Policy documents": "政策文件", "Issued": "成文日期",
+    "No documents loaded.": "尚未导入文件。", "Measure": "统计口径", "Area type": "区域类型", "Year": "年份",
+    "Target": "目标", "Actual": "实际", "As of": "截至", "As written": "原文", "no data": "暂无数据", "met": "已达成",
+    "missed": "未达成", "not yet": "进行中", "Lead units": "牵头单位", "Supporting units": "配合单位",
+    "Responsible units": "责任单位", "Tags": "标签", "History": "变更记录", "Policy tasks": "政策任务", "Unit": "单位",
+    "Any": "任意", "Deadline from": "时限起", "Deadline until": "时限止", "Text": "关键词", "search": "搜索",
+    "with deadline": "有完成时限", "Lead / responsible units": "牵头 / 责任单位", "overdue": "逾期",
+    "No tasks match.": "没有符合条件的任务。", "Regions": "行政区", "County-level unit": "县级行政区",
+    "adcode": "行政区划代码", "boundary (WGS-84 GeoJSON)": "边界（WGS-84 GeoJSON）",
+    "simplified boundary (WGS-84 GeoJSON)": "简化边界（WGS-84 GeoJSON）", "source coordinate system": "原始坐标系",
+    "area [km²]": "面积（km²）", "regions": "行政区", "Area": "面积", "Source": "来源", "Bounding box": "范围",
+    "Subdivisions": "下级行政区", "Cities": "设区市", "Click a county on the map to open it.": "点击地图上的县（市、区）查看详情。",
+    "Web": "网站", "Overview": "总览", "Simplified Chinese": "简体中文", "English": "English", "Previous": "上一页",
+    "Page %(n)s of %(total)s · %(count)s records": "第 %(n)s / %(total)s 页 · 共 %(count)s 条", "Next": "下一页",
+    "5G rollout programme": "5G建设推进", "5G rollout": "5G建设推进平台", "Language": "语言", "Log out": "退出",
+    "Log in": "登录", "5G rollout programme at a glance": "5G建设推进总览", "Tasks by status": "任务办理状态",
+    "tasks": "项任务", "No policy loaded yet. Run: rollout5g load-policy FILE": "尚未导入政策文件。请运行：rollout5g load-policy 文件",
+    "Targets against actual": "目标与实际完成", "No indicators with targets yet.": "暂无带目标值的指标。",
+    "Wrong user name or password.": "用户名或密码错误。", "User name": "用户名", "Password": "密码",
+    "As of %(d)s. Targets come from the policy documents; actual values are computed from the platform where the data exists, otherwise entered with a source.":
+        "截至 %(d)s。目标值来自政策文件；实际值凡平台有数据的自动计算，其余为注明来源的填报值。",
+    "Append-only and hash-chained: every event carries the hash of the one before it. Check it with: rollout5g audit verify":
+        "只增不改、哈希链接：每条记录都带有上一条记录的哈希值。校验命令：rollout5g audit verify",
+    "Administrative boundaries of Zhejiang (WGS-84, converted from the GCJ-02 source). The boundaries are the base map: rollout5g works offline and loads no map tiles.":
+        "浙江省行政区划边界（由GCJ-02原始数据转换为WGS-84）。边界即底图：本平台离线运行，不加载在线瓦片地图。",
+    "Residents do not need an account: the policy pages, tasks, organizations and maps are public.":
+        "公众无需登录：政策文件、任务、单位和地图均公开。",
+}
+PLURALS = {"%(n)s past deadline": "%(n)s 项已逾期"}
+
+
+def unquote(lines):
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "".join(lines))).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+
+def quote(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def main():
+    # makemessages may omit the blank line after the header: start a new entry at a comment after a message line
+    text = re.sub(r'(\n(?:"|msgstr)[^\n]*)\n(#)', r"\1\n\n\2", PO.read_text(encoding="utf-8"))
+    blocks = text.split("\n\n")
+    missing, out = [], []
+    for block in blocks:
+        lines = block.split("\n")
+        if not any(line.startswith("msgid ") for line in lines):
+            out.append(block)
+            continue
+        keep = [ln for ln in lines if not ln.startswith(("msgstr", '"')) or False]
+        # collect msgid (+ continuation lines) and msgid_plural
+        msgid, plural, section = [], [], None
+        for ln in lines:
+            if ln.startswith("msgid_plural "):
+                section = plural
+                plural.append(ln[len("msgid_plural "):])
+            elif ln.startswith("msgid "):
+                section = msgid
+                msgid.append(ln[len("msgid "):])
+            elif ln.startswith('"') and section is not None:
+                section.append(ln)
+            elif ln.startswith("msgstr"):
+                section = None
+        key = unquote(msgid)
+        if key == "":
+            out.append(block)  # header
+            continue
+        head = [ln for ln in lines if ln.startswith("#")]
+        head = [ln for ln in head if ln != "#, fuzzy"]
+        body = ["msgid " + quote(key)]
+        if plural:
+            body.append("msgid_plural " + quote(unquote(plural)))
+            text = PLURALS.get(key)
+            if text is None:
+                missing.append(key)
+            body.append("msgstr[0] " + quote(text or ""))
+        else:
+            text = ZH.get(key)
+            if text is None:
+                missing.append(key)
+            body.append("msgstr " + quote(text or ""))
+        out.append("\n".join(head + body))
+    text = "\n\n".join(out)
+    text = text.replace('"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"')
+    text = text.replace("#, fuzzy\n", "", 1)
+    PO.write_text(text, encoding="utf-8")
+    subprocess.run(["msgfmt", "--check-format", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
+    if missing:
+        print("untranslated:", *missing, sep="\n  ")
+        sys.exit(1)
+    print(f"{PO.name}: all strings translated; compiled {PO.with_suffix('.mo').name}")
+
+
+if __name__ == "__main__":
+    main()

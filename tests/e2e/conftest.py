@@ -1,0 +1,91 @@
+"""Browser tests: the real `rollout5g demo` server in a subprocess (fresh SQLite data directory), driven by
+Playwright in Debian's chromium (/usr/bin/chromium; never a downloaded browser)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("ROLLOUT5G_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "rollout5g-demo"  # the demo command's password
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_demo(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    data_dir = tmp_path_factory.mktemp("e2e-demo")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen([sys.executable, "-m", "rollout5g.cli", "demo", "--data-dir", str(data_dir),
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((data_dir / "server.log").read_text())
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("demo server did not start:\n" + (data_dir / "server.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_demo):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    # The machines are offline: fail loudly if a page tries to reach anything but our server.
+    external = []
+    pg.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_demo) and not r.url.startswith("data:") else None)
+    pg.base_url = live_demo
+    yield pg
+    context.close()
+    assert not external, f"page loaded external resources: {external}"
+
+
+@pytest.fixture
+def screenshots_dir():
+    path = Path(os.environ.get("ROLLOUT5G_SCREENSHOTS", Path(__file__).resolve().parents[2] / "out" / "screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def login(page, username):
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_load_state("networkidle")
