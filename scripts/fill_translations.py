@@ -106,7 +106,6 @@ def main():
         if not any(line.startswith("msgid ") for line in lines):
             out.append(block)
             continue
-        keep = [ln for ln in lines if not ln.startswith(("msgstr", '"')) or False]
         # collect msgid (+ continuation lines) and msgid_plural
         msgid, plural, section = [], [], None
         for ln in lines:
