@@ -14,6 +14,11 @@ from rollout5g.policy.loader import load_policy_files
 from rollout5g.policy.schema import bundled_policy_files
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import load_regions
+from rollout5g.sites.models import KeyArea
+from rollout5g.sites.services import load_key_areas, load_scenario
+
+DEMO_SCENARIO_YEAR = 2021
+DEMO_SCENARIO_SEED = 1
 
 # (username, role, organization short name or code, display name)
 DEMO_USERS = [
@@ -75,6 +80,14 @@ def load_demo(*, password: str, console=None) -> DemoSummary:
     with step("Loading the policy documents…"):
         report = load_policy_files(bundled_policy_files())
     summary.lines.append(f"policy: {report.changes} change(s); " + "; ".join(report.lines()[1:]).strip())
+
+    with step(f"Loading the synthetic Jiaxing {DEMO_SCENARIO_YEAR} site scenario…"):
+        created_areas, _ = load_key_areas()
+        batch = load_scenario(year=DEMO_SCENARIO_YEAR, seed=DEMO_SCENARIO_SEED)
+    summary.lines.append(
+        f"sites: {batch.sites_created} sites, {batch.cells_created} cells (synthetic Jiaxing {DEMO_SCENARIO_YEAR}, "
+        f"seed {DEMO_SCENARIO_SEED}); key areas: {KeyArea.objects.count()}"
+    )
 
     if not Organization.objects.filter(code=DEMO_ENTERPRISE["code"]).exists():
         from rollout5g.audit.services import record_event, snapshot

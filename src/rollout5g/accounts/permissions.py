@@ -33,14 +33,15 @@ class AccessPolicy:
     """Who may do what with the rows of one model.
 
     owner_path: ORM path from the model to the owning ``Organization`` (``"organization"``,
-        ``"site__owner"``); ``None`` if rows are not owned by an organization.
+        ``"site__owner"``), or a tuple of paths any of which grants ownership (a site is its owner's and its
+        sharing operators'); ``None`` if rows are not owned by an organization.
     public: rows anyone may view, also anonymous users (``Q(published=True)``); ``Q()`` for every row;
         ``None`` for none.
     grants: action -> roles that may perform it on the rows their organization owns.
     all_rows: action -> roles that may perform it on every row.
     """
 
-    owner_path: str | None = None
+    owner_path: str | tuple[str, ...] | None = None
     public: Q | None = None
     grants: dict[str, frozenset[Role]] = field(default_factory=dict)
     all_rows: dict[str, frozenset[Role]] = field(default_factory=dict)
@@ -79,11 +80,26 @@ class RestrictedQuerySet(models.QuerySet):
         if role in policy.all_rows.get(action, ()):
             return self.all()
         condition = Q(pk__in=[])
-        if role in policy.grants.get(action, ()) and policy.owner_path and user.organization_id:
-            condition = Q(**{policy.owner_path: user.organization_id})
+        paths = (policy.owner_path,) if isinstance(policy.owner_path, str) else (policy.owner_path or ())
+        if role in policy.grants.get(action, ()) and paths and user.organization_id:
+            for path in paths:
+                condition |= Q(**{path: user.organization_id})
         if public is not None:
             condition |= public
-        return self.filter(condition).distinct() if "__" in (policy.owner_path or "") else self.filter(condition)
+        queryset = self.filter(condition)
+        # a path through a to-many relation can repeat rows
+        return queryset.distinct() if any(_crosses_to_many(self.model, p) for p in paths) else queryset
+
+
+def _crosses_to_many(model, path: str) -> bool:
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        model = field.related_model
+    return False
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rollout5g.regions",
     "rollout5g.organizations",
     "rollout5g.policy",
+    "rollout5g.sites",
     "rollout5g.web",
 ]
 

@@ -166,94 +166,390 @@ def lazy_greedy(
 
 
 @njit(cache=True)
-def interchange(
-    c_indptr, c_indices, p_indptr, p_indices, k_indptr, k_indices, w, count, chosen, blocked, allowed,
-    sites, max_passes, tol,
-):
-    """Teitz & Bart (1968) vertex substitution, best swap per chosen site, until no swap gains.
+def region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out):
+    """Chosen sites whose footprints lie within two coverage hops of site ``j0`` (incl. ``j0``).
 
-    ``sites`` holds the movable chosen candidates (forced ones are not in it); it is updated in
-    place. For a chosen site ``j`` and an outside candidate ``k`` the swap delta is
-
-        gain(k | S \\ {j}) - loss(j | S) = gain0[k] + extra_j[k] - loss[j]
-
-    where ``gain0[k]`` (weight of uncovered points in N_k) is kept up to date as counts change,
-    and ``extra_j[k]`` (weight of points covered only by ``j`` that ``k`` also covers) is built from
-    ``j``'s uniquely covered points only, so one pass costs O(nnz + |sites| * n_candidates).
-    A swap is applied when it gains more than ``tol``; the spacing constraint is checked against
-    ``S \\ {j}``. Returns the number of swaps made.
+    A chosen site ``s`` is returned when some candidate covers both a point of ``N_j0`` and a point
+    of ``N_s`` (their footprints are at most about two coverage radii apart). At most ``max_out``
+    are returned: ``j0`` first, then a random subset of the others (numba's global generator,
+    seeded by the caller).
     """
-    n = allowed.size
-    gain0 = np.zeros(n, np.float64)
-    for k in range(n):
-        gain0[k] = gain_of(k, c_indptr, c_indices, w, count)
-    extra = np.zeros(n, np.float64)
-    touched_flag = np.zeros(n, np.bool_)
-    touched = np.empty(n, np.int64)
-    conflict_j = np.zeros(n, np.bool_)
-    n_swaps = 0
-    for _ in range(max_passes):
-        improved = False
-        for pos in range(sites.size):
-            j = sites[pos]
-            loss = 0.0
-            n_touched = 0
-            for t in range(c_indptr[j], c_indptr[j + 1]):
-                i = c_indices[t]
-                if count[i] == 1:
-                    loss += w[i]
-                    for u in range(p_indptr[i], p_indptr[i + 1]):
-                        k = p_indices[u]
-                        if k != j:
-                            if not touched_flag[k]:
-                                touched_flag[k] = True
-                                touched[n_touched] = k
-                                n_touched += 1
-                            extra[k] += w[i]
-            for t in range(k_indptr[j], k_indptr[j + 1]):
-                conflict_j[k_indices[t]] = True
-            best = -1
-            best_val = loss + tol
-            for k in range(n):
-                if not allowed[k] or chosen[k]:
-                    continue
-                b = blocked[k] - 1 if conflict_j[k] else blocked[k]
-                if b > 0:
-                    continue
+    n_cand = chosen.size
+    cand_mark = np.zeros(n_cand, np.bool_)
+    site_mark = np.zeros(n_cand, np.bool_)
+    ring = np.empty(n_cand, np.int64)
+    n_ring = 0
+    for t in range(c_indptr[j0], c_indptr[j0 + 1]):
+        i = c_indices[t]
+        for u in range(p_indptr[i], p_indptr[i + 1]):
+            k = p_indices[u]
+            if not cand_mark[k]:
+                cand_mark[k] = True
+                ring[n_ring] = k
+                n_ring += 1
+    out = np.empty(n_cand, np.int64)
+    n_out = 0
+    site_mark[j0] = True
+    for r in range(n_ring):
+        k = ring[r]
+        for t in range(c_indptr[k], c_indptr[k + 1]):
+            i = c_indices[t]
+            for u in range(p_indptr[i], p_indptr[i + 1]):
+                s = p_indices[u]
+                if chosen[s] and not site_mark[s]:
+                    site_mark[s] = True
+                    out[n_out] = s
+                    n_out += 1
+    # partial Fisher-Yates: keep a random subset of max_out - 1 neighbours
+    m = min(n_out, max_out - 1)
+    for a in range(m if m < n_out else 0):
+        b = a + np.random.randint(0, n_out - a)
+        out[a], out[b] = out[b], out[a]
+    res = np.empty(m + 1, np.int64)
+    res[0] = j0
+    res[1:] = out[:m]
+    return res
+
+
+# --------------------------------------------------------------------------------------------
+# Local search with an exact gain table: gain0[k] = weight of uncovered points in N_k, kept up to
+# date on every add/remove, and a max segment tree over the feasible candidates' gain0 (feasible:
+# allowed, not chosen, not blocked by spacing). Both make a swap evaluation O(points j covers
+# alone x candidates per point + log n) instead of O(n_candidates).
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _leaf(j, allowed, chosen, blocked, gain0):
+    if allowed[j] and not chosen[j] and blocked[j] == 0:
+        return gain0[j]
+    return -np.inf
+
+
+@njit(cache=True)
+def _tree_set(tv, ti, size, j, val):
+    pos = size + j
+    tv[pos] = val
+    pos //= 2
+    while pos >= 1:
+        a = 2 * pos
+        b = a + 1
+        if tv[a] > tv[b] or (tv[a] == tv[b] and ti[a] <= ti[b]):
+            tv[pos] = tv[a]
+            ti[pos] = ti[a]
+        else:
+            tv[pos] = tv[b]
+            ti[pos] = ti[b]
+        pos //= 2
+
+
+@njit(cache=True)
+def _tree_build(tv, ti, size, n, allowed, chosen, blocked, gain0):
+    for j in range(size):
+        tv[size + j] = _leaf(j, allowed, chosen, blocked, gain0) if j < n else -np.inf
+        ti[size + j] = j
+    for pos in range(size - 1, 0, -1):
+        a = 2 * pos
+        b = a + 1
+        if tv[a] > tv[b] or (tv[a] == tv[b] and ti[a] <= ti[b]):
+            tv[pos] = tv[a]
+            ti[pos] = ti[a]
+        else:
+            tv[pos] = tv[b]
+            ti[pos] = ti[b]
+
+
+@njit(cache=True)
+def _ls_add(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size):
+    """Add ``j``; return its gain. Keeps gain0 and the tree exact."""
+    chosen[j] = True
+    _tree_set(tv, ti, size, j, -np.inf)
+    g = 0.0
+    for t in range(c_ip[j], c_ip[j + 1]):
+        i = c_ix[t]
+        if count[i] == 0:
+            g += w[i]
+            for u in range(p_ip[i], p_ip[i + 1]):
+                k = p_ix[u]
+                gain0[k] -= w[i]
+                if k != j:
+                    _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
+        count[i] += 1
+    for t in range(k_ip[j], k_ip[j + 1]):
+        k = k_ix[t]
+        blocked[k] += 1
+        _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
+    return g
+
+
+@njit(cache=True)
+def _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size):
+    """Remove ``j``; return the covered weight lost."""
+    chosen[j] = False
+    g = 0.0
+    for t in range(c_ip[j], c_ip[j + 1]):
+        i = c_ix[t]
+        count[i] -= 1
+        if count[i] == 0:
+            g += w[i]
+            for u in range(p_ip[i], p_ip[i + 1]):
+                k = p_ix[u]
+                gain0[k] += w[i]
+                _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
+    for t in range(k_ip[j], k_ip[j + 1]):
+        k = k_ix[t]
+        blocked[k] -= 1
+        _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
+    _tree_set(tv, ti, size, j, _leaf(j, allowed, chosen, blocked, gain0))
+    return g
+
+
+@njit(cache=True)
+def _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti,
+               extra, flag, touched, conflict_j):
+    """Best replacement ``k`` for chosen ``j``: returns (k or -1, gain(k | S-j) - loss(j | S))."""
+    loss = 0.0
+    n_t = 0
+    for t in range(c_ip[j], c_ip[j + 1]):
+        i = c_ix[t]
+        if count[i] == 1:
+            loss += w[i]
+            for u in range(p_ip[i], p_ip[i + 1]):
+                k = p_ix[u]
+                if k != j:
+                    if not flag[k]:
+                        flag[k] = True
+                        touched[n_t] = k
+                        n_t += 1
+                    extra[k] += w[i]
+    for t in range(k_ip[j], k_ip[j + 1]):
+        k = k_ix[t]
+        conflict_j[k] = True
+        if not flag[k]:
+            flag[k] = True
+            touched[n_t] = k
+            n_t += 1
+    best = -1
+    best_val = -np.inf
+    for t in range(n_t):
+        k = touched[t]
+        if allowed[k] and not chosen[k]:
+            b = blocked[k] - 1 if conflict_j[k] else blocked[k]
+            if b == 0:
                 val = gain0[k] + extra[k]
-                if val > best_val:
+                if val > best_val or (val == best_val and k < best):
                     best_val = val
                     best = k
-            for t in range(n_touched):
-                k = touched[t]
-                extra[k] = 0.0
-                touched_flag[k] = False
-            for t in range(k_indptr[j], k_indptr[j + 1]):
-                conflict_j[k_indices[t]] = False
-            if best < 0:
-                continue
-            # apply the swap j -> best, keeping gain0 exact for every candidate
-            for t in range(c_indptr[j], c_indptr[j + 1]):
-                i = c_indices[t]
-                count[i] -= 1
-                if count[i] == 0:
-                    for u in range(p_indptr[i], p_indptr[i + 1]):
-                        gain0[p_indices[u]] += w[i]
-            for t in range(c_indptr[best], c_indptr[best + 1]):
-                i = c_indices[t]
-                if count[i] == 0:
-                    for u in range(p_indptr[i], p_indptr[i + 1]):
-                        gain0[p_indices[u]] -= w[i]
-                count[i] += 1
-            chosen[j] = False
-            chosen[best] = True
-            for t in range(k_indptr[j], k_indptr[j + 1]):
-                blocked[k_indices[t]] -= 1
-            for t in range(k_indptr[best], k_indptr[best + 1]):
-                blocked[k_indices[t]] += 1
-            sites[pos] = best
-            n_swaps += 1
+    top = ti[1]
+    if tv[1] > -np.inf:
+        val = gain0[top] + extra[top]
+        if val > best_val or (val == best_val and top < best):
+            best_val = val
+            best = top
+    for t in range(n_t):
+        k = touched[t]
+        extra[k] = 0.0
+        flag[k] = False
+        conflict_j[k] = False
+    if best < 0:
+        return -1, -np.inf
+    return best, best_val - loss
+
+
+@njit(cache=True)
+def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, sites, p,
+                 max_passes, n_iter, ruin_size, seed, tol, stop_cov):
+    """Fill to ``p`` greedily, Teitz-Bart interchange to a local optimum, then ruin and recreate.
+
+    ``sites`` are the movable chosen sites (forced ones stay chosen and are not in it). The
+    interchange applies, for each chosen site in turn, its best swap when it gains more than
+    ``tol`` [weight], and repeats passes until none does (at most ``max_passes``). Then
+    ``n_iter`` ruin-and-recreate iterations (Schrimpf et al. 2000): remove up to ``ruin_size``
+    chosen sites within two coverage hops of a random chosen site, refill greedily (the drawn
+    site barred), interchange the sites of that region until none improves, keep the result when
+    it covers at least as much as the best so far. Stops early once the covered weight reaches
+    ``stop_cov``. Deterministic for a given ``seed``.
+
+    Returns ``(sites, n_moves, covered_weight)`` of the best solution; ``count``, ``chosen`` and
+    ``blocked`` are left in that state.
+    """
+    n = allowed.size
+    np.random.seed(seed)
+    gain0 = np.zeros(n, np.float64)
+    for k in range(n):
+        gain0[k] = gain_of(k, c_ip, c_ix, w, count)
+    size = 1
+    while size < max(n, 1):
+        size *= 2
+    tv = np.empty(2 * size, np.float64)
+    ti = np.empty(2 * size, np.int64)
+    _tree_build(tv, ti, size, n, allowed, chosen, blocked, gain0)
+    extra = np.zeros(n, np.float64)
+    flag = np.zeros(n, np.bool_)
+    touched = np.empty(n, np.int64)
+    conflict_j = np.zeros(n, np.bool_)
+
+    cur = np.empty(n, np.int64)  # current movable sites
+    m = sites.size
+    cur[:m] = sites
+    pos_of = np.full(n, -1, np.int64)
+    for a in range(m):
+        pos_of[cur[a]] = a
+    covered = covered_weight(w, count)
+    n_moves = 0
+
+    # 1. greedy fill to p (gain > 0 only)
+    while m < p and tv[1] > 0.0 and covered < stop_cov:
+        k = ti[1]
+        covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+        cur[m] = k
+        pos_of[k] = m
+        m += 1
+
+    # 2. full interchange passes
+    for _ in range(max_passes):
+        improved = False
+        for a in range(m):
+            j = cur[a]
+            k, delta = _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed,
+                                  gain0, tv, ti, extra, flag, touched, conflict_j)
+            if k >= 0 and delta > tol:
+                covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+                covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+                cur[a] = k
+                pos_of[j] = -1
+                pos_of[k] = a
+                n_moves += 1
+                improved = True
+        while m < p and tv[1] > 0.0:  # a swap can free room for a site that gains again
+            k = ti[1]
+            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            cur[m] = k
+            pos_of[k] = m
+            m += 1
             improved = True
-        if not improved:
+        if not improved or covered >= stop_cov:
             break
-    return n_swaps
+
+    if n_iter <= 0 or m == 0 or covered >= stop_cov:
+        return cur[:m].copy(), n_moves, covered
+
+    # 3. ruin and recreate
+    best_cov = covered
+    b_count = count.copy()
+    b_chosen = chosen.copy()
+    b_blocked = blocked.copy()
+    b_gain0 = gain0.copy()
+    b_tv = tv.copy()
+    b_ti = ti.copy()
+    b_cur = cur.copy()
+    b_m = m
+    b_moves = n_moves
+    work = np.empty(n, np.int64)
+    in_work = np.zeros(n, np.bool_)
+    for _ in range(n_iter):
+        j0 = cur[np.random.randint(0, m)]
+        ruin = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, ruin_size)
+        for r in range(ruin.size):
+            j = ruin[r]
+            if pos_of[j] < 0:
+                continue  # a forced site: never removed
+            covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            a = pos_of[j]
+            m -= 1
+            last = cur[m]
+            cur[a] = last
+            pos_of[last] = a
+            pos_of[j] = -1
+        allowed[j0] = False
+        _tree_set(tv, ti, size, j0, -np.inf)
+        n_work = 0
+        while m < p and tv[1] > 0.0:
+            k = ti[1]
+            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            cur[m] = k
+            pos_of[k] = m
+            m += 1
+            if not in_work[k]:
+                in_work[k] = True
+                work[n_work] = k
+                n_work += 1
+        allowed[j0] = True
+        _tree_set(tv, ti, size, j0, _leaf(j0, allowed, chosen, blocked, gain0))
+        # local interchange over the region's sites, extended around every swap
+        near = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, n)
+        for r in range(near.size):
+            s = near[r]
+            if chosen[s] and pos_of[s] >= 0 and not in_work[s]:
+                in_work[s] = True
+                work[n_work] = s
+                n_work += 1
+        h = 0
+        while h < n_work:
+            j = work[h]
+            h += 1
+            in_work[j] = False
+            if not chosen[j] or pos_of[j] < 0:
+                continue
+            k, delta = _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed,
+                                  gain0, tv, ti, extra, flag, touched, conflict_j)
+            if k >= 0 and delta > tol:
+                covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+                covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+                a = pos_of[j]
+                cur[a] = k
+                pos_of[j] = -1
+                pos_of[k] = a
+                n_moves += 1
+                near = region_sites(k, c_ip, c_ix, p_ip, p_ix, chosen, n)
+                for r in range(near.size):
+                    s = near[r]
+                    if pos_of[s] >= 0 and not in_work[s]:
+                        if n_work == work.size:  # compact the queue
+                            n_work = 0
+                            for q in range(h, work.size):
+                                if in_work[work[q]]:
+                                    work[n_work] = work[q]
+                                    n_work += 1
+                            h = 0
+                        in_work[s] = True
+                        work[n_work] = s
+                        n_work += 1
+        for q in range(h, n_work):
+            in_work[work[q]] = False
+        while m < p and tv[1] > 0.0:
+            k = ti[1]
+            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            cur[m] = k
+            pos_of[k] = m
+            m += 1
+        if covered >= best_cov - tol:
+            if covered > best_cov + tol:
+                b_moves = n_moves
+            best_cov = max(covered, best_cov)
+            b_count[:] = count
+            b_chosen[:] = chosen
+            b_blocked[:] = blocked
+            b_gain0[:] = gain0
+            b_tv[:] = tv
+            b_ti[:] = ti
+            b_cur[:m] = cur[:m]
+            b_m = m
+            if covered >= stop_cov:
+                break
+        else:
+            count[:] = b_count
+            chosen[:] = b_chosen
+            blocked[:] = b_blocked
+            gain0[:] = b_gain0
+            tv[:] = b_tv
+            ti[:] = b_ti
+            for a in range(m):
+                pos_of[cur[a]] = -1
+            m = b_m
+            cur[:m] = b_cur[:m]
+            for a in range(m):
+                pos_of[cur[a]] = a
+            covered = best_cov
+            n_moves = b_moves
+    return cur[:m].copy(), b_moves, best_cov

@@ -209,7 +209,11 @@ def solve_mip(problem, *, warm=None, time_limit=None, mip_rel_gap=0.0, threads=N
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(verbose))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
-    h.setOptionValue("mip_abs_gap", 1e-9 if budget else 0.5)  # site counts are integers
+    # An objective that only takes integer values at optimal points is proven optimal once the
+    # bound is less than 1 above the incumbent: site counts always, covered weight when every
+    # weight is an integer (the covered weight of the incumbent's x is then an integer too).
+    integral = (not budget) or bool(np.all(wg == np.round(wg)))
+    h.setOptionValue("mip_abs_gap", 0.999 if integral else 1e-9)
     h.setOptionValue("random_seed", 0)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))

@@ -396,11 +396,12 @@ class _State:
             allowed, int(max_add), float(need), stop_at_zero,
         )
 
-    def interchange(self, allowed, sites, max_passes, tol):
+    def local_search(self, allowed, sites, p, max_passes, n_iter, ruin_size, seed, tol, stop_cov):
         c_ip, c_ix, p_ip, p_ix, k_ip, k_ix = self.pb._csr
-        return K.interchange(
+        return K.local_search(
             c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, self.pb.weights, self.count, self.chosen, self.blocked,
-            allowed, sites, int(max_passes), float(tol),
+            allowed.copy(), np.asarray(sites, np.int64), int(p), int(max_passes), int(n_iter), int(ruin_size),
+            int(seed), float(tol), float(stop_cov),
         )
 
     def loss(self, j):
@@ -431,34 +432,32 @@ def _needed(problem, forced_covered):
     return goal - forced_covered
 
 
-def _heuristic(problem, *, local_search, max_passes):
-    """Greedy + interchange. Returns (sites, n_swaps, timings)."""
+def _heuristic(problem, *, local_search, max_passes, perturb_iters, ruin_size, seed):
+    """Lazy greedy, then (``local_search``) interchange + ruin and recreate.
+
+    Returns ``(sites, n_moves, timings)``.
+    """
     t0 = time.perf_counter()
     st = _State(problem)
     allowed = _new_site_mask(problem)
     tol = _tol(problem)
-    n_swaps = 0
+    n_moves = 0
+    forced_cov = st.covered()
     if problem.mode == "budget":
         sites, _ = st.greedy(allowed, problem.p)
         t1 = time.perf_counter()
-        if local_search:
-            for _ in range(100):
-                swaps = st.interchange(allowed, sites, max_passes, tol) if sites.size else 0
-                n_swaps += swaps
-                more, _ = st.greedy(allowed, problem.p - sites.size)
-                sites = np.concatenate([sites, more])
-                if swaps == 0 and more.size == 0:
-                    break
+        if local_search and problem.p > 0:
+            sites, n_moves, _ = st.local_search(allowed, sites, problem.p, max_passes, perturb_iters, ruin_size,
+                                                seed, tol, math.inf)
     else:
-        forced_cov = st.covered()
         need = _needed(problem, forced_cov) - tol
+        sites = np.zeros(0, np.int64)
         if need > 0:
             sites, _ = st.greedy(allowed, problem.n_candidates, need=need)
-        else:
-            sites = np.zeros(0, np.int64)
         t1 = time.perf_counter()
 
         def prune(sites):
+            """Drop sites, last chosen first, while the target stays met."""
             keep = list(sites)
             for j in reversed(sites):
                 if st.covered() - forced_cov - st.loss(j) >= need:
@@ -466,25 +465,24 @@ def _heuristic(problem, *, local_search, max_passes):
                     keep.remove(j)
             return np.asarray(keep, np.int64)
 
-        if need > 0:
+        if need > 0 and st.covered() - forced_cov >= need:
             sites = prune(sites)
-        if local_search and need > 0:
-            # decrement and repair: drop the least useful site, let interchange recover coverage
-            while sites.size > 0:
-                losses = np.array([st.loss(j) for j in sites])
-                drop = int(np.argmin(losses))
+            # decrement and repair: drop the least useful site, let the local search recover
+            while local_search and sites.size > 0:
+                drop = int(np.argmin([st.loss(j) for j in sites]))
                 snap = st.snapshot()
                 st.remove(sites[drop])
                 trial = np.delete(sites, drop)
-                swaps = st.interchange(allowed, trial, max_passes, tol) if trial.size else 0
-                if st.covered() - forced_cov >= need:
-                    n_swaps += swaps
+                trial, moves, cov = st.local_search(allowed, trial, trial.size, max_passes, perturb_iters,
+                                                    ruin_size, seed, tol, forced_cov + need)
+                if cov - forced_cov >= need:
+                    n_moves += moves
                     sites = prune(trial)
                 else:
                     st.restore(snap)
                     break
     t2 = time.perf_counter()
-    return np.asarray(sites, np.int64), n_swaps, {"greedy": t1 - t0, "local_search": t2 - t1}
+    return np.asarray(sites, np.int64), n_moves, {"greedy": t1 - t0, "local_search": t2 - t1}
 
 
 def _ordered(problem, sites):
@@ -513,19 +511,19 @@ def _finish(problem, method, status, sites, n_swaps, timings, **extra):
     )
 
 
-def _solve_greedy(problem, *, local_search=True, max_passes=50):
+def _solve_greedy(problem, **heur):
     t0 = time.perf_counter()
-    sites, n_swaps, timings = _heuristic(problem, local_search=local_search, max_passes=max_passes)
+    sites, n_swaps, timings = _heuristic(problem, **heur)
     timings["total"] = time.perf_counter() - t0
     return _finish(problem, "greedy", "heuristic", sites, n_swaps, timings)
 
 
-def _solve_exact(problem, *, local_search=True, max_passes=50, time_limit=None, mip_rel_gap=0.0,
-                 warm_start=True, threads=None, verbose=False):
+def _solve_exact(problem, *, time_limit=None, mip_rel_gap=0.0, warm_start=True, threads=None, verbose=False,
+                 **heur):
     from .exact import solve_mip
 
     t0 = time.perf_counter()
-    heur_sites, n_swaps, timings = _heuristic(problem, local_search=local_search, max_passes=max_passes)
+    heur_sites, n_swaps, timings = _heuristic(problem, **heur)
     heur_cov = problem.covered_weight(np.r_[problem.forced, heur_sites])
     heur_obj = heur_cov if problem.mode == "budget" else float(heur_sites.size)
     forced_cov = problem.covered_weight(problem.forced)
@@ -554,8 +552,8 @@ def _solve_exact(problem, *, local_search=True, max_passes=50, time_limit=None, 
     )
 
 
-def solve_mclp(problem, *, method="greedy", local_search=True, max_passes=50, time_limit=None,
-               mip_rel_gap=0.0, warm_start=True, threads=None, verbose=False):
+def solve_mclp(problem, *, method="greedy", local_search=True, max_passes=50, perturb_iters=None, ruin_size=8,
+               seed=0, time_limit=None, mip_rel_gap=0.0, warm_start=True, threads=None, verbose=False):
     """Choose new sites that maximise covered demand (or reach a coverage target with fewest).
 
     Parameters
@@ -563,12 +561,19 @@ def solve_mclp(problem, *, method="greedy", local_search=True, max_passes=50, ti
     problem : MCLPProblem
         The instance (budget ``p`` or ``target_share``, constraints).
     method : {"greedy", "exact"}
-        ``"greedy"``: lazy greedy + Teitz-Bart interchange (interactive path, milliseconds to
-        seconds). ``"exact"``: sparse MIP by HiGHS, warm-started with the heuristic.
+        ``"greedy"``: lazy greedy + interchange + ruin and recreate (the interactive path).
+        ``"exact"``: sparse MIP by HiGHS, warm-started with the heuristic.
     local_search : bool
-        Run the interchange after the greedy (default True).
+        Improve the greedy solution by local search (default True).
     max_passes : int
-        Maximum interchange passes over the chosen sites.
+        Maximum Teitz-Bart interchange passes over the chosen sites.
+    perturb_iters : int, optional
+        Ruin-and-recreate iterations after the interchange; default
+        ``min(4000, 20 * n_new_sites)`` (0 disables).
+    ruin_size : int
+        Sites removed per ruin step [-].
+    seed : int
+        Seed of the ruin step; the result is deterministic for a given seed.
     time_limit : float, optional
         ``"exact"`` only: HiGHS time limit [s]; the best solution found so far is returned with
         its ``mip_gap``.
@@ -588,15 +593,25 @@ def solve_mclp(problem, *, method="greedy", local_search=True, max_passes=50, ti
     Raises
     ------
     ValueError
-        Unknown ``method`` (the message lists the valid ones).
+        Unknown ``method`` (the message lists the valid ones), or a bad option.
     """
     if not isinstance(problem, MCLPProblem):
         raise ValueError(f"problem must be an MCLPProblem; got {type(problem).__name__}")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; valid methods: {', '.join(METHODS)}")
+    if perturb_iters is None:
+        scale = problem.p if problem.mode == "budget" else 50
+        perturb_iters = min(4000, 20 * max(scale, 1))
+    for name, v in (("max_passes", max_passes), ("perturb_iters", perturb_iters), ("ruin_size", ruin_size)):
+        if int(v) != v or v < (1 if name == "ruin_size" else 0):
+            raise ValueError(f"{name} must be a {'positive' if name == 'ruin_size' else 'non-negative'} integer; got {v!r}")
+    heur = {
+        "local_search": bool(local_search), "max_passes": int(max_passes), "perturb_iters": int(perturb_iters),
+        "ruin_size": int(ruin_size), "seed": int(seed),
+    }
     if method == "greedy":
-        return _solve_greedy(problem, local_search=local_search, max_passes=max_passes)
-    if method == "exact":
-        return _solve_exact(
-            problem, local_search=local_search, max_passes=max_passes, time_limit=time_limit,
-            mip_rel_gap=mip_rel_gap, warm_start=warm_start, threads=threads, verbose=verbose,
-        )
-    raise ValueError(f"unknown method {method!r}; valid methods: {', '.join(METHODS)}")
+        return _solve_greedy(problem, **heur)
+    return _solve_exact(
+        problem, time_limit=time_limit, mip_rel_gap=mip_rel_gap, warm_start=warm_start, threads=threads,
+        verbose=verbose, **heur,
+    )

@@ -136,18 +136,18 @@ def atan2f(y, x):
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True, inline="always")
-def _path_loss32(d2c, d3sq, cp, c, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
-    """Path loss [dB] of cell row ``c`` at clamped squared 2D distance ``d2c`` and squared 3D
-    distance ``d3sq`` [m^2] (float32; see pathloss.kernel_coefficients)."""
+def _path_loss32(d2c, d3sq, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
+    """Path loss [dB] at clamped squared 2D distance ``d2c`` and squared 3D distance ``d3sq``
+    [m^2], float32, from one cell's coefficients (see pathloss.kernel_coefficients)."""
     arg = d2c if use_d2_log else d3sq
     lg = np.float32(0.5) * log2f(arg) * _LOG10_2
     d3 = np.sqrt(d3sq)
-    pl1 = cp[c, P_A1] + cp[c, P_B1] * lg + cp[c, P_C1] * d3
-    pl2 = cp[c, P_A2] + cp[c, P_B2] * lg
-    los = pl1 if d2c <= cp[c, P_DBP2] else pl2
+    pl1 = a1 + b1 * lg + c1 * d3
+    pl2 = a2 + b2 * lg
+    los = pl1 if d2c <= dbp2 else pl2
     if los_mode == 0:
         return los
-    nlos = max(los, cp[c, P_A3] + cp[c, P_B3] * lg)
+    nlos = max(los, a3 + b3 * lg)
     if los_mode == 1:
         return nlos
     d = np.sqrt(d2c)
@@ -168,8 +168,8 @@ def _path_loss32(d2c, d3sq, cp, c, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
 def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
-    """Evaluate cell ``c`` (position ``cxl, cyl`` relative to the tile corner [m]) at every pixel of
-    a tile and fold it into the running best server / per-group linear sums [mW]."""
+    """Evaluate cell ``c`` (position ``cxl, cyl`` relative to the tile corner [m]) at every point
+    ``(px, py)`` [m] and fold it into the running best server / per-group linear sums [mW]."""
     dh = cp[c, P_DH]
     dh2 = dh * dh
     s_az = cp[c, P_SIN]
@@ -180,6 +180,14 @@ def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_
     am = cp[c, P_AM]
     sla = cp[c, P_SLA]
     eirp = cp[c, P_EIRP]
+    dbp2 = cp[c, P_DBP2]
+    a1 = cp[c, P_A1]
+    b1 = cp[c, P_B1]
+    c1 = cp[c, P_C1]
+    a2 = cp[c, P_A2]
+    b2 = cp[c, P_B2]
+    a3 = cp[c, P_A3]
+    b3 = cp[c, P_B3]
     g = grp[c]
     cc = np.int32(c)
     hundred = np.float32(100.0)
@@ -188,7 +196,7 @@ def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_
         dy = py[i] - cyl
         d2 = dx * dx + dy * dy
         d2c = max(d2, hundred)
-        pl = _path_loss32(d2c, d2c + dh2, cp, c, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+        pl = _path_loss32(d2c, d2c + dh2, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
         u = dx * s_az + dy * c_az
         v = dx * c_az - dy * s_az
         phi = atan2f(abs(v), u)
@@ -205,55 +213,62 @@ def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
-def tile_bounds(cx, cy, cp, tx0, ty0, size, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out, out_dmin):
+def tile_bounds(cx, cy, cpt, tx0, ty0, size, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out, out_dmin):
     """Upper bound [dBm] of each cell's received power anywhere in the square tile
     ``[tx0, tx0 + size] x [ty0 - size, ty0]`` [m] (see the module docstring), and the cell's
-    shortest horizontal distance to the tile [m]."""
+    shortest horizontal distance to the tile [m]. ``cpt`` is the transposed parameter matrix."""
     half = size / 2.0
     ccx = tx0 + half
     ccy = ty0 - half
-    rad = half * math.sqrt(2.0)
+    half32 = np.float32(half)
+    rad = np.float32(half * math.sqrt(2.0))
     margin = np.float32(BOUND_MARGIN_DB)
+    bmode = los_mode if lp_cp == 0 else 0
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
     for c in range(cx.size):
-        ex = abs(cx[c] - ccx)
-        ey = abs(cy[c] - ccy)
-        qx = max(ex - half, 0.0)
-        qy = max(ey - half, 0.0)
-        dmin2 = np.float32(qx * qx + qy * qy)
-        fx = ex + half
-        fy = ey + half
-        dmax2 = np.float32(fx * fx + fy * fy)
-        dc = np.float32(math.sqrt(ex * ex + ey * ey))
-        dh = cp[c, P_DH]
-        d2c = max(dmin2, np.float32(100.0))
-        pl = _path_loss32(d2c, d2c + dh * dh, cp, c, los_mode if lp_cp == 0 else 0, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
-        # horizontal: azimuth offset to the tile centre minus the half-angle the tile subtends
         rx = np.float32(ccx - cx[c])
         ry = np.float32(ccy - cy[c])
-        u = rx * cp[c, P_SIN] + ry * cp[c, P_COS]
-        v = rx * cp[c, P_COS] - ry * cp[c, P_SIN]
+        ex = abs(rx)
+        ey = abs(ry)
+        qx = max(ex - half32, zero)
+        qy = max(ey - half32, zero)
+        dmin2 = qx * qx + qy * qy
+        fx = ex + half32
+        fy = ey + half32
+        dmax2 = fx * fx + fy * fy
+        dc = np.sqrt(ex * ex + ey * ey)
+        dh = cpt[P_DH, c]
+        d2c = max(dmin2, np.float32(100.0))
+        pl = _path_loss32(
+            d2c, d2c + dh * dh, cpt[P_DBP2, c], cpt[P_A1, c], cpt[P_B1, c], cpt[P_C1, c], cpt[P_A2, c],
+            cpt[P_B2, c], cpt[P_A3, c], cpt[P_B3, c], bmode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
+        )
+        # horizontal: azimuth offset to the tile centre minus the half-angle the tile subtends
+        s_az = cpt[P_SIN, c]
+        c_az = cpt[P_COS, c]
+        u = rx * s_az + ry * c_az
+        v = rx * c_az - ry * s_az
         phi_c = atan2f(abs(v), u)
-        ratio = np.float32(rad) / max(dc, np.float32(1e-3))
-        if ratio >= np.float32(0.999):
-            phi = np.float32(0.0)
-        else:
-            alpha = atan2f(ratio, np.sqrt(np.float32(1.0) - ratio * ratio))
-            phi = max(phi_c - alpha, np.float32(0.0))
-        ah = min(cp[c, P_KH] * phi * phi, cp[c, P_AM])
+        ratio = rad / max(dc, np.float32(1e-3))
+        rc = min(ratio, np.float32(0.999))
+        alpha = atan2f(rc, np.sqrt(one - rc * rc))
+        phi = zero if ratio >= np.float32(0.999) else max(phi_c - alpha, zero)
+        ah = min(cpt[P_KH, c] * phi * phi, cpt[P_AM, c])
         # vertical: depression angles over [dmin, dmax]
         t1 = atan2f(dh, np.sqrt(dmin2))
         t2 = atan2f(dh, np.sqrt(dmax2))
         lo = min(t1, t2)
         hi = max(t1, t2)
-        tilt = cp[c, P_TILT]
-        off = lo - tilt if tilt < lo else (tilt - hi if tilt > hi else np.float32(0.0))
-        av = min(cp[c, P_KV] * off * off, cp[c, P_SLA])
-        att = min(ah + av, cp[c, P_AM])
-        out[c] = cp[c, P_EIRP] - att - pl + margin
+        tilt = cpt[P_TILT, c]
+        off = lo - tilt if tilt < lo else (tilt - hi if tilt > hi else zero)
+        av = min(cpt[P_KV, c] * off * off, cpt[P_SLA, c])
+        att = min(ah + av, cpt[P_AM, c])
+        out[c] = cpt[P_EIRP, c] - att - pl + margin
         out_dmin[c] = np.sqrt(dmin2)
 
 
-@nb.njit(error_model="numpy", cache=True)
+@nb.njit(fastmath=True, error_model="numpy", cache=True)
 def bin_cells(ub, sel, grp, ngroups):
     """Counting sort of the selected cells (``sel`` true) by bound ``ub`` [dBm] into 0.5 dB bins
     below the strongest one.
@@ -272,6 +287,9 @@ def bin_cells(ub, sel, grp, ngroups):
             if ub[c] > top:
                 top = ub[c]
     top = math.ceil(top / BIN_DB) * BIN_DB
+    lin = np.empty(n, np.float32)
+    for c in range(n):
+        lin[c] = exp2f(ub[c] * _LOG2_10_OVER_10)
     counts = np.zeros(NBINS + 2, np.int64)
     bins = np.empty(n, np.int32)
     binsum = np.zeros((ngroups, NBINS + 2))
@@ -285,7 +303,7 @@ def bin_cells(ub, sel, grp, ngroups):
             k = 0
         bins[c] = k
         counts[k] += 1
-        binsum[grp[c], k] += 10.0 ** (ub[c] / 10.0)
+        binsum[grp[c], k] += lin[c]
     start = np.zeros(NBINS + 2, np.int64)
     for k in range(1, NBINS + 2):
         start[k] = start[k - 1] + counts[k - 1]
@@ -341,12 +359,28 @@ def _interp_log(l2, g, n_side, stride, rr, cc):
         + (1.0 - fu) * fv * l2[g, q + n_side]
         + fu * fv * l2[g, q + n_side + 1]
     )
-    return 2.0**val
+    return np.float64(exp2f(np.float32(val)))
+
+
+@nb.njit(error_model="numpy", cache=True)
+def interference_bins(dsum, ex_min, noise_lin, eps):
+    """Number of bins K such that the interferers in bins >= K, which are left out, sum (by their
+    bounds) to at most ``eps`` times the interference-plus-noise floor ``ex_min[g] + N`` of every
+    band g that serves a pixel of the tile (``ex_min[g]`` = inf where g serves none)."""
+    for k in range(NBINS + 1):
+        ok = True
+        for g in range(dsum.shape[0]):
+            if ex_min[g] < np.inf and dsum[g, k] > eps * (ex_min[g] + noise_lin):
+                ok = False
+                break
+        if ok:
+            return k
+    return NBINS + 1
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
 def compute_tile(
-    r0, c0, T, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, noise_lin, eps,
+    r0, c0, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, ngroups, noise_lin, eps,
     los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
 ):
     """Compute one T x T tile whose top-left pixel is (row ``r0``, column ``c0``); write RSRP [dBm],
@@ -376,7 +410,7 @@ def compute_tile(
     n = cx.size
     ub = np.empty(n, np.float32)
     dmin = np.empty(n, np.float32)
-    tile_bounds(cx, cy, cp, tx0, ty0, T * res, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, ub, dmin)
+    tile_bounds(cx, cy, cpt, tx0, ty0, T * res, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, ub, dmin)
     best = np.zeros(npix, np.float32)
     idx = np.full(npix, -1, np.int32)
     sums = np.zeros((ngroups, npix), np.float32)
@@ -437,38 +471,17 @@ def compute_tile(
         rest[c] = not exact[c]
     top, order, start, dsum = bin_cells(ub, rest, grp, ngroups)
     n_lat = 0
-    served = np.zeros(ngroups, np.bool_)
-    for g in range(ngroups):
-        served[g] = ex_min[g] < np.inf
-    for k in range(NBINS + 2):
-        if k <= NBINS:
-            ok = True
-            for g in range(ngroups):
-                if served[g]:
-                    lo_m = np.inf
-                    for q in range(nm * nm):
-                        lo_m = min(lo_m, np.float64(mid[g, q]))
-                    lo_f = np.inf
-                    for q in range(4):
-                        lo_f = min(lo_f, np.float64(far[g, q]))
-                    floor_g = ex_min[g] + lo_m + lo_f + noise_lin
-                    if dsum[g, k] > eps * floor_g:
-                        ok = False
-                        break
-            if ok:
-                break
+    kend = interference_bins(dsum, ex_min, noise_lin, eps)
+    for j in range(start[0], start[kend]):
+        c = order[j]
+        cxl = np.float32(cx[c] - tx0)
+        cyl = np.float32(cy[c] - ty0)
+        if dmin[c] < far_m:
+            eval_cell_tile(c, cxl, cyl, cp, grp, mx, my, mbest, midx, mid, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+            n_lat += nm * nm
         else:
-            break
-        for j in range(start[k], start[k + 1]):
-            c = order[j]
-            cxl = np.float32(cx[c] - tx0)
-            cyl = np.float32(cy[c] - ty0)
-            if dmin[c] < far_m:
-                eval_cell_tile(c, cxl, cyl, cp, grp, mx, my, mbest, midx, mid, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
-                n_lat += nm * nm
-            else:
-                eval_cell_tile(c, cxl, cyl, cp, grp, fx, fy, fbest, fidx, far, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
-                n_lat += 4
+            eval_cell_tile(c, cxl, cyl, cp, grp, fx, fy, fbest, fidx, far, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+            n_lat += 4
     lmid = np.empty((ngroups, nm * nm))
     lfar = np.empty((ngroups, 4))
     _log2_lattice(mid, lmid)
@@ -497,7 +510,7 @@ def compute_tile(
 
 @nb.njit(parallel=True, error_model="numpy", cache=True)
 def compute_tiles(
-    tiles, T, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, noise_lin, eps,
+    tiles, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, ngroups, noise_lin, eps,
     los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
 ):
     """``compute_tile`` over the (row, column) tile corners in ``tiles`` (n, 2), in parallel.
@@ -505,7 +518,7 @@ def compute_tiles(
     evals = np.zeros((tiles.shape[0], 2), np.int64)
     for t in nb.prange(tiles.shape[0]):
         a, b = compute_tile(
-            tiles[t, 0], tiles[t, 1], T, mask, x_left, y_top, res, cx, cy, cp, grp, ngroups, noise_lin,
+            tiles[t, 0], tiles[t, 1], T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, ngroups, noise_lin,
             eps, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride,
             out_rsrp, out_sinr, out_idx,
         )
@@ -547,6 +560,7 @@ class Layer:
                 h_building=params.h_building, street_width=params.street_width, city=params.city,
             )
         self.cp = np.ascontiguousarray(cp.astype(np.float32))
+        self.cpt = np.ascontiguousarray(self.cp.T)
         kind, d1, d2, c_prime = los_probability_params(params.model, params.h_ut)
         self.los_mode = 0 if params.model == "cost231" else LOS_MODE_CODES[params.los_mode]
         self.use_d2_log = params.model == "cost231"
@@ -580,7 +594,7 @@ def run_tiles(
         return 0, 0
     with nb.parallel_chunksize(1):
         ev = compute_tiles(
-            tiles, int(tile), mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.grp,
+            tiles, int(tile), mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.cpt, layer.grp,
             layer.ngroups, layer.noise_lin, float(eps), layer.los_mode, layer.use_d2_log,
             *layer.lp, float(near_m), float(far_m), int(mid_stride), out_rsrp, out_sinr, out_idx,
         )

@@ -1,0 +1,1 @@
+"""Coverage: the ``rollout5g coverage`` command and (later) the web coverage jobs."""

@@ -1,0 +1,234 @@
+"""Business actions on the registry: site lifecycle, cells, key areas, the special plan, and loading the
+synthetic Jiaxing scenario. Every write records an audit event in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from rollout5g.accounts.permissions import CHANGE, require
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import changed_fields, record_event, snapshot
+from rollout5g.organizations.models import Organization
+from rollout5g.regions.models import Region
+from rollout5g.regions.services import find_regions
+
+from .choices import SITE_TRANSITIONS, SiteState
+from .models import Cell, ImportBatch, KeyArea, PlannedSite, Site
+
+#: Operator codes of the core scenario -> organization codes of the directory.
+SCENARIO_ORGANIZATIONS = {
+    "china_mobile": "jx-mobile",
+    "china_telecom": "jx-telecom",
+    "china_unicom": "jx-unicom",
+    "china_broadnet": "jx-broadnet",
+    "china_tower": "jx-tower",
+}
+SCENARIO_SOURCE = "synthetic scenario jiaxing"
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def site_transition(*, actor, site: Site, to_state: str, on: dt.date | None = None, note: str = "") -> Site:
+    """Move a site along its lifecycle (planned → applied → approved → building → on air; relocating; retired)."""
+    if to_state not in SiteState.values:
+        raise TransitionError(f"unknown state {to_state!r}; valid: {', '.join(SiteState.values)}")
+    allowed = SITE_TRANSITIONS[SiteState(site.state)]
+    if to_state not in allowed:
+        names = ", ".join(sorted(allowed)) or "none (retired is final)"
+        raise TransitionError(f"a site that is {site.state} cannot become {to_state}; allowed: {names}")
+    if actor is not None:
+        require(actor, CHANGE, site)
+    on = on or dt.date.today()
+    with transaction.atomic():
+        site = Site.objects.select_for_update().get(pk=site.pk)
+        before = snapshot(site, exclude=("operators",))
+        site.state, site.state_since = to_state, on
+        if to_state == SiteState.ON_AIR and site.on_air_date is None:
+            site.on_air_date = on
+            site.cells.filter(on_air_date__isnull=True).update(on_air_date=on)
+        if to_state == SiteState.RETIRED:
+            site.retired_date = on
+        site.save()
+        diff = changed_fields(before, snapshot(site, exclude=("operators",)))
+        record_event(actor=actor, action=AuditAction.TRANSITION, obj=site,
+                     before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()}, note=note)
+    return site
+
+
+def site_update(*, actor, site: Site, **fields) -> Site:
+    """Change a site's descriptive fields (not its state: use :func:`site_transition`)."""
+    editable = {"name", "address", "site_type", "height_m", "power_supply", "plan_entry"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)} here; editable: {', '.join(sorted(editable))}")
+    if actor is not None:
+        require(actor, CHANGE, site)
+    with transaction.atomic():
+        before = snapshot(site, exclude=("operators",))
+        for key, value in fields.items():
+            setattr(site, key, value)
+        site.full_clean()
+        site.save()
+        diff = changed_fields(before, snapshot(site, exclude=("operators",)))
+        if diff:
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=site,
+                         before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()})
+    return site
+
+
+def plan_publish(*, actor, plans, published: bool = True) -> int:
+    """Publish (or withdraw) special-plan entries. Only the programme office publishes the plan."""
+    if actor is not None and not actor.is_program_office:
+        raise PermissionDenied("only the programme office publishes the special plan")
+    changed = 0
+    with transaction.atomic():
+        for plan in plans:
+            if plan.published == published:
+                continue
+            plan.published = published
+            plan.save(update_fields=["published"])
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=plan, before={"published": not published},
+                         after={"published": published})
+            changed += 1
+    return changed
+
+
+def load_key_areas(path: Path | None = None, *, actor=None, source: str = "") -> tuple[int, int]:
+    """Create or update key areas from a GeoJSON file (WGS-84 polygons with name, category, targets).
+    Returns (created, unchanged)."""
+    from rollout5g.core.scenario import KEY_AREAS_PATH
+
+    path = Path(path) if path else Path(KEY_AREAS_PATH)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    created = unchanged = 0
+    with transaction.atomic():
+        for index, feature in enumerate(data["features"], start=1):
+            p = feature["properties"]
+            region_code = str(p.get("county_adcode") or "")
+            if not Region.objects.filter(pk=region_code).exists():
+                raise ValidationError(f"{path.name}: feature {index} ({p.get('name')}): unknown region {region_code!r}")
+            values = dict(
+                name_en=p.get("name_en", ""), category=p.get("category", "other"), area_type=p.get("area_type", ""),
+                geometry=feature["geometry"], coverage_rsrp_min_dbm=float(p.get("coverage_rsrp_min_dbm", -105)),
+                coverage_share_target=float(p.get("coverage_share_target", 0.95)), due_year=p.get("due_year"),
+                approximate=bool(p.get("approximate", False)), source=source or p.get("source", ""),
+            )
+            area = KeyArea.objects.filter(name=p["name"], region_id=region_code).first()
+            if area is None:
+                area = KeyArea(name=p["name"], region_id=region_code, **values)
+                area.full_clean()
+                area.save()
+                record_event(actor=actor, action=AuditAction.CREATE, obj=area,
+                             after={k: v for k, v in snapshot(area).items() if k != "geometry"},
+                             system_label="system:key-areas")
+                created += 1
+            else:
+                unchanged += 1
+    return created, unchanged
+
+
+def _organizations_by_scenario_code() -> dict[str, Organization]:
+    orgs = {o.code: o for o in Organization.objects.filter(code__in=SCENARIO_ORGANIZATIONS.values())}
+    missing = set(SCENARIO_ORGANIZATIONS.values()) - set(orgs)
+    if missing:
+        raise LookupError(f"organizations {sorted(missing)} are not loaded (load the policy data first)")
+    return {k: orgs[v] for k, v in SCENARIO_ORGANIZATIONS.items()}
+
+
+def load_scenario(*, year: int, seed: int = 1, actor=None, progress=None) -> ImportBatch:
+    """Load the synthetic Jiaxing scenario of ``year`` into the registry (replacing an earlier synthetic one).
+
+    Idempotent: if the same scenario is already loaded, nothing changes and its batch is returned. The import is
+    one audit event on its :class:`ImportBatch` (counts and a digest of the generated rows); each site points at it.
+    """
+    from rollout5g.core.scenario import generate_jiaxing
+
+    source = f"{SCENARIO_SOURCE} year={year} seed={seed}"
+    existing = ImportBatch.objects.filter(source=source).order_by("-pk").first()
+    if existing is not None and Site.objects.filter(import_batch=existing).exists():
+        return existing
+    scenario = generate_jiaxing(year, seed)
+    orgs = _organizations_by_scenario_code()
+    digest = hashlib.sha256(
+        "\n".join(f"{c.key},{c.lon:.6f},{c.lat:.6f},{c.azimuth_deg:.1f}" for c in scenario.cells).encode()
+    ).hexdigest()
+    with transaction.atomic():
+        old = Site.objects.filter(is_synthetic=True)
+        removed = old.count()
+        if removed:
+            record_event(actor=actor, action=AuditAction.DELETE, object_type="sites.site", object_id="synthetic",
+                         object_repr="synthetic scenario", before={"sites": removed},
+                         note="replaced by " + source, system_label="system:scenario")
+            Cell.objects.filter(site__is_synthetic=True).delete()
+            old.delete()
+            PlannedSite.objects.filter(is_synthetic=True).delete()
+        batch = ImportBatch.objects.create(source=source, file_name="", sha256=digest, coordinate_system="wgs84",
+                                           organization=orgs["china_tower"])
+        tower = orgs["china_tower"]
+        plans = [
+            PlannedSite(code=p.key, name=f"{p.place} 规划站址", lon=p.lon, lat=p.lat, region_id=p.county_adcode,
+                        planned_year=p.planned_year, site_type=p.site_type, place=p.place, organization=tower,
+                        published=p.published, is_synthetic=True)
+            for p in scenario.planned_sites
+        ]
+        PlannedSite.objects.bulk_create(plans, batch_size=2000)
+        sites = [
+            Site(code=s.key, name=s.name, lon=s.lon, lat=s.lat, source_crs="wgs84", region_id=s.county_adcode,
+                 address=s.address, site_type=s.site_type, height_m=s.height_m, owner=orgs[s.owner],
+                 power_supply=s.power_supply, state=s.state,
+                 state_since=s.on_air_date if s.state == SiteState.ON_AIR else None, on_air_date=s.on_air_date,
+                 # the scenario is a year-end snapshot: a retired site stopped radiating by then
+                 retired_date=dt.date(year, 12, 31) if s.state == SiteState.RETIRED else None,
+                 import_batch=batch, is_synthetic=True)
+            for s in scenario.sites
+        ]
+        Site.objects.bulk_create(sites, batch_size=2000)
+        site_ids = dict(Site.objects.filter(import_batch=batch).values_list("code", "pk"))
+        through = Site.operators.through
+        through.objects.bulk_create(
+            [through(site_id=site_ids[s.key], organization_id=orgs[o].pk) for s in scenario.sites for o in s.operators],
+            batch_size=5000,
+        )
+        if progress:
+            progress(len(sites), len(sites) + len(scenario.cells))
+        cells = [
+            Cell(cell_id=c.key, name=c.key, site_id=site_ids[c.site_key], operator=orgs[c.operator],
+                 technology=c.technology, band=c.band, freq_mhz=c.freq_mhz, bandwidth_mhz=c.bandwidth_mhz,
+                 azimuth_deg=c.azimuth_deg, mechanical_tilt_deg=c.mechanical_tilt_deg,
+                 electrical_tilt_deg=c.electrical_tilt_deg, height_m=c.height_m, gain_dbi=c.gain_dbi,
+                 hpbw_h_deg=c.hpbw_h_deg, hpbw_v_deg=c.hpbw_v_deg, total_power_w=c.total_power_w,
+                 rs_power_dbm=c.rs_power_dbm, pci=c.pci, on_air_date=c.on_air_date)
+            for c in scenario.cells
+        ]
+        Cell.objects.bulk_create(cells, batch_size=2000)
+        shared = [c for c in scenario.cells if c.shared_operators]
+        if shared:
+            cell_ids = dict(Cell.objects.filter(site__import_batch=batch).values_list("cell_id", "pk"))
+            cthrough = Cell.shared_operators.through
+            cthrough.objects.bulk_create(
+                [cthrough(cell_id=cell_ids[c.key], organization_id=orgs[o].pk) for c in shared
+                 for o in c.shared_operators],
+                batch_size=5000,
+            )
+        batch.sites_created, batch.cells_created = len(sites), len(cells)
+        batch.save(update_fields=["sites_created", "cells_created"])
+        record_event(actor=actor, action=AuditAction.IMPORT, obj=batch,
+                     after={"sites": len(sites), "cells": len(cells), "planned_sites": len(plans), "year": year,
+                            "seed": seed, "sha256": digest},
+                     system_label="system:scenario")
+        if progress:
+            progress(len(sites) + len(cells), len(sites) + len(cells))
+    return batch
+
+
+def assign_regions(lon, lat) -> list[str]:
+    """County adcode of each WGS-84 point ('' outside Zhejiang's counties)."""
+    return list(find_regions(lon, lat, level="county"))
