@@ -7,6 +7,7 @@ from rollout5g.audit.api import router as audit_router
 from rollout5g.organizations.api import router as organizations_router
 from rollout5g.policy.api import router as policy_router
 from rollout5g.regions.api import router as regions_router
+from rollout5g.sites.api import router as sites_router
 
 api = NinjaAPI(
     title="rollout5g API",
@@ -20,3 +21,6 @@ api.add_router("/regions", regions_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/policy", policy_router)
 api.add_router("/audit", audit_router)
+# Routers of the same prefix: the ones with fixed paths (map, import) are added before sites_router, whose
+# "/{code}" would otherwise shadow them.
+api.add_router("/sites", sites_router)

@@ -8,6 +8,8 @@ NAVIGATION = [
     ("policy:document_list", _("Policy"), False),
     ("policy:task_list", _("Tasks"), False),
     ("organizations:list", _("Organizations"), False),
+    ("sites:overview", _("Site registry"), True),
+    ("sites:plan_list", _("Special plan"), True),
     ("regions:map", _("Regions"), False),
     ("audit:event_list", _("Audit history"), True),
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ROLLOUT5G_DATA_DIR", Path.home() / ".rollout5g")).expanduser()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)  # whitenoise serves the package assets; this stays for collectstatic
 
 
 def _secret_key() -> str:

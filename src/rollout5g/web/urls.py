@@ -13,6 +13,7 @@ urlpatterns = [
     path("policy/", include("rollout5g.policy.urls")),
     path("organizations/", include("rollout5g.organizations.urls")),
     path("regions/", include("rollout5g.regions.urls")),
+    path("sites/", include("rollout5g.sites.urls")),
     path("audit/", include("rollout5g.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -166,49 +166,78 @@ def lazy_greedy(
 
 
 @njit(cache=True)
-def region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out):
-    """Chosen sites whose footprints lie within two coverage hops of site ``j0`` (incl. ``j0``).
+def region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, out):
+    """Chosen sites whose footprint overlaps that of candidate ``j0`` (``j0`` first if chosen).
 
-    A chosen site ``s`` is returned when some candidate covers both a point of ``N_j0`` and a point
-    of ``N_s`` (their footprints are at most about two coverage radii apart). At most ``max_out``
-    are returned: ``j0`` first, then a random subset of the others (numba's global generator,
-    seeded by the caller).
+    Found through the points of ``N_j0`` and the candidates covering them, so the cost is
+    O(|N_j0| x candidates per point). When there are more than ``max_out``, a random subset
+    (numba's global generator, seeded by the caller) is kept. ``mark`` (bool, n_candidates, all
+    False) and ``out`` (int64, n_candidates) are scratch buffers; ``mark`` is left all False.
+    Returns the number of sites written to the front of ``out``.
     """
-    n_cand = chosen.size
-    cand_mark = np.zeros(n_cand, np.bool_)
-    site_mark = np.zeros(n_cand, np.bool_)
-    ring = np.empty(n_cand, np.int64)
+    n_out = 0
+    if chosen[j0]:
+        mark[j0] = True
+        out[0] = j0
+        n_out = 1
+    for t in range(c_indptr[j0], c_indptr[j0 + 1]):
+        i = c_indices[t]
+        for u in range(p_indptr[i], p_indptr[i + 1]):
+            s = p_indices[u]
+            if chosen[s] and not mark[s]:
+                mark[s] = True
+                out[n_out] = s
+                n_out += 1
+    for a in range(n_out):
+        mark[out[a]] = False
+    if n_out > max_out:
+        first = 1 if chosen[j0] else 0
+        for a in range(first, max_out):  # partial Fisher-Yates over the others
+            b = a + np.random.randint(0, n_out - a)
+            out[a], out[b] = out[b], out[a]
+        n_out = max_out
+    return n_out
+
+
+@njit(cache=True)
+def region2_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, cmark, ring, out):
+    """Chosen sites within two footprint overlaps of ``j0``: they overlap a candidate that
+    overlaps ``j0`` (about four coverage radii). Same conventions as :func:`region_sites`;
+    ``cmark`` (bool) and ``ring`` (int64) are extra n_candidates scratch buffers."""
     n_ring = 0
     for t in range(c_indptr[j0], c_indptr[j0 + 1]):
         i = c_indices[t]
         for u in range(p_indptr[i], p_indptr[i + 1]):
             k = p_indices[u]
-            if not cand_mark[k]:
-                cand_mark[k] = True
+            if not cmark[k]:
+                cmark[k] = True
                 ring[n_ring] = k
                 n_ring += 1
-    out = np.empty(n_cand, np.int64)
     n_out = 0
-    site_mark[j0] = True
+    if chosen[j0]:
+        mark[j0] = True
+        out[0] = j0
+        n_out = 1
     for r in range(n_ring):
         k = ring[r]
+        cmark[k] = False
         for t in range(c_indptr[k], c_indptr[k + 1]):
             i = c_indices[t]
             for u in range(p_indptr[i], p_indptr[i + 1]):
                 s = p_indices[u]
-                if chosen[s] and not site_mark[s]:
-                    site_mark[s] = True
+                if chosen[s] and not mark[s]:
+                    mark[s] = True
                     out[n_out] = s
                     n_out += 1
-    # partial Fisher-Yates: keep a random subset of max_out - 1 neighbours
-    m = min(n_out, max_out - 1)
-    for a in range(m if m < n_out else 0):
-        b = a + np.random.randint(0, n_out - a)
-        out[a], out[b] = out[b], out[a]
-    res = np.empty(m + 1, np.int64)
-    res[0] = j0
-    res[1:] = out[:m]
-    return res
+    for a in range(n_out):
+        mark[out[a]] = False
+    if n_out > max_out:
+        first = 1 if chosen[j0] else 0
+        for a in range(first, max_out):
+            b = a + np.random.randint(0, n_out - a)
+            out[a], out[b] = out[b], out[a]
+        n_out = max_out
+    return n_out
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,10 +289,14 @@ def _tree_build(tv, ti, size, n, allowed, chosen, blocked, gain0):
 
 
 @njit(cache=True)
-def _ls_add(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size):
-    """Add ``j``; return its gain. Keeps gain0 and the tree exact."""
+def _ls_add(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size,
+            dirty, dflag):
+    """Add ``j``; return its gain. Keeps gain0 and the tree exact (one leaf update per changed
+    candidate: ``dirty``/``dflag`` are n_candidates scratch buffers, ``dflag`` all False)."""
     chosen[j] = True
-    _tree_set(tv, ti, size, j, -np.inf)
+    n_d = 1
+    dirty[0] = j
+    dflag[j] = True
     g = 0.0
     for t in range(c_ip[j], c_ip[j + 1]):
         i = c_ix[t]
@@ -272,20 +305,33 @@ def _ls_add(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, al
             for u in range(p_ip[i], p_ip[i + 1]):
                 k = p_ix[u]
                 gain0[k] -= w[i]
-                if k != j:
-                    _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
+                if not dflag[k]:
+                    dflag[k] = True
+                    dirty[n_d] = k
+                    n_d += 1
         count[i] += 1
     for t in range(k_ip[j], k_ip[j + 1]):
         k = k_ix[t]
         blocked[k] += 1
+        if not dflag[k]:
+            dflag[k] = True
+            dirty[n_d] = k
+            n_d += 1
+    for d in range(n_d):
+        k = dirty[d]
+        dflag[k] = False
         _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
     return g
 
 
 @njit(cache=True)
-def _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size):
+def _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size,
+               dirty, dflag):
     """Remove ``j``; return the covered weight lost."""
     chosen[j] = False
+    n_d = 1
+    dirty[0] = j
+    dflag[j] = True
     g = 0.0
     for t in range(c_ip[j], c_ip[j + 1]):
         i = c_ix[t]
@@ -295,12 +341,21 @@ def _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked,
             for u in range(p_ip[i], p_ip[i + 1]):
                 k = p_ix[u]
                 gain0[k] += w[i]
-                _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
+                if not dflag[k]:
+                    dflag[k] = True
+                    dirty[n_d] = k
+                    n_d += 1
     for t in range(k_ip[j], k_ip[j + 1]):
         k = k_ix[t]
         blocked[k] -= 1
+        if not dflag[k]:
+            dflag[k] = True
+            dirty[n_d] = k
+            n_d += 1
+    for d in range(n_d):
+        k = dirty[d]
+        dflag[k] = False
         _tree_set(tv, ti, size, k, _leaf(k, allowed, chosen, blocked, gain0))
-    _tree_set(tv, ti, size, j, _leaf(j, allowed, chosen, blocked, gain0))
     return g
 
 
@@ -385,6 +440,8 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     ti = np.empty(2 * size, np.int64)
     _tree_build(tv, ti, size, n, allowed, chosen, blocked, gain0)
     extra = np.zeros(n, np.float64)
+    dirty = np.empty(n, np.int64)
+    dflag = np.zeros(n, np.bool_)
     flag = np.zeros(n, np.bool_)
     touched = np.empty(n, np.int64)
     conflict_j = np.zeros(n, np.bool_)
@@ -401,7 +458,7 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     # 1. greedy fill to p (gain > 0 only)
     while m < p and tv[1] > 0.0 and covered < stop_cov:
         k = ti[1]
-        covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+        covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
         cur[m] = k
         pos_of[k] = m
         m += 1
@@ -414,8 +471,8 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
             k, delta = _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed,
                                   gain0, tv, ti, extra, flag, touched, conflict_j)
             if k >= 0 and delta > tol:
-                covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
-                covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+                covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
+                covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
                 cur[a] = k
                 pos_of[j] = -1
                 pos_of[k] = a
@@ -423,7 +480,7 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
                 improved = True
         while m < p and tv[1] > 0.0:  # a swap can free room for a site that gains again
             k = ti[1]
-            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
             cur[m] = k
             pos_of[k] = m
             m += 1
@@ -447,14 +504,19 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     b_moves = n_moves
     work = np.empty(n, np.int64)
     in_work = np.zeros(n, np.bool_)
+    mark = np.zeros(n, np.bool_)
+    cmark = np.zeros(n, np.bool_)
+    ring = np.empty(n, np.int64)
+    ruin = np.empty(n, np.int64)
+    near = np.empty(n, np.int64)
     for _ in range(n_iter):
         j0 = cur[np.random.randint(0, m)]
-        ruin = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, ruin_size)
-        for r in range(ruin.size):
+        n_ruin = region2_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, ruin_size, mark, cmark, ring, ruin)
+        for r in range(n_ruin):
             j = ruin[r]
             if pos_of[j] < 0:
                 continue  # a forced site: never removed
-            covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
             a = pos_of[j]
             m -= 1
             last = cur[m]
@@ -466,7 +528,7 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
         n_work = 0
         while m < p and tv[1] > 0.0:
             k = ti[1]
-            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
             cur[m] = k
             pos_of[k] = m
             m += 1
@@ -477,8 +539,8 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
         allowed[j0] = True
         _tree_set(tv, ti, size, j0, _leaf(j0, allowed, chosen, blocked, gain0))
         # local interchange over the region's sites, extended around every swap
-        near = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, n)
-        for r in range(near.size):
+        n_near = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, n, mark, near)
+        for r in range(n_near):
             s = near[r]
             if chosen[s] and pos_of[s] >= 0 and not in_work[s]:
                 in_work[s] = True
@@ -494,15 +556,16 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
             k, delta = _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed,
                                   gain0, tv, ti, extra, flag, touched, conflict_j)
             if k >= 0 and delta > tol:
-                covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
-                covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+                covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
+                covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
                 a = pos_of[j]
                 cur[a] = k
                 pos_of[j] = -1
                 pos_of[k] = a
                 n_moves += 1
-                near = region_sites(k, c_ip, c_ix, p_ip, p_ix, chosen, n)
-                for r in range(near.size):
+                n_near = region_sites(k, c_ip, c_ix, p_ip, p_ix, chosen, n, mark, near)
+                n_near += region_sites(j, c_ip, c_ix, p_ip, p_ix, chosen, n - n_near, mark, near[n_near:])
+                for r in range(n_near):
                     s = near[r]
                     if pos_of[s] >= 0 and not in_work[s]:
                         if n_work == work.size:  # compact the queue
@@ -519,7 +582,7 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
             in_work[work[q]] = False
         while m < p and tv[1] > 0.0:
             k = ti[1]
-            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size)
+            covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
             cur[m] = k
             pos_of[k] = m
             m += 1

@@ -273,7 +273,8 @@ def tile_kernel(
         if state[b, c] == 0:
             cuda.atomic.max(fscal, (b, 1), ub[b, c])
     cuda.syncthreads()
-    top = math.ceil(fscal[b, 1] / BIN_DB) * BIN_DB
+    top = fscal[b, 1]
+    top = math.ceil(top / BIN_DB) * BIN_DB if top > -1e30 else 0.0
     for c in range(tid, n, nt):
         if state[b, c] == 0:
             k = int((top - ub[b, c]) / BIN_DB)

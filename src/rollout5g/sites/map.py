@@ -1,0 +1,218 @@
+"""The registry map's selector: sites in a bounding box, clustered in the database when there are many.
+
+The browser never receives every site: a request names a bounding box and a Web Mercator zoom level. When the
+filtered, restricted sites in the box are few (at most :data:`MAX_SITES`) they are returned one by one, each with a
+summary of the cells the user may see; otherwise they are aggregated in the database on a regular grid anchored at
+(-180°, -90°)::
+
+    GROUP BY floor((lon + 180) / s), floor((lat + 90) / s), state
+
+with the grid side ``s`` [°] derived from the zoom level (:func:`grid_size_deg`), so the response size is bounded by
+the number of grid cells in view, not by the size of the registry. Only Django ORM expressions are used (``Floor``,
+``Count``, ``Sum``, ``Min``, ``Max``), so the same query runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, FloatField, Max, Min, QuerySet, Sum, Value
+from django.db.models.functions import Floor
+
+from rollout5g.organizations.models import Organization
+
+from .choices import SiteState
+from .models import Cell, Site
+
+#: At most this many individual sites in one response; more in view are clustered.
+MAX_SITES = 1500
+#: Side of a cluster cell on screen [px] and of a Web Mercator tile [px].
+CLUSTER_PX = 64
+TILE_PX = 256
+#: Upper bound on grid cells covering the requested box (protects against a huge box at a high zoom).
+MAX_GRID_CELLS = 4096
+MIN_ZOOM, MAX_ZOOM = 0, 22
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class MapResult:
+    """What the map endpoint returns: ``mode`` is ``"clusters"`` or ``"sites"``; ``total`` counts the sites in view
+    (the sum of the cluster counts in cluster mode)."""
+
+    mode: str
+    features: list[dict] = field(default_factory=list)
+    total: int = 0
+    zoom: int = 0
+    grid_deg: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"type": "FeatureCollection", "mode": self.mode, "total": self.total, "zoom": self.zoom,
+                "grid_deg": self.grid_deg, "features": self.features}
+
+
+def grid_size_deg(zoom: int, bbox: BBox | None = None) -> float:
+    """Side of a square clustering cell [°] for a Web Mercator ``zoom`` level.
+
+    ``s = 360 / 2**zoom * CLUSTER_PX / TILE_PX``: a cell is :data:`CLUSTER_PX` screen pixels wide at the equator
+    (a tile of 256 px spans ``360 / 2**zoom`` degrees of longitude, OGC/OSGeo Tile Map Service convention). With a
+    ``bbox`` [°] the side grows, if needed, so that the box holds at most :data:`MAX_GRID_CELLS` cells.
+
+    Raises ValueError for a zoom outside 0–22.
+    """
+    if not MIN_ZOOM <= zoom <= MAX_ZOOM:
+        raise ValueError(f"zoom {zoom} is outside {MIN_ZOOM}–{MAX_ZOOM}")
+    size = 360.0 / 2**zoom * CLUSTER_PX / TILE_PX
+    if bbox is not None:
+        width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
+        size = max(size, math.sqrt(width * height / MAX_GRID_CELLS))
+    return size
+
+
+def _without_duplicates(sites: QuerySet, bbox: BBox | None) -> QuerySet:
+    """A plain Site queryset with the same rows and no DISTINCT: a restriction through the sharing operators or a
+    filter on the cells joins to-many tables, which would repeat rows inside a GROUP BY. The box is applied again
+    outside the subquery so the (lon, lat) index narrows the outer scan."""
+    sites = sites.order_by()
+    if sites.query.distinct or sites.query.distinct_fields:
+        sites = Site.objects.filter(pk__in=sites.values("pk")).order_by()
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        sites = sites.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    return sites
+
+
+def _extent(sites: QuerySet) -> BBox | None:
+    e = sites.aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
+    if e["a"] is None:
+        return None
+    # a degenerate box (one site) still needs an area for the grid
+    return (e["a"], e["b"], max(e["c"], e["a"] + 1e-6), max(e["d"], e["b"] + 1e-6))
+
+
+def site_clusters(sites: QuerySet, *, size_deg: float) -> list[dict]:
+    """Grid aggregation of ``sites`` in the database: one GeoJSON Point feature per non-empty grid cell.
+
+    Properties: ``count``, ``states`` (count per lifecycle state), ``bbox`` of its sites [°]; the point is the
+    centroid (mean longitude and latitude) of its sites [°]. ``sites`` must not repeat rows (see
+    :func:`_without_duplicates`).
+    """
+    gx = Floor((F("lon") + Value(180.0)) / Value(size_deg), output_field=FloatField())
+    gy = Floor((F("lat") + Value(90.0)) / Value(size_deg), output_field=FloatField())
+    rows = (
+        sites.order_by()
+        .annotate(gx=gx, gy=gy)
+        .values("gx", "gy", "state")
+        .annotate(n=Count("pk"), slon=Sum("lon"), slat=Sum("lat"), x0=Min("lon"), y0=Min("lat"), x1=Max("lon"),
+                  y1=Max("lat"))
+    )
+    cells: dict[tuple[int, int], dict] = {}
+    for r in rows:
+        key = (int(r["gx"]), int(r["gy"]))
+        c = cells.get(key)
+        if c is None:
+            c = cells[key] = {"n": 0, "slon": 0.0, "slat": 0.0, "states": {}, "bbox": [r["x0"], r["y0"], r["x1"],
+                                                                                     r["y1"]]}
+        c["n"] += r["n"]
+        c["slon"] += r["slon"]
+        c["slat"] += r["slat"]
+        c["states"][r["state"]] = c["states"].get(r["state"], 0) + r["n"]
+        b = c["bbox"]
+        c["bbox"] = [min(b[0], r["x0"]), min(b[1], r["y0"]), max(b[2], r["x1"]), max(b[3], r["y1"])]
+    features = []
+    for (x, y), c in sorted(cells.items()):
+        lon, lat = c["slon"] / c["n"], c["slat"] / c["n"]
+        features.append({
+            "type": "Feature",
+            "id": f"g{x}:{y}",
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+            "properties": {"kind": "cluster", "count": c["n"],
+                           "states": {s: c["states"][s] for s in SiteState.values if s in c["states"]},
+                           "bbox": [round(v, 6) for v in c["bbox"]]},
+        })
+    return features
+
+
+def _cell_summaries(site_ids: list[int], cells: QuerySet) -> dict[int, dict]:
+    """Per site: the number of cells the user may see, their bands and operators (organization ids)."""
+    cells = cells.order_by()
+    if cells.query.distinct:
+        cells = Cell.objects.filter(pk__in=cells.values("pk")).order_by()
+    out: dict[int, dict] = {}
+    rows = cells.filter(site_id__in=site_ids).values("site_id", "band", "operator_id").annotate(n=Count("pk"))
+    for r in rows:
+        s = out.setdefault(r["site_id"], {"count": 0, "bands": set(), "operators": set()})
+        s["count"] += r["n"]
+        s["bands"].add(r["band"])
+        s["operators"].add(r["operator_id"])
+    return out
+
+
+def site_points(rows: list[dict], *, cells: QuerySet) -> list[dict]:
+    """GeoJSON Point features for individual sites (``rows`` from ``Site.values(...)``), each with its state, the
+    state's colour (:meth:`SiteState.colour`) and a summary of its visible cells (count, bands, operators)."""
+    ids = [r["pk"] for r in rows]
+    summaries = _cell_summaries(ids, cells)
+    sharing: dict[int, set[int]] = {}
+    for site_id, org_id in Site.operators.through.objects.filter(site_id__in=ids).values_list("site_id",
+                                                                                             "organization_id"):
+        sharing.setdefault(site_id, set()).add(org_id)
+    org_ids = {r["owner_id"] for r in rows} | {o for s in summaries.values() for o in s["operators"]}
+    org_ids |= {o for s in sharing.values() for o in s}
+    names = {o.pk: str(o) for o in Organization.objects.filter(pk__in=org_ids).only("pk", "name", "short_name")}
+    features = []
+    for r in sorted(rows, key=lambda r: r["code"]):
+        s = summaries.get(r["pk"], {"count": 0, "bands": set(), "operators": set()})
+        operators = sorted({names[o] for o in s["operators"] | sharing.get(r["pk"], set()) if o in names})
+        features.append({
+            "type": "Feature",
+            "id": r["code"],
+            "geometry": {"type": "Point", "coordinates": [round(r["lon"], 6), round(r["lat"], 6)]},
+            "properties": {
+                "kind": "site", "code": r["code"], "name": r["name"], "state": r["state"],
+                "colour": SiteState.colour(r["state"]), "site_type": r["site_type"], "region": r["region_id"],
+                "owner": names.get(r["owner_id"], ""),
+                "cells": {"count": s["count"], "bands": sorted(s["bands"]), "operators": operators},
+            },
+        })
+    return features
+
+
+SITE_FIELDS = ("pk", "code", "name", "lon", "lat", "state", "site_type", "region_id", "owner_id")
+
+
+def map_features(sites: QuerySet, *, cells: QuerySet, zoom: int, bbox: BBox | None = None,
+                 max_sites: int = MAX_SITES) -> MapResult:
+    """Sites of ``sites`` (already restricted to the user and filtered) inside ``bbox`` for the map at ``zoom``.
+
+    Parameters
+    ----------
+    sites : QuerySet of Site
+        Restricted (``Site.objects.restrict(user)``) and filtered (``filter_sites_full``) sites.
+    cells : QuerySet of Cell
+        The cells the user may see (``Cell.objects.restrict(user)``), summarised for individual sites.
+    zoom : int
+        Web Mercator zoom level of the map, 0–22.
+    bbox : (min_lon, min_lat, max_lon, max_lat), optional
+        The box in view, WGS-84 [°]; all sites if omitted.
+    max_sites : int
+        Above this many sites in the box, clusters are returned instead.
+
+    Returns
+    -------
+    MapResult
+        ``mode="sites"`` with one feature per site when at most ``max_sites`` are in the box, else
+        ``mode="clusters"`` with one feature per non-empty grid cell; ``total`` is the number of sites in the box.
+    """
+    base = _without_duplicates(sites, bbox)
+    # One cheap probe decides the mode: at most max_sites + 1 rows, no ORDER BY so the scan stops early.
+    rows = list(base.values(*SITE_FIELDS)[: max_sites + 1])
+    if len(rows) <= max_sites:
+        grid_size_deg(zoom)  # validates the zoom level
+        return MapResult(mode="sites", features=site_points(rows, cells=cells), total=len(rows), zoom=zoom)
+    size = grid_size_deg(zoom, bbox if bbox is not None else _extent(base))
+    features = site_clusters(base, size_deg=size)
+    return MapResult(mode="clusters", features=features, total=sum(f["properties"]["count"] for f in features),
+                     zoom=zoom, grid_deg=size)

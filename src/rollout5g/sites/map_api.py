@@ -1,0 +1,39 @@
+"""GET /api/sites/map: the registry map's data, clustered on the server (never every site at once)."""
+
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from .filters import FilterError, filter_sites_full, parse_bbox
+from .map import MAX_ZOOM, MIN_ZOOM, map_features
+from .models import Cell, Site
+
+router = Router(tags=["sites"])
+
+
+class MapQuery(Schema):
+    bbox: str = Field("", description="min_lon,min_lat,max_lon,max_lat (WGS-84); all sites if empty")
+    zoom: int = Field(10, ge=MIN_ZOOM, le=MAX_ZOOM, description="Web Mercator zoom level of the map")
+    region: str = ""
+    operator: str = ""
+    band: str = ""
+    state: str = ""
+    site_type: str = ""
+    q: str = ""
+
+
+@router.get(
+    "/map",
+    summary="Sites in a box for the registry map: individual sites when few, else database-side grid clusters",
+    description="Returns `{mode: clusters|sites, total, features}` with GeoJSON Point features. Uses the filters "
+    "of the site list and the same permissions: an operator sees only the sites it owns or shares; anonymous "
+    "callers see only public sites (none). A malformed bbox or filter value is answered with 422.",
+)
+def site_map_data(request, filters: Query[MapQuery]):
+    params = filters.dict()
+    zoom = params.pop("zoom")
+    try:
+        bbox = parse_bbox(params["bbox"]) if params["bbox"].strip() else None
+        sites = filter_sites_full(Site.objects.restrict(request.user), params)
+    except FilterError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return map_features(sites, cells=Cell.objects.restrict(request.user), zoom=zoom, bbox=bbox).as_dict()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sites"
+urlpatterns = [
+    path("", views.registry_overview, name="overview"),
+    path("list/", views.site_list, name="list"),
+    path("cells/", views.cell_list, name="cell_list"),
+    path("plan/", views.plan_list, name="plan_list"),
+    path("key-areas/", views.key_area_list, name="key_area_list"),
+    path("<str:code>/", views.site_detail, name="detail"),
+    path("<str:code>/transition/", views.site_transition, name="transition"),
+]
