@@ -128,7 +128,23 @@ def main(argv=None):
     else:
         notes.append("gpu: skipped, numba.cuda finds no GPU on this machine")
     for backend, kw in backends:
-        grid, mask, out, wall = run(cells, bands, area, args.resolution, backend, **kw)
+        cluster = None
+        if backend == "dask":
+            # one LocalCluster for the whole run (its start-up is timed separately)
+            from dask.distributed import LocalCluster
+
+            t = time.perf_counter()
+            cluster = LocalCluster(n_workers=kw["workers"], threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            t_cluster = time.perf_counter() - t
+            run_kw = {"scheduler": cluster.scheduler_address}
+        else:
+            run_kw = {}
+        try:
+            grid, mask, out, wall = run(cells, bands, area, args.resolution, backend, **run_kw)
+        finally:
+            if cluster is not None:
+                cluster.close()
         ev_total = sum(o["counters"]["exact"] + o["counters"]["lattice"] for o in out.values())
         label = f"{backend}" + (f" ({kw['workers']} workers)" if "workers" in kw else "")
         for band, o in out.items():
@@ -142,6 +158,8 @@ def main(argv=None):
             "pixels_in_area": int(mask.sum()),
             "bands": {},
         }
+        if cluster is not None:
+            entry["cluster_startup_seconds"] = t_cluster
         for band, o in out.items():
             entry["bands"][band] = {
                 "cells": len(o["layer"]),

@@ -85,6 +85,52 @@ ZH = {
     "Residents do not need an account: the policy pages, tasks, organizations and maps are public.":
         "公众无需登录：政策文件、任务、单位和地图均公开。",
 }
+
+ZH.update({
+    "Site registry": "站址库", "Site": "站址", "Sites": "站址", "Cells": "小区", "Cell id": "小区标识", "County": "县（市、区）",
+    "Operator": "运营商", "Operators": "运营商", "Band": "频段", "Bands": "频段", "State": "状态", "Site type": "站型",
+    "code, name, address": "编码、名称、地址", "Azimuth": "方位角", "Tilt": "下倾角", "Height": "挂高", "RS power": "参考信号功率",
+    "No cells you may see match.": "没有您可查看的符合条件的小区。", "Key areas": "重点区域",
+    "Key areas and their coverage targets": "重点区域及其覆盖目标", "Category": "类别", "Due": "完成年份",
+    "approximate": "示意范围", "Special plan": "专项规划", "Sites by state": "站址状态分布", "cells you may see": "个可查看的小区",
+    "5G base stations on air today, by county": "各县（市、区）当前在网5G基站数", "Recent imports": "最近导入",
+    "Site special plan (站址专项规划)": "5G站址专项规划", "Published": "已发布", "Not published": "未发布",
+    "Planned sites by district and year": "分区分年度规划站址数", "Plan code": "规划编号", "Place": "位置", "Type": "类型",
+    "Planned by": "规划单位", "not published": "未发布", "published": "已发布", "synthetic": "模拟数据",
+    "Location (WGS-84)": "位置（WGS-84）", "Address": "地址", "Owner": "产权单位", "Shared by": "共享运营商",
+    "Power supply": "供电方式", "State since": "状态起始", "On air since": "开通日期", "Special-plan entry": "对应规划站址",
+    "Imported by": "导入批次", "Move to": "变更为", "On": "日期", "Note": "说明", "Change state": "变更状态",
+    "Bandwidth": "带宽", "Tilt (m + e)": "下倾（机械+电子）", "Gain": "增益", "Power": "功率", "No cells you may see.": "没有您可查看的小区。",
+    "Registry overview": "站址库概览", "Site code": "站址编码", "No sites you may see match.": "没有您可查看的符合条件的站址。",
+    "Registry map": "站址地图", "Site list": "站址列表", "Site page": "站址详情", "Clusters": "聚合点", "in view": "视野内",
+    "Loading…": "加载中…", "Click to zoom in": "点击放大", "State changed.": "状态已变更。",
+    "Sites you may see. The server groups them into clusters when many are in view; zoom in to see individual sites. The county boundaries are the base map: rollout5g works offline and loads no map tiles.":
+        "您可查看的站址。视野内站址较多时由服务器聚合显示，放大后显示单个站址。县级边界即底图：本平台离线运行，不加载在线瓦片地图。",
+    "area type (policy wording)": "区域类型（政策表述）", "RSRP threshold [dBm]": "RSRP门限（dBm）", "covered share target": "覆盖率目标",
+    "due year": "完成年份", "approximate boundary": "示意边界", "key area": "重点区域", "key areas": "重点区域",
+    "plan code": "规划编号", "longitude (WGS-84)": "经度（WGS-84）", "latitude (WGS-84)": "纬度（WGS-84）", "county": "县（市、区）",
+    "planned year": "规划年份", "site type": "站型", "place": "位置", "planned by": "规划单位",
+    "synthetic (demo)": "模拟数据（演示）", "planned site": "规划站址", "planned sites": "规划站址", "site code": "站址编码",
+    "site name": "站址名称", "address": "地址", "structure height [m]": "塔桅高度（米）", "owner": "产权单位",
+    "operators sharing it": "共享运营商", "power supply": "供电方式", "state": "状态", "in this state since": "状态起始日期",
+    "on air since": "开通日期", "retired on": "退网日期", "special-plan entry": "对应规划站址", "site": "站址", "sites": "站址",
+    "cell id": "小区标识", "cell name": "小区名称", "operator": "运营商", "technology": "制式", "band": "频段",
+    "centre frequency [MHz]": "中心频率（MHz）", "bandwidth [MHz]": "带宽（MHz）", "azimuth [°]": "方位角（°）",
+    "mechanical tilt [°]": "机械下倾（°）", "electrical tilt [°]": "电子下倾（°）", "antenna height [m]": "天线挂高（米）",
+    "antenna gain [dBi]": "天线增益（dBi）", "horizontal beamwidth [°]": "水平波瓣宽度（°）", "vertical beamwidth [°]": "垂直波瓣宽度（°）",
+    "total transmit power [W]": "总发射功率（W）", "SSB / reference-signal power per RE [dBm]": "SSB/参考信号每RE功率（dBm）",
+    "PCI": "PCI", "also serves": "共享给", "cell": "小区", "cells": "小区",
+    "Macro tower": "宏站铁塔", "Rooftop": "楼顶站", "Street pole": "灯杆站", "Smart pole": "智慧杆", "Indoor": "室内分布",
+    "Small cell": "微站", "Planned": "规划", "Applied": "已申报", "Approved": "已审批", "Building": "建设中", "On air": "在网",
+    "Relocating": "迁改中", "Retired": "已退网", "Direct supply (直供电)": "直供电", "Transfer supply (转供电)": "转供电",
+    "Unknown": "未知", "City core": "主城区", "Science city": "科技城", "High-speed-rail new town": "高铁新城",
+    "Scenic area": "景区", "Venue": "场馆", "Transport hub": "交通枢纽", "Elevated road / expressway": "高架/快速路",
+    "Port": "港口", "Development zone": "开发区", "School": "学校", "Hospital": "医院", "County urban core": "县（市）城区",
+    "Town": "镇区", "Other": "其他", "import batch": "导入批次", "import batches": "导入批次", "source": "来源",
+    "file name": "文件名", "SHA-256 of the file": "文件SHA-256", "coordinate system": "坐标系", "for organization": "所属单位",
+    "imported at": "导入时间", "category": "类别",
+})
+
 PLURALS = {"%(n)s past deadline": "%(n)s 项已逾期"}
 
 

@@ -200,43 +200,31 @@ def region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, 
 
 
 @njit(cache=True)
-def region2_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, cmark, ring, out):
-    """Chosen sites within two footprint overlaps of ``j0``: they overlap a candidate that
-    overlaps ``j0`` (about four coverage radii). Same conventions as :func:`region_sites`;
-    ``cmark`` (bool) and ``ring`` (int64) are extra n_candidates scratch buffers."""
-    n_ring = 0
-    for t in range(c_indptr[j0], c_indptr[j0 + 1]):
-        i = c_indices[t]
-        for u in range(p_indptr[i], p_indptr[i + 1]):
-            k = p_indices[u]
-            if not cmark[k]:
-                cmark[k] = True
-                ring[n_ring] = k
-                n_ring += 1
+def region_bfs(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, vis, out, buf):
+    """Up to ``max_out`` chosen sites reached from ``j0`` by breadth-first search over overlapping
+    footprints (``j0`` first if chosen): a spatially compact cluster of sites for the ruin step.
+    ``mark``, ``vis`` (bool, all False) and ``buf`` (int64) are n_candidates scratch buffers."""
     n_out = 0
     if chosen[j0]:
-        mark[j0] = True
         out[0] = j0
         n_out = 1
-    for r in range(n_ring):
-        k = ring[r]
-        cmark[k] = False
-        for t in range(c_indptr[k], c_indptr[k + 1]):
-            i = c_indices[t]
-            for u in range(p_indptr[i], p_indptr[i + 1]):
-                s = p_indices[u]
-                if chosen[s] and not mark[s]:
-                    mark[s] = True
-                    out[n_out] = s
-                    n_out += 1
+    else:
+        n_out = region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, out)
     for a in range(n_out):
-        mark[out[a]] = False
-    if n_out > max_out:
-        first = 1 if chosen[j0] else 0
-        for a in range(first, max_out):
-            b = a + np.random.randint(0, n_out - a)
-            out[a], out[b] = out[b], out[a]
-        n_out = max_out
+        vis[out[a]] = True
+    h = 0
+    while h < n_out and n_out < max_out:
+        s = out[h]
+        h += 1
+        n_b = region_sites(s, c_indptr, c_indices, p_indptr, p_indices, chosen, chosen.size, mark, buf)
+        for a in range(n_b):
+            t = buf[a]
+            if not vis[t] and n_out < max_out:
+                vis[t] = True
+                out[n_out] = t
+                n_out += 1
+    for a in range(n_out):
+        vis[out[a]] = False
     return n_out
 
 
@@ -505,13 +493,14 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     work = np.empty(n, np.int64)
     in_work = np.zeros(n, np.bool_)
     mark = np.zeros(n, np.bool_)
-    cmark = np.zeros(n, np.bool_)
+    vis = np.zeros(n, np.bool_)
     ring = np.empty(n, np.int64)
     ruin = np.empty(n, np.int64)
     near = np.empty(n, np.int64)
     for _ in range(n_iter):
         j0 = cur[np.random.randint(0, m)]
-        n_ruin = region2_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, ruin_size, mark, cmark, ring, ruin)
+        n_ruin = region_bfs(j0, c_ip, c_ix, p_ip, p_ix, chosen, np.random.randint(1, ruin_size + 1), mark, vis,
+                            ruin, ring)
         for r in range(n_ruin):
             j = ruin[r]
             if pos_of[j] < 0:

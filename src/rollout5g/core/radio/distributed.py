@@ -22,6 +22,7 @@ def layer_payload(layer: kernels.Layer, threads: int | None = None) -> dict:
         "cp": layer.cp,
         "cpt": layer.cpt,
         "grp": layer.grp,
+        "cmap": layer.cmap,
         "ngroups": int(layer.ngroups),
         "noise_lin": float(layer.noise_lin),
         "los_mode": int(layer.los_mode),
@@ -45,7 +46,7 @@ def compute_band(payload: dict, mask_band, x_left, y_top, res, tiles_local, tile
     with nb.parallel_chunksize(1):
         ev = kernels.compute_tiles(
             np.ascontiguousarray(tiles_local, dtype=np.int64), int(tile), np.ascontiguousarray(mask_band), float(x_left),
-            float(y_top), float(res), payload["cx"], payload["cy"], payload["cp"], payload["cpt"], payload["grp"],
+            float(y_top), float(res), payload["cx"], payload["cy"], payload["cp"], payload["cpt"], payload["grp"], payload["cmap"],
             payload["ngroups"], payload["noise_lin"], float(eps), payload["los_mode"], payload["use_d2_log"],
             *payload["lp"], float(near_m), float(far_m), int(mid_stride), rsrp, sinr, idx,
         )

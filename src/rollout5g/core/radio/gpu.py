@@ -168,7 +168,7 @@ def _interp(lat, b, g, n_side, stride, ri, ci):
 
 @cuda.jit
 def tile_kernel(
-    tiles, T, mask, x_left, y_top, res, cx, cy, cpt, grp, ngroups, noise_lin, eps, los_mode, use_d2_log,
+    tiles, T, mask, x_left, y_top, res, cx, cy, cpt, grp, cmap, ngroups, noise_lin, eps, los_mode, use_d2_log,
     lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride,
     ub, dmin, state, lists, nlist, best, idx, sums, mid, far, binsum, fscal, exmin,
     out_rsrp, out_sinr, out_idx, counters,
@@ -342,7 +342,7 @@ def tile_kernel(
             inter += _interp(mid, b, g, nm, mid_stride, ri, ci) + _interp(far, b, g, 2, T, ri, ci)
             out_rsrp[rr, cc] = 10.0 * math.log10(s)
             out_sinr[rr, cc] = 10.0 * math.log10(s / (inter + noise_lin))
-            out_idx[rr, cc] = idx[b, i]
+            out_idx[rr, cc] = cmap[idx[b, i]]
         else:
             out_rsrp[rr, cc] = math.nan
             out_sinr[rr, cc] = math.nan
@@ -370,6 +370,7 @@ def run_tiles_gpu(
     d_cx = cuda.to_device(layer.cx)
     d_cy = cuda.to_device(layer.cy)
     d_grp = cuda.to_device(layer.grp)
+    d_cmap = cuda.to_device(layer.cmap)
     d_mask = cuda.to_device(np.ascontiguousarray(mask, dtype=np.bool_))
     H, W = mask.shape
     d_rsrp = cuda.to_device(np.full((H, W), np.nan))
@@ -395,7 +396,7 @@ def run_tiles_gpu(
     for a in range(0, len(tiles), nb_):
         part = np.ascontiguousarray(tiles[a : a + nb_])
         tile_kernel[len(part), threads](
-            cuda.to_device(part), tile, d_mask, float(x_left), float(y_top), float(res), d_cx, d_cy, cpt, d_grp,
+            cuda.to_device(part), tile, d_mask, float(x_left), float(y_top), float(res), d_cx, d_cy, cpt, d_grp, d_cmap,
             ng, float(layer.noise_lin), float(eps), layer.los_mode, bool(layer.use_d2_log), int(kind), float(d1),
             float(d2), float(cp_), float(near_m), float(far_m), int(mid_stride),
             ub, dmin, state, lists, nlist, best, idx, sums, mid, far, binsum, fscal, exmin,

@@ -117,9 +117,7 @@ def compute_layer(
             if progress:
                 progress(min(a + batch, total), total)
     counters["exact"], counters["lattice"] = int(ex), int(la)
-    # map layer rows back to the caller's cell order
-    server = np.where(idx >= 0, cells.index[np.maximum(idx, 0)], -1).astype(np.int32)
-    return rsrp, sinr, server, counters
+    return rsrp, sinr, idx, counters
 
 
 def summarize(rsrp, sinr, mask, area_masks, rsrp_min: float = -105.0, sinr_min: float = -3.0) -> dict:

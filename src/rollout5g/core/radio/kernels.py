@@ -380,11 +380,11 @@ def interference_bins(dsum, ex_min, noise_lin, eps):
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
 def compute_tile(
-    r0, c0, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, ngroups, noise_lin, eps,
+    r0, c0, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, cmap, ngroups, noise_lin, eps,
     los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
 ):
     """Compute one T x T tile whose top-left pixel is (row ``r0``, column ``c0``); write RSRP [dBm],
-    SINR [dB] (NaN = nodata) and the server row (-1) for the masked pixels.
+    SINR [dB] (NaN = nodata) and the server's ``cmap`` entry (-1) for the masked pixels.
 
     Cells within ``near_m`` [m] of the tile, and every cell that could be the best server (or reach
     the noise floor) anywhere in the tile, are evaluated exactly at every pixel. The others only
@@ -500,7 +500,7 @@ def compute_tile(
             inter += _interp_log(lmid, g, nm, mid_stride, ri, ci) + _interp_log(lfar, g, 2, T, ri, ci)
             out_rsrp[rr, cc] = 10.0 * math.log10(s)
             out_sinr[rr, cc] = 10.0 * math.log10(s / (inter + noise_lin))
-            out_idx[rr, cc] = idx[i]
+            out_idx[rr, cc] = cmap[idx[i]]
         else:
             out_rsrp[rr, cc] = np.nan
             out_sinr[rr, cc] = np.nan
@@ -510,7 +510,7 @@ def compute_tile(
 
 @nb.njit(parallel=True, error_model="numpy", cache=True)
 def compute_tiles(
-    tiles, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, ngroups, noise_lin, eps,
+    tiles, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, cmap, ngroups, noise_lin, eps,
     los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
 ):
     """``compute_tile`` over the (row, column) tile corners in ``tiles`` (n, 2), in parallel.
@@ -518,7 +518,7 @@ def compute_tiles(
     evals = np.zeros((tiles.shape[0], 2), np.int64)
     for t in nb.prange(tiles.shape[0]):
         a, b = compute_tile(
-            tiles[t, 0], tiles[t, 1], T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, ngroups, noise_lin,
+            tiles[t, 0], tiles[t, 1], T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, cmap, ngroups, noise_lin,
             eps, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride,
             out_rsrp, out_sinr, out_idx,
         )
@@ -561,6 +561,8 @@ class Layer:
             )
         self.cp = np.ascontiguousarray(cp.astype(np.float32))
         self.cpt = np.ascontiguousarray(self.cp.T)
+        # server raster values: each cell's index in the caller's list (CELLS.csv order)
+        self.cmap = np.ascontiguousarray(cells.index, dtype=np.int32)
         kind, d1, d2, c_prime = los_probability_params(params.model, params.h_ut)
         self.los_mode = 0 if params.model == "cost231" else LOS_MODE_CODES[params.los_mode]
         self.use_d2_log = params.model == "cost231"
@@ -588,13 +590,14 @@ def run_tiles(
 ):
     """Run :func:`compute_tiles` for ``tiles`` of a raster (``mask`` bool H x W; ``x_left``,
     ``y_top`` the raster's outer corner [m], ``res`` pixel size [m]); outputs are written in place
-    (float32 RSRP [dBm] / SINR [dB] with NaN nodata, int32 server row into ``layer.cells``).
+    (float32 RSRP [dBm] / SINR [dB] with NaN nodata, int32 server = ``layer.cmap`` entry, i.e. the
+    cell's index in CELLS.csv order, -1 where none).
     Returns (exact cell-pixel evaluations, lattice evaluations)."""
     if len(layer) == 0 or len(tiles) == 0:
         return 0, 0
     with nb.parallel_chunksize(1):
         ev = compute_tiles(
-            tiles, int(tile), mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.cpt, layer.grp,
+            tiles, int(tile), mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.cpt, layer.grp, layer.cmap,
             layer.ngroups, layer.noise_lin, float(eps), layer.los_mode, layer.use_d2_log,
             *layer.lp, float(near_m), float(far_m), int(mid_stride), out_rsrp, out_sinr, out_idx,
         )
