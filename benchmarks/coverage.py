@@ -39,7 +39,9 @@ from rollout5g.core.radio.grid import grid_for_areas, project_geometry, rasteriz
 from rollout5g.core.radio.job import CoverageResult, compute_layer, has_gpu, summarize, write_outputs  # noqa: E402
 from rollout5g.core.radio.link import RadioParams, brute_force  # noqa: E402
 
-BOUNDARIES = Path(os.environ.get("ROLLOUT5G_BOUNDARIES", "/work/shared/data/boundaries/zhejiang_admin.geojson"))
+BOUNDARIES = Path(
+    os.environ.get("ROLLOUT5G_BOUNDARIES", "/work/shared/data/boundaries/zhejiang_admin.geojson")
+)
 CRS = "EPSG:32651"
 
 
@@ -63,8 +65,15 @@ def run(cells, bands, area, resolution, backend, **kw):
         t1 = time.perf_counter()
         rsrp, sinr, server, counters = compute_layer(layer, grid, mask, params, backend=backend, **kw)
         summary = summarize(rsrp, sinr, mask, [(name, mask)], params.rsrp_min, params.sinr_min)
-        out[band] = dict(layer=layer, rsrp=rsrp, sinr=sinr, server=server, counters=counters, summary=summary,
-                         seconds=time.perf_counter() - t1)
+        out[band] = dict(
+            layer=layer,
+            rsrp=rsrp,
+            sinr=sinr,
+            server=server,
+            counters=counters,
+            summary=summary,
+            seconds=time.perf_counter() - t1,
+        )
     return grid, mask, out, time.perf_counter() - t0
 
 
@@ -88,7 +97,9 @@ def accuracy(cells_band, grid, mask, res, n_sample, seed=0):
         "sinr_share_within_0.5dB": float(np.mean(es <= 0.5)),
         "sinr_err_p99_db": float(np.quantile(es, 0.99)) if es.size else 0.0,
         "sinr_err_max_db": float(es.max()) if es.size else 0.0,
-        "server_match_share": float(np.mean(cells_band.index[bi[valid]] == gi[valid])) if valid.any() else 1.0,
+        "server_match_share": float(np.mean(cells_band.index[bi[valid]] == gi[valid]))
+        if valid.any()
+        else 1.0,
     }
 
 
@@ -134,8 +145,9 @@ def main(argv=None):
             from dask.distributed import LocalCluster
 
             t = time.perf_counter()
-            cluster = LocalCluster(n_workers=kw["workers"], threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=kw["workers"], threads_per_worker=1, processes=True, dashboard_address=None
+            )
             t_cluster = time.perf_counter() - t
             run_kw = {"scheduler": cluster.scheduler_address}
         else:
@@ -149,9 +161,20 @@ def main(argv=None):
         label = f"{backend}" + (f" ({kw['workers']} workers)" if "workers" in kw else "")
         for band, o in out.items():
             ev = o["counters"]["exact"] + o["counters"]["lattice"]
-            rows.append((label, band, len(o["layer"]), int(mask.sum()), ev / o["seconds"], o["seconds"],
-                         o["summary"]["covered_share"]))
-        rows.append((label, "all (job)", len(cells.filter(band=None)), int(mask.sum()), ev_total / wall, wall, None))
+            rows.append(
+                (
+                    label,
+                    band,
+                    len(o["layer"]),
+                    int(mask.sum()),
+                    ev / o["seconds"],
+                    o["seconds"],
+                    o["summary"]["covered_share"],
+                )
+            )
+        rows.append(
+            (label, "all (job)", len(cells.filter(band=None)), int(mask.sum()), ev_total / wall, wall, None)
+        )
         entry = {
             "wall_seconds": wall,
             "grid": {"width": grid.width, "height": grid.height, "resolution_m": args.resolution, "crs": CRS},
@@ -174,7 +197,9 @@ def main(argv=None):
         if backend == "cpu":
             t = time.perf_counter()
             for band, o in out.items():
-                entry["bands"][band]["accuracy_vs_brute_force"] = accuracy(o["layer"], grid, mask, o, args.sample)
+                entry["bands"][band]["accuracy_vs_brute_force"] = accuracy(
+                    o["layer"], grid, mask, o, args.sample
+                )
             entry["accuracy_seconds"] = time.perf_counter() - t
             o = out[bands[0]]
             res = CoverageResult(grid, o["rsrp"], o["sinr"], o["server"], mask, dict(o["summary"]))
@@ -185,9 +210,13 @@ def main(argv=None):
         results[label] = entry
 
     load_after = os.getloadavg()
-    print(f"Jiaxing {args.year} scenario: {len(cells)} cells ({', '.join(bands)}), {args.resolution:g} m, {CRS}")
-    print(f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f}; {os.cpu_count()} CPUs; "
-          f"numba threads {kernels.nb.get_num_threads()}; warm-up {t_warm:.1f} s")
+    print(
+        f"Jiaxing {args.year} scenario: {len(cells)} cells ({', '.join(bands)}), {args.resolution:g} m, {CRS}"
+    )
+    print(
+        f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f}; {os.cpu_count()} CPUs; "
+        f"numba threads {kernels.nb.get_num_threads()}; warm-up {t_warm:.1f} s"
+    )
     hdr = f"{'backend':<20}{'band':<11}{'cells':>7}{'pixels':>11}{'cell-px eval/s':>16}{'wall s':>9}{'covered':>9}"
     print(hdr)
     print("-" * len(hdr))
@@ -199,20 +228,42 @@ def main(argv=None):
     acc = results["cpu"]["bands"]
     for band in bands:
         a = acc[band]["accuracy_vs_brute_force"]
-        print(f"accuracy {band}: RSRP within 0.05 dB on {a['rsrp_share_within_0.05dB']:.4%} (p99.9 {a['rsrp_err_p99.9_db']:.2e} dB); "
-              f"SINR within 0.5 dB on {a['sinr_share_within_0.5dB']:.4%} (p99 {a['sinr_err_p99_db']:.3f}, max "
-              f"{a['sinr_err_max_db']:.3f} dB); server match {a['server_match_share']:.4%}; "
-              f"nodata mismatches {a['nodata_mismatch']} of {a['pixels_sampled']} sampled")
+        print(
+            f"accuracy {band}: RSRP within 0.05 dB on {a['rsrp_share_within_0.05dB']:.4%} (p99.9 {a['rsrp_err_p99.9_db']:.2e} dB); "
+            f"SINR within 0.5 dB on {a['sinr_share_within_0.5dB']:.4%} (p99 {a['sinr_err_p99_db']:.3f}, max "
+            f"{a['sinr_err_max_db']:.3f} dB); server match {a['server_match_share']:.4%}; "
+            f"nodata mismatches {a['nodata_mismatch']} of {a['pixels_sampled']} sampled"
+        )
     print(f"GeoTIFF writing (3 rasters, one band): {results['cpu']['geotiff_write_seconds_one_band']:.2f} s")
     doc = {
         "benchmark": "coverage",
-        "scenario": {"city": area[0], "adcode": "330400", "year": args.year, "seed": args.seed, "cells": len(cells),
-                     "bands": bands, "seconds_to_generate": t_scenario},
-        "model": {"model": "uma", "los_mode": "weighted", "resolution_m": args.resolution, "crs": CRS,
-                  "tile": kernels.TILE, "near_m": kernels.NEAR_M, "far_m": kernels.FAR_M, "eps": 0.05},
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "numba_threads": kernels.nb.get_num_threads(), "load_average_before": load_before,
-                    "load_average_after": load_after},
+        "scenario": {
+            "city": area[0],
+            "adcode": "330400",
+            "year": args.year,
+            "seed": args.seed,
+            "cells": len(cells),
+            "bands": bands,
+            "seconds_to_generate": t_scenario,
+        },
+        "model": {
+            "model": "uma",
+            "los_mode": "weighted",
+            "resolution_m": args.resolution,
+            "crs": CRS,
+            "tile": kernels.TILE,
+            "near_m": kernels.NEAR_M,
+            "far_m": kernels.FAR_M,
+            "eps": 0.05,
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "numba_threads": kernels.nb.get_num_threads(),
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+        },
         "warmup_seconds": t_warm,
         "results": results,
         "notes": notes,

@@ -129,6 +129,7 @@ ZH.update({
     "Town": "镇区", "Other": "其他", "import batch": "导入批次", "import batches": "导入批次", "source": "来源",
     "file name": "文件名", "SHA-256 of the file": "文件SHA-256", "coordinate system": "坐标系", "for organization": "所属单位",
     "imported at": "导入时间", "category": "类别",
+    "Actual values are counted from the site registry (on-air 5G base stations at each year end).": "实际值由站址库自动统计（各年末在网5G基站数）。",
 })
 
 PLURALS = {"%(n)s past deadline": "%(n)s 项已逾期"}

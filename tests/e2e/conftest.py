@@ -87,5 +87,5 @@ def login(page, username):
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#login-submit")

@@ -14,9 +14,10 @@ def test_public_visitor_reads_the_programme_in_chinese_and_switches_to_english(p
     assert "任务" in body  # Chinese by default
     assert "基站" in body  # the base-station indicator is on the overview
     page.screenshot(path=str(screenshots_dir / "home.png"), full_page=True)
-    page.select_option("#language-form select", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#language-form select", "en")
     assert "Tasks by status" in page.inner_text("main")
+    assert page.locator("#base-station-chart canvas").count() == 1  # ECharts drew the chart
 
 
 def test_public_visitor_filters_tasks_by_unit_and_opens_one(page):
@@ -24,12 +25,12 @@ def test_public_visitor_filters_tasks_by_unit_and_opens_one(page):
     assert page.locator("#task-table tbody tr").count() == 35
     page.select_option("select[name=unit]", "zj-dei")
     page.select_option("select[name=role]", "lead")
-    page.click("#task-filters button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#task-filters button[type=submit]")
     rows = page.locator("#task-table tbody tr")
     assert 5 < rows.count() < 35
-    page.click("#task-table tbody tr:first-child td:nth-child(3) a")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#task-table tbody tr:first-child td:nth-child(3) a")
     assert "浙江省经济和信息化厅" in page.inner_text("main")
 
 

@@ -25,7 +25,7 @@ def test_office_zooms_from_clusters_to_individual_sites(page, screenshots_dir):
     page.screenshot(path=str(screenshots_dir / "site_map_clusters.png"))
 
     # zoom in on the city centre of Jiaxing (南湖区) one level at a time until the server sends sites
-    page.evaluate("window.rollout5gSiteMap.setView([30.752, 120.758], 11)")
+    page.evaluate("() => { window.rollout5gSiteMap.setView([30.752, 120.758], 11); }")
     zoom = 11
     while True:
         mode, count, total = _wait_drawn(page, zoom)
@@ -38,9 +38,10 @@ def test_office_zooms_from_clusters_to_individual_sites(page, screenshots_dir):
 
     # a site's popup names it and links to its page
     page.evaluate(
-        "() => { let m = null; window.rollout5gSiteMap.eachLayer(l => { if (!m && l.feature) m = l; }); m.openPopup(); }")
+        "() => { let m = null; window.rollout5gSiteMap.eachLayer(l => { if (!m && l.siteCode) m = l; }); m.openPopup(); }")
     link = page.locator(".leaflet-popup-content a.site-link")
     link.wait_for(timeout=5000)
+    page.wait_for_timeout(400)  # let the popup fade in before the screenshot
     assert link.get_attribute("href").startswith("/sites/")
     page.screenshot(path=str(screenshots_dir / "site_map_sites.png"))
 

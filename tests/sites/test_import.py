@@ -28,7 +28,7 @@ HEADERS = ["站址编码", "基站名称", "小区名称", "CGI", "经度", "纬
 
 def cell_row(n: int, *, lon: float, lat: float, site: str = "T-SITE-1", operator="中国移动", band="n41", **over):
     row = {
-        "站址编码": site, "基站名称": f"测试站{site[-1]}", "小区名称": f"测试站-{n}", "CGI": f"460-00-99{n:04d}-1",
+        "站址编码": site, "基站名称": f"测试站{site[-1:]}", "小区名称": f"测试站-{n}", "CGI": f"460-00-99{n:04d}-1",
         "经度": lon, "纬度": lat, "方位角": (n * 120) % 360, "机械下倾": 2, "电子下倾": 6, "天线挂高(m)": 30,
         "频段": band, "中心频点(MHz)": None, "带宽": "100M ", "参考信号功率(dBm)": 17.9, "总功率(W)": 200,
         "天线增益": 17.5, "PCI": 100 + n, "运营商": operator, "站型": "楼顶", "地址": "嘉兴市南湖区测试路1号 ",
@@ -338,3 +338,118 @@ def test_template_has_headers_notes_and_an_example_that_imports(tmp_path, mobile
     result = import_cells(actor=mobile_user, path=path, mode="dry_run")
     assert result.ok, result.errors
     assert result.rows_total == 1 and result.cells_created == 1
+
+
+# ------------------------------------------------------------------------------------------ web, API, CLI
+
+pytest_urls = pytest.mark.urls("tests.sites.urls")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _upload(path: Path, name: str | None = None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+@pytest_urls
+def test_web_flow_preview_then_import_the_valid_rows(tmp_path, client_for, media):
+    rows = good_rows()
+    rows[0]["频段"] = "n99"
+    path = write_xlsx(tmp_path / "web.xlsx", rows)
+    mobile = client_for("mobile")
+    assert mobile.get("/sites/import/").status_code == 200
+    response = mobile.post("/sites/import/", {"file": _upload(path), "crs": "wgs84", "mode": "dry_run"})
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    page = mobile.get(preview_url).content.decode()
+    assert "web.xlsx" in page and "<td>5</td><td>频段</td>" in page and "is not a known band" in page
+    assert 'id="import-valid-rows"' in page and not Cell.objects.filter(cell_id__startswith="460-00-99").exists()
+    failed = mobile.get(preview_url + "failed-rows.xlsx")
+    assert failed.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(failed.streaming_content))).active
+    assert [c.value for c in ws[2]][-1] == 5
+    # another user cannot use the token
+    assert client_for("telecom").get(preview_url).status_code == 404
+    response = mobile.post(preview_url + "commit/", {"mode": "valid_rows"})
+    assert response.status_code == 302
+    assert Cell.objects.filter(cell_id__startswith="460-00-99").count() == 5
+    assert 'data-committed="true"' in mobile.get(preview_url).content.decode()
+
+
+@pytest_urls
+def test_web_import_refused_for_a_department(tmp_path, client_for, media):
+    path = write_xlsx(tmp_path / "dep.xlsx", good_rows())
+    response = client_for("planning").post("/sites/import/", {"file": _upload(path), "crs": "wgs84",
+                                                              "mode": "all_or_nothing"})
+    assert response.status_code == 403
+    assert not Cell.objects.filter(cell_id__startswith="460-00-99").exists()
+
+
+@pytest_urls
+def test_api_import_all_or_nothing_422_then_ok(tmp_path, client, client_for, media):
+    rows = good_rows()
+    rows[2]["天线挂高(m)"] = 0.5
+    bad = write_xlsx(tmp_path / "api-bad.xlsx", rows)
+    assert client.post("/api/sites/import", {"file": _upload(bad)}).status_code == 401
+    mobile = client_for("mobile")
+    response = mobile.post("/api/sites/import", {"file": _upload(bad), "crs": "wgs84", "mode": "all_or_nothing"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["committed"] is False and body["errors"] == [
+        {"file": "api-bad.xlsx", "row": 7, "column": "天线挂高(m)", "reason": "antenna height 0.5 m is outside 1–150 m"}]
+    good = write_xlsx(tmp_path / "api-good.xlsx", good_rows())
+    response = mobile.post("/api/sites/import", {"file": _upload(good), "crs": "wgs84"})
+    assert response.status_code == 200 and response.json()["cells_created"] == 6
+    dry = mobile.post("/api/sites/import", {"file": _upload(bad), "mode": "dry_run"})
+    assert dry.status_code == 200 and dry.json()["error_count"] == 1
+
+
+@pytest_urls
+def test_template_downloads(client):
+    for url in ("/api/sites/template.xlsx", "/sites/import/template.xlsx"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames == ["工参表", "说明"]
+
+
+def _cli():
+    import typer
+
+    from rollout5g.sites.commands import import_cells_command
+
+    app = typer.Typer()
+    app.command("import-cells")(import_cells_command)
+    app.command("noop")(lambda: None)  # a second command, so that the command name is part of the call
+    return app
+
+
+def test_cli_exit_codes(tmp_path):
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    rows = good_rows()
+    rows[1]["PCI"] = 2000
+    bad = write_xlsx(tmp_path / "cli-bad.xlsx", rows)
+    before = Cell.objects.count()
+    result = runner.invoke(_cli(), ["import-cells", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert "PCI (NR) 2000 is outside 0–1007" in result.output and "nothing was written" in result.output
+    assert Cell.objects.count() == before
+    dry = runner.invoke(_cli(), ["import-cells", str(bad), "--dry-run"])
+    assert dry.exit_code == 1
+    rows_gcj = good_rows()
+    for r in rows_gcj:
+        r["经度"], r["纬度"] = geo.wgs84_to_gcj02(r["经度"], r["纬度"])
+        r["运营商"] = None
+    good = write_xlsx(tmp_path / "cli-good.xlsx", rows_gcj)
+    ok = runner.invoke(_cli(), ["import-cells", str(good), "--crs", "gcj02", "--as", "jx-mobile"])
+    assert ok.exit_code == 0, ok.output
+    assert Cell.objects.count() == before + 6
+    assert Site.objects.get(code="T-SITE-1").lon == pytest.approx(NANHU[0], abs=1e-6)
+    assert runner.invoke(_cli(), ["import-cells", str(good), "--crs", "mars"]).exit_code == 2

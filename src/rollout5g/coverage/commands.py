@@ -35,24 +35,34 @@ def _load_registry_cells(data_dir: Path | None, band: str | None, operator: str 
 
 def coverage(
     area: Annotated[Path, typer.Option("--area", help="AREA.geojson: WGS-84 polygons, each with a 'name'.")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory for rsrp.tif, sinr.tif, server.tif, summary.json.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output directory for rsrp.tif, sinr.tif, server.tif, summary.json.")
+    ],
     cells: Annotated[
-        Path | None, typer.Option("--cells", help="CELLS.csv; without it the cells come from the site registry.")
+        Path | None,
+        typer.Option("--cells", help="CELLS.csv; without it the cells come from the site registry."),
     ] = None,
     resolution: Annotated[float, typer.Option("--resolution", help="Pixel size [m].")] = 20.0,
     model: Annotated[str, typer.Option("--model", help="Path-loss model: uma, umi, rma or cost231.")] = "uma",
-    los_mode: Annotated[str, typer.Option("--los-mode", help="los, nlos or weighted (LOS-probability weighted).")] = "weighted",
+    los_mode: Annotated[
+        str, typer.Option("--los-mode", help="los, nlos or weighted (LOS-probability weighted).")
+    ] = "weighted",
     crs: Annotated[str, typer.Option("--crs", help="Projected CRS of the rasters.")] = "EPSG:32651",
     band: Annotated[str | None, typer.Option("--band", help="Only the cells of this band, e.g. n78.")] = None,
-    operator: Annotated[str | None, typer.Option("--operator", help="Only the cells of this operator.")] = None,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="Only the cells of this operator.")
+    ] = None,
     rsrp_min: Annotated[float, typer.Option("--rsrp-min", help="Coverage threshold on RSRP [dBm].")] = -105.0,
     sinr_min: Annotated[float, typer.Option("--sinr-min", help="Coverage threshold on SINR [dB].")] = -3.0,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786.")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Run on a Dask LocalCluster of N workers.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Run on a Dask LocalCluster of N workers.")
+    ] = None,
     gpu: Annotated[
-        bool | None, typer.Option("--gpu/--no-gpu", help="Force or forbid the GPU kernel (default: use one if present).")
+        bool | None,
+        typer.Option("--gpu/--no-gpu", help="Force or forbid the GPU kernel (default: use one if present)."),
     ] = None,
     data_dir: Annotated[
         Path | None,
@@ -107,8 +117,13 @@ def coverage(
     created = not out.exists()
     try:
         with Progress(
-            TextColumn("[bold]coverage[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("tiles"),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("[bold]coverage[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("tiles"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         ) as bar:
             task = bar.add_task("tiles", total=None)
 
@@ -116,8 +131,17 @@ def coverage(
                 bar.update(task, completed=done, total=total)
 
             result = run_coverage(
-                cell_data, areas, resolution=resolution, crs=crs, params=params, band=band, operator=operator,
-                backend=backend, scheduler=scheduler, workers=workers, progress=progress,
+                cell_data,
+                areas,
+                resolution=resolution,
+                crs=crs,
+                params=params,
+                band=band,
+                operator=operator,
+                backend=backend,
+                scheduler=scheduler,
+                workers=workers,
+                progress=progress,
             )
         summary = write_outputs(result, out)
     except ValueError as exc:

@@ -189,7 +189,7 @@ def import_cells(*, actor, path, crs: str = "wgs84", mode: str = "all_or_nothing
     result.sites_created, result.sites_updated = len(plan.new_sites), len(plan.changed_sites)
     result.cells_created, result.cells_updated = len(plan.new_cells), len(plan.changed_cells)
     result.cells_unchanged = plan.unchanged_cells
-    if mode == "dry_run" or (errors and mode == "all_or_nothing") or validation.file_errors:
+    if mode == "dry_run" or (errors and mode == "all_or_nothing") or validation.file_errors or not result.rows_valid:
         return result
     with transaction.atomic():
         batch = ImportBatch.objects.create(

@@ -30,7 +30,10 @@ def home(request):
         }
         for doc in documents
     ]
-    indicators = []
-    for indicator in Indicator.objects.restrict(request.user).filter(targets__isnull=False).distinct():
-        indicators.append({"indicator": indicator, "rows": target_rows(indicator, today)})
-    return render(request, "web/home.html", {"status_table": status_table, "indicators": indicators, "today": today})
+    indicators = [
+        {"indicator": indicator, "rows": target_rows(indicator, today)}
+        for indicator in Indicator.objects.restrict(request.user).filter(targets__isnull=False).distinct()
+    ]
+    base_stations = next((i for i in indicators if i["indicator"].source == "registry.on_air_base_stations"), None)
+    return render(request, "web/home.html", {"status_table": status_table, "indicators": indicators,
+                                             "base_stations": base_stations, "today": today})

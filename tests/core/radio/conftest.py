@@ -26,10 +26,19 @@ def make_cells(n, spread_m, seed, bands=("n78", "n41"), x0=X0, y0=Y0, clusters=N
     band = rng.choice(list(bands), n)
     freq = np.where(band == "n78", 3500.0, np.where(band == "n41", 2565.0, 773.0))
     cells = Cells(
-        cell_id=[f"C{i:04d}" for i in range(n)], lon=lon, lat=lat, height_m=rng.uniform(18, 45, n),
-        azimuth_deg=rng.uniform(0, 360, n), tilt_deg=rng.uniform(2, 9, n), gain_dbi=rng.uniform(15, 24, n),
-        hpbw_h_deg=rng.choice([65.0, 90.0, 30.0], n), hpbw_v_deg=rng.choice([6.0, 10.0, 12.0], n),
-        rs_power_dbm=rng.uniform(12, 20, n), freq_mhz=freq, band=band, operator=rng.choice(["china_mobile", "china_telecom"], n),
+        cell_id=[f"C{i:04d}" for i in range(n)],
+        lon=lon,
+        lat=lat,
+        height_m=rng.uniform(18, 45, n),
+        azimuth_deg=rng.uniform(0, 360, n),
+        tilt_deg=rng.uniform(2, 9, n),
+        gain_dbi=rng.uniform(15, 24, n),
+        hpbw_h_deg=rng.choice([65.0, 90.0, 30.0], n),
+        hpbw_v_deg=rng.choice([6.0, 10.0, 12.0], n),
+        rs_power_dbm=rng.uniform(12, 20, n),
+        freq_mhz=freq,
+        band=band,
+        operator=rng.choice(["china_mobile", "china_telecom"], n),
     )
     return cells, x, y
 
@@ -41,12 +50,23 @@ def write_cells_csv(cells, path, extra_rows=()):
         w = csv.writer(fh)
         w.writerow(CELL_COLUMNS)
         for i in range(len(cells)):
-            w.writerow([
-                cells.cell_id[i], f"{cells.lon[i]:.7f}", f"{cells.lat[i]:.7f}", f"{cells.height_m[i]:.2f}",
-                f"{cells.azimuth_deg[i]:.1f}", f"{cells.tilt_deg[i]:.1f}", f"{cells.gain_dbi[i]:.2f}",
-                f"{cells.hpbw_h_deg[i]:g}", f"{cells.hpbw_v_deg[i]:g}", f"{cells.rs_power_dbm[i]:.2f}",
-                f"{cells.freq_mhz[i]:g}", cells.band[i], cells.operator[i],
-            ])
+            w.writerow(
+                [
+                    cells.cell_id[i],
+                    f"{cells.lon[i]:.7f}",
+                    f"{cells.lat[i]:.7f}",
+                    f"{cells.height_m[i]:.2f}",
+                    f"{cells.azimuth_deg[i]:.1f}",
+                    f"{cells.tilt_deg[i]:.1f}",
+                    f"{cells.gain_dbi[i]:.2f}",
+                    f"{cells.hpbw_h_deg[i]:g}",
+                    f"{cells.hpbw_v_deg[i]:g}",
+                    f"{cells.rs_power_dbm[i]:.2f}",
+                    f"{cells.freq_mhz[i]:g}",
+                    cells.band[i],
+                    cells.operator[i],
+                ]
+            )
         for row in extra_rows:
             w.writerow(row)
 

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
+from conftest import make_cells, write_cells_csv
 from rollout5g.core.radio.cells import CELL_COLUMNS, CellsFileError, cells_from_records, read_cells_csv
-
-from conftest import make_cells, write_cells_csv  # noqa: I001
 
 
 def test_round_trip(tmp_path, small_layout):
@@ -32,7 +31,21 @@ def _write(path, header, rows):
     path.write_text("\n".join([",".join(header)] + [",".join(r) for r in rows]) + "\n", encoding="utf-8")
 
 
-GOOD = ["A1", "120.75", "30.75", "30", "120", "6", "17.5", "65", "10", "17.86", "3500", "n78", "china_telecom"]
+GOOD = [
+    "A1",
+    "120.75",
+    "30.75",
+    "30",
+    "120",
+    "6",
+    "17.5",
+    "65",
+    "10",
+    "17.86",
+    "3500",
+    "n78",
+    "china_telecom",
+]
 
 
 def test_missing_column(tmp_path):
@@ -104,7 +117,9 @@ def test_from_scenario_like_records():
         band: str
         operator: str
 
-    cells = cells_from_records([Rec("K1", 120.7, 30.7, 30, 10, 2, 4, 17, 65, 10, 17.86, 2565, "n41", "china_mobile")])
+    cells = cells_from_records(
+        [Rec("K1", 120.7, 30.7, 30, 10, 2, 4, 17, 65, 10, 17.86, 2565, "n41", "china_mobile")]
+    )
     assert cells.cell_id[0] == "K1" and cells.tilt_deg[0] == 6.0
 
 

@@ -8,9 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from conftest import make_cells, write_cells_csv
 from rollout5g.coverage.commands import coverage as coverage_command
-
-from conftest import make_cells, write_cells_csv  # noqa: I001
 
 app = typer.Typer()
 app.command("coverage")(coverage_command)
@@ -28,8 +27,20 @@ def _area(path, lon0, lat0, d=0.02, names=("north", "south")):
     feats = []
     for i, name in enumerate(names):
         lat_a = lat0 + (0 if i == 0 else -d)
-        ring = [[lon0 - d, lat_a], [lon0 + d, lat_a], [lon0 + d, lat_a + d], [lon0 - d, lat_a + d], [lon0 - d, lat_a]]
-        feats.append({"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        ring = [
+            [lon0 - d, lat_a],
+            [lon0 + d, lat_a],
+            [lon0 + d, lat_a + d],
+            [lon0 - d, lat_a + d],
+            [lon0 - d, lat_a],
+        ]
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"name": name},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
 
 
@@ -51,7 +62,11 @@ def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
     from shapely.geometry import mapping, shape
     from shapely.ops import transform
 
-    with rasterio.open(out / "rsrp.tif") as a, rasterio.open(out / "sinr.tif") as b, rasterio.open(out / "server.tif") as c:
+    with (
+        rasterio.open(out / "rsrp.tif") as a,
+        rasterio.open(out / "sinr.tif") as b,
+        rasterio.open(out / "server.tif") as c,
+    ):
         rsrp, sinr, server = a.read(1), b.read(1), c.read(1)
         assert a.crs.to_epsg() == 32651 and a.dtypes[0] == "float32" and a.nodata == -9999.0
         assert c.nodata == -1 and c.dtypes[0] == "int32"
@@ -73,14 +88,33 @@ def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
 def test_coverage_command_writes_rasters_and_consistent_summary(inputs, tmp_path):
     cells, csv_path, area = inputs
     out = tmp_path / "out"
-    res = runner.invoke(app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--resolution", "40",
-                              "--model", "uma", "--los-mode", "weighted", "--out", str(out), "--no-gpu"])
+    res = runner.invoke(
+        app,
+        [
+            "coverage",
+            "--cells",
+            str(csv_path),
+            "--area",
+            str(area),
+            "--resolution",
+            "40",
+            "--model",
+            "uma",
+            "--los-mode",
+            "weighted",
+            "--out",
+            str(out),
+            "--no-gpu",
+        ],
+    )
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) >= {"areas", "pixels", "covered_share", "seconds"}
     shares, total, pixels = _recompute(out, area)
     assert summary["pixels"] == pixels
-    assert summary["covered_share"] == pytest.approx(total, abs=1e-12), "summary matches rasters; tolerance 1e-12"
+    assert summary["covered_share"] == pytest.approx(total, abs=1e-12), (
+        "summary matches rasters; tolerance 1e-12"
+    )
     for a in summary["areas"]:
         assert a["covered_share"] == pytest.approx(shares[a["name"]][0], abs=1e-12), "tolerance 1e-12"
         assert a["pixels"] == shares[a["name"]][1]
@@ -96,9 +130,34 @@ def test_coverage_command_writes_rasters_and_consistent_summary(inputs, tmp_path
 def test_band_operator_and_thresholds(inputs, tmp_path):
     cells, csv_path, area = inputs
     out = tmp_path / "out"
-    res = runner.invoke(app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--resolution", "50",
-                              "--band", "n41", "--operator", "china_mobile", "--rsrp-min", "-95", "--sinr-min", "0",
-                              "--model", "umi", "--los-mode", "nlos", "--out", str(out), "--crs", "EPSG:32651"])
+    res = runner.invoke(
+        app,
+        [
+            "coverage",
+            "--cells",
+            str(csv_path),
+            "--area",
+            str(area),
+            "--resolution",
+            "50",
+            "--band",
+            "n41",
+            "--operator",
+            "china_mobile",
+            "--rsrp-min",
+            "-95",
+            "--sinr-min",
+            "0",
+            "--model",
+            "umi",
+            "--los-mode",
+            "nlos",
+            "--out",
+            str(out),
+            "--crs",
+            "EPSG:32651",
+        ],
+    )
     assert res.exit_code == 0, res.output
     import rasterio
 
@@ -107,7 +166,9 @@ def test_band_operator_and_thresholds(inputs, tmp_path):
     used = set(srv[srv >= 0].tolist())
     assert used and all(cells.band[i] == "n41" and cells.operator[i] == "china_mobile" for i in used)
     shares, total, _ = _recompute(out, area, -95.0, 0.0)
-    assert json.loads((out / "summary.json").read_text())["covered_share"] == pytest.approx(total, abs=1e-12), "1e-12"
+    assert json.loads((out / "summary.json").read_text())["covered_share"] == pytest.approx(
+        total, abs=1e-12
+    ), "1e-12"
 
 
 def test_bad_csv_row_exits_nonzero_without_outputs(inputs, tmp_path):
@@ -137,7 +198,9 @@ def test_bad_csv_row_exits_nonzero_without_outputs(inputs, tmp_path):
 def test_bad_options(inputs, tmp_path, args, message):
     _, csv_path, area = inputs
     out = tmp_path / "out"
-    res = runner.invoke(app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--out", str(out), *args])
+    res = runner.invoke(
+        app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--out", str(out), *args]
+    )
     assert res.exit_code != 0 and message in res.output
     assert not out.exists() or not any(out.iterdir())
 
@@ -145,9 +208,13 @@ def test_bad_options(inputs, tmp_path, args, message):
 def test_bad_area_file(inputs, tmp_path):
     _, csv_path, _ = inputs
     area = tmp_path / "bad.geojson"
-    area.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
-                    '"geometry": {"type": "Point", "coordinates": [120.7, 30.7]}}]}')
-    res = runner.invoke(app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--out", str(tmp_path / "o")])
+    area.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "Point", "coordinates": [120.7, 30.7]}}]}'
+    )
+    res = runner.invoke(
+        app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--out", str(tmp_path / "o")]
+    )
     assert res.exit_code != 0 and "feature 1: missing 'name'" in res.output
 
 

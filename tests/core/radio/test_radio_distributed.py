@@ -2,11 +2,10 @@
 
 import numpy as np
 
+from conftest import make_cells
 from rollout5g.core.radio.grid import Grid
 from rollout5g.core.radio.job import compute_layer
 from rollout5g.core.radio.link import RadioParams
-
-from conftest import make_cells  # noqa: I001
 
 
 def test_dask_matches_local_cpu():
@@ -20,8 +19,15 @@ def test_dask_matches_local_cpu():
     local = compute_layer(cells, grid, mask, params, backend="cpu")
     calls = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        dist = compute_layer(cells, grid, mask, params, backend="dask", scheduler=cluster.scheduler_address,
-                             progress=lambda d, t: calls.append((d, t)))
+        dist = compute_layer(
+            cells,
+            grid,
+            mask,
+            params,
+            backend="dask",
+            scheduler=cluster.scheduler_address,
+            progress=lambda d, t: calls.append((d, t)),
+        )
     for a, b in zip(local[:3], dist[:3], strict=True):
         np.testing.assert_array_equal(a, b, err_msg="bit-identical: same kernels, same tiles")
     assert local[3]["exact"] == dist[3]["exact"] and local[3]["tiles"] == dist[3]["tiles"]

@@ -12,15 +12,27 @@ from rollout5g.core.radio import emf
 
 @pytest.mark.parametrize(
     ("f_mhz", "limit"),
-    [(1.0, 4.0), (20.0, 0.6), (30.0, 0.4), (700.0, 0.4), (1800.0, 0.4), (3000.0, 0.4), (3500.0, 3500 / 7500),
-     (4900.0, 4900 / 7500), (15000.0, 2.0), (26000.0, 2.0)],
+    [
+        (1.0, 4.0),
+        (20.0, 0.6),
+        (30.0, 0.4),
+        (700.0, 0.4),
+        (1800.0, 0.4),
+        (3000.0, 0.4),
+        (3500.0, 3500 / 7500),
+        (4900.0, 4900 / 7500),
+        (15000.0, 2.0),
+        (26000.0, 2.0),
+    ],
 )
 def test_gb8702_public_limits(f_mhz, limit):
     assert emf.power_density_limit(f_mhz) == pytest.approx(limit, abs=1e-12), "tolerance 1e-12 W/m2"
 
 
 def test_limit_examples_and_errors():
-    assert emf.power_density_limit(3500.0) == pytest.approx(0.4667, abs=1e-4), "0.467 W/m2 at 3.5 GHz; tol 1e-4"
+    assert emf.power_density_limit(3500.0) == pytest.approx(0.4667, abs=1e-4), (
+        "0.467 W/m2 at 3.5 GHz; tol 1e-4"
+    )
     np.testing.assert_allclose(emf.power_density_limit(np.array([100.0, 3600.0])), [0.4, 0.48], atol=1e-12)
     with pytest.raises(ValueError, match="0.1 MHz - 300 GHz"):
         emf.power_density_limit(0.05)
@@ -36,12 +48,22 @@ def test_power_density_and_compliance_distance_by_hand():
     # r = sqrt(200 * 251.19 / (4 pi 0.09333)) = 206.96 m at 3.5 GHz with the 1/5 fraction
     r = emf.compliance_distance(200.0, 24.0, emf.assessment_limit(3500.0))
     assert r == pytest.approx(206.96, abs=0.01), "tolerance 0.01 m"
-    assert emf.power_density(200.0, 24.0, r) == pytest.approx(emf.assessment_limit(3500.0), rel=1e-12), "rel 1e-12"
+    assert emf.power_density(200.0, 24.0, r) == pytest.approx(emf.assessment_limit(3500.0), rel=1e-12), (
+        "rel 1e-12"
+    )
 
 
 def _antenna(**kw):
-    base = dict(x=0.0, y=0.0, height_m=30.0, azimuth_deg=90.0, tilt_deg=6.0, gain_dbi=24.0, total_power_w=200.0,
-                freq_mhz=3500.0)
+    base = dict(
+        x=0.0,
+        y=0.0,
+        height_m=30.0,
+        azimuth_deg=90.0,
+        tilt_deg=6.0,
+        gain_dbi=24.0,
+        total_power_w=200.0,
+        freq_mhz=3500.0,
+    )
     base.update(kw)
     return emf.Antenna(**base)
 

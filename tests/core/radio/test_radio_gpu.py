@@ -72,11 +72,10 @@ def test_gpu_kernel_logic_in_cuda_simulator_matches_cpu(tmp_path):
 
 @pytest.mark.skipif(not has_gpu(), reason="no CUDA GPU on this machine")
 def test_real_gpu_matches_cpu():
+    from conftest import make_cells
     from rollout5g.core.radio.gpu import run_tiles_gpu
     from rollout5g.core.radio.kernels import Layer, run_tiles, tile_corners
     from rollout5g.core.radio.link import RadioParams
-
-    from conftest import make_cells
 
     cells, x, y = make_cells(2000, 8000.0, seed=5)
     lay = Layer(cells, x, y, RadioParams())

@@ -4,10 +4,9 @@
 import numpy as np
 import pytest
 
+from conftest import make_cells
 from rollout5g.core.radio import kernels as k
 from rollout5g.core.radio.link import RadioParams, brute_force
-
-from conftest import make_cells  # noqa: I001
 
 
 def test_fast_log2_exp2_atan2_accuracy():
@@ -30,7 +29,9 @@ def test_fast_log2_exp2_atan2_accuracy():
     a, b, c = run(x, y)
     np.testing.assert_allclose(a, np.log2(x), atol=5e-6, err_msg="log2: tolerance 5e-6")
     np.testing.assert_allclose(b, np.exp2(-y), rtol=2e-6, err_msg="exp2: relative tolerance 2e-6")
-    np.testing.assert_allclose(c, np.arctan2(y - 60.0, x - 5e4), atol=1e-6, err_msg="atan2: tolerance 1e-6 rad")
+    np.testing.assert_allclose(
+        c, np.arctan2(y - 60.0, x - 5e4), atol=1e-6, err_msg="atan2: tolerance 1e-6 rad"
+    )
 
 
 def _run(cells, x, y, params, H, W, res, mask=None, **kw):
@@ -57,14 +58,19 @@ def _compare(cells, x, y, params, r, s, ix, origin, res, mask, n_sample=3000, se
     valid = ~np.isnan(br)
     er = np.abs(gr[valid] - br[valid])
     es = np.abs(gs[valid] - bs[valid])
-    assert np.mean(er <= 0.05) >= 0.999, f"RSRP within 0.05 dB on 99.9% of pixels (p99.9 {np.quantile(er, 0.999):.4f})"
-    assert np.mean(es <= 0.5) >= 0.99, f"SINR within 0.5 dB on 99% of pixels (p99 {np.quantile(es, 0.99):.3f})"
+    assert np.mean(er <= 0.05) >= 0.999, (
+        f"RSRP within 0.05 dB on 99.9% of pixels (p99.9 {np.quantile(er, 0.999):.4f})"
+    )
+    assert np.mean(es <= 0.5) >= 0.99, (
+        f"SINR within 0.5 dB on 99% of pixels (p99 {np.quantile(es, 0.99):.3f})"
+    )
     assert np.mean(gi[valid] == bi[valid]) >= 0.999, "same best server on 99.9% of pixels"
     return valid.mean()
 
 
 @pytest.mark.parametrize(
-    ("model", "mode"), [("uma", "weighted"), ("uma", "los"), ("umi", "nlos"), ("rma", "weighted"), ("cost231", "los")]
+    ("model", "mode"),
+    [("uma", "weighted"), ("uma", "los"), ("umi", "nlos"), ("rma", "weighted"), ("cost231", "los")],
 )
 def test_dense_layout_matches_brute_force(model, mode):
     cells, x, y = make_cells(600, 3000.0, seed=1)
@@ -95,9 +101,26 @@ def test_dense_cluster_far_away_still_counts():
     lone, xl, yl = make_cells(1, 10.0, seed=8, bands=("n78",), x0=290000.0 + 9000.0)
     from rollout5g.core.radio.cells import Cells
 
-    cells = Cells(**{f: np.concatenate([getattr(cluster, f), getattr(lone, f)]) for f in
-                     ("cell_id", "lon", "lat", "height_m", "azimuth_deg", "tilt_deg", "gain_dbi", "hpbw_h_deg",
-                      "hpbw_v_deg", "rs_power_dbm", "freq_mhz", "band", "operator")})
+    cells = Cells(
+        **{
+            f: np.concatenate([getattr(cluster, f), getattr(lone, f)])
+            for f in (
+                "cell_id",
+                "lon",
+                "lat",
+                "height_m",
+                "azimuth_deg",
+                "tilt_deg",
+                "gain_dbi",
+                "hpbw_h_deg",
+                "hpbw_v_deg",
+                "rs_power_dbm",
+                "freq_mhz",
+                "band",
+                "operator",
+            )
+        }
+    )
     cells.cell_id[-1] = "LONE"
     x = np.concatenate([xc, xl])
     y = np.concatenate([yc, yl])

@@ -10,10 +10,19 @@ from rollout5g.core.radio.pathloss import path_loss
 
 def _cells(n, **kw):
     base = dict(
-        cell_id=[f"c{i}" for i in range(n)], lon=np.zeros(n), lat=np.zeros(n), height_m=np.full(n, 25.0),
-        azimuth_deg=np.zeros(n), tilt_deg=np.zeros(n), gain_dbi=np.full(n, 15.0), hpbw_h_deg=np.full(n, 65.0),
-        hpbw_v_deg=np.full(n, 10.0), rs_power_dbm=np.full(n, 18.0), freq_mhz=np.full(n, 3500.0),
-        band=["n78"] * n, operator=["op"] * n,
+        cell_id=[f"c{i}" for i in range(n)],
+        lon=np.zeros(n),
+        lat=np.zeros(n),
+        height_m=np.full(n, 25.0),
+        azimuth_deg=np.zeros(n),
+        tilt_deg=np.zeros(n),
+        gain_dbi=np.full(n, 15.0),
+        hpbw_h_deg=np.full(n, 65.0),
+        hpbw_v_deg=np.full(n, 10.0),
+        rs_power_dbm=np.full(n, 18.0),
+        freq_mhz=np.full(n, 3500.0),
+        band=["n78"] * n,
+        operator=["op"] * n,
     )
     base.update(kw)
     return Cells(**base)
@@ -22,7 +31,9 @@ def _cells(n, **kw):
 def test_thermal_noise_per_re():
     # -174 + 10 log10(30e3) + 7 = -122.229 dBm
     assert link.thermal_noise_dbm() == pytest.approx(-122.2288, abs=1e-4), "tolerance 1e-4 dB"
-    assert link.thermal_noise_dbm(15.0, 9.0) == pytest.approx(-174 + 41.7609 + 9, abs=1e-4), "tolerance 1e-4 dB"
+    assert link.thermal_noise_dbm(15.0, 9.0) == pytest.approx(-174 + 41.7609 + 9, abs=1e-4), (
+        "tolerance 1e-4 dB"
+    )
 
 
 def test_received_power_is_rs_plus_gain_minus_path_loss():
@@ -45,8 +56,10 @@ def test_best_server_and_sinr_by_hand():
     assert sinr[0] == pytest.approx(52.2288, abs=1e-4), "tolerance 1e-4 dB"
     rsrp, sinr, server = link.best_server(rx[:2], groups[:2], link.thermal_noise_dbm())
     n = 10 ** (-12.22288)
-    expected = -80.0 - 10 * np.log10(10 ** -8.3 + n)
-    assert server[0] == 0 and sinr[0] == pytest.approx(expected, abs=1e-6), "3.0 dB (+noise); tolerance 1e-6 dB"
+    expected = -80.0 - 10 * np.log10(10**-8.3 + n)
+    assert server[0] == 0 and sinr[0] == pytest.approx(expected, abs=1e-6), (
+        "3.0 dB (+noise); tolerance 1e-6 dB"
+    )
 
 
 def test_pixel_below_noise_has_no_server():

@@ -30,11 +30,20 @@ def test_reference_covers_every_model_and_mode():
     assert sum(1 for r in ROWS if r["model"] == "cost231") >= 5
 
 
-@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r['model']}-{r['los_mode']}-{r['freq_ghz']}GHz-{r['d2d_m']}m")
+@pytest.mark.parametrize(
+    "row", ROWS, ids=lambda r: f"{r['model']}-{r['los_mode']}-{r['freq_ghz']}GHz-{r['d2d_m']}m"
+)
 def test_path_loss_matches_reference(row):
     model = row["model"]
     kw = {"city": row["los_mode"]} if model == "cost231" else {"los_mode": row["los_mode"]}
-    got = pl.path_loss(float(row["d2d_m"]), float(row["freq_ghz"]), float(row["h_bs_m"]), float(row["h_ut_m"]), model=model, **kw)
+    got = pl.path_loss(
+        float(row["d2d_m"]),
+        float(row["freq_ghz"]),
+        float(row["h_bs_m"]),
+        float(row["h_ut_m"]),
+        model=model,
+        **kw,
+    )
     assert got == pytest.approx(float(row["pl_db"]), abs=0.01), "tolerance 0.01 dB"
 
 
@@ -58,7 +67,9 @@ def test_hand_value_uma_los_100m():
 
 def test_los_probability_values():
     # Table 7.4.2-1: UMa at 100 m: 18/100 + exp(-100/63) * 0.82
-    assert pl.los_probability(100.0, "uma") == pytest.approx(0.18 + np.exp(-100 / 63) * 0.82, abs=1e-12), "tol 1e-12"
+    assert pl.los_probability(100.0, "uma") == pytest.approx(0.18 + np.exp(-100 / 63) * 0.82, abs=1e-12), (
+        "tol 1e-12"
+    )
     assert pl.los_probability(10.0, "umi") == 1.0
     assert pl.los_probability(1010.0, "rma") == pytest.approx(np.exp(-1.0), abs=1e-12), "tolerance 1e-12"
     assert pl.los_probability(500.0, "cost231") == 0.0

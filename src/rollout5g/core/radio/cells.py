@@ -94,9 +94,13 @@ class Cells:
         self.cell_id = np.asarray(self.cell_id, dtype=object).reshape(n)
         self.band = np.asarray(self.band, dtype=object).reshape(n)
         self.operator = np.asarray(self.operator, dtype=object).reshape(n)
-        self.a_m_db = np.full(n, DEFAULT_A_M) if self.a_m_db is None else np.asarray(self.a_m_db, float).reshape(n)
+        self.a_m_db = (
+            np.full(n, DEFAULT_A_M) if self.a_m_db is None else np.asarray(self.a_m_db, float).reshape(n)
+        )
         self.sla_v_db = (
-            np.full(n, DEFAULT_SLA_V) if self.sla_v_db is None else np.asarray(self.sla_v_db, float).reshape(n)
+            np.full(n, DEFAULT_SLA_V)
+            if self.sla_v_db is None
+            else np.asarray(self.sla_v_db, float).reshape(n)
         )
         self.index = np.arange(n) if self.index is None else np.asarray(self.index, dtype=np.int64).reshape(n)
 
@@ -151,7 +155,9 @@ def cells_from_records(records) -> Cells:
         cols["cell_id"].append(cid if cid is not None else get(r, "key"))
         tilt = get(r, "tilt_deg")
         if tilt is None:
-            tilt = float(get(r, "mechanical_tilt_deg", 0.0) or 0.0) + float(get(r, "electrical_tilt_deg", 0.0) or 0.0)
+            tilt = float(get(r, "mechanical_tilt_deg", 0.0) or 0.0) + float(
+                get(r, "electrical_tilt_deg", 0.0) or 0.0
+            )
         cols["tilt_deg"].append(tilt)
         for name in CELL_COLUMNS:
             if name not in ("cell_id", "tilt_deg"):
@@ -177,8 +183,12 @@ def read_cells_csv(path) -> Cells:
         header = [h.strip().lower() for h in header]
         missing = [c for c in CELL_COLUMNS if c not in header]
         if missing:
-            raise CellsFileError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(CELL_COLUMNS)}")
-        pos = {name: header.index(name) for name in header if name in CELL_COLUMNS or name in OPTIONAL_COLUMNS}
+            raise CellsFileError(
+                path, f"missing column(s) {', '.join(missing)}; expected {', '.join(CELL_COLUMNS)}"
+            )
+        pos = {
+            name: header.index(name) for name in header if name in CELL_COLUMNS or name in OPTIONAL_COLUMNS
+        }
         cols: dict[str, list] = {name: [] for name in pos}
         seen: dict[str, int] = {}
         row = 0
@@ -196,7 +206,9 @@ def read_cells_csv(path) -> Cells:
                 continue
             if len(values) < len(header):
                 col = header[len(values)]
-                raise CellsFileError(path, f"row has {len(values)} fields, header has {len(header)}", row, col)
+                raise CellsFileError(
+                    path, f"row has {len(values)} fields, header has {len(header)}", row, col
+                )
             for name, i in pos.items():
                 raw = values[i].strip()
                 if name in ("cell_id", "band", "operator"):
@@ -215,11 +227,15 @@ def read_cells_csv(path) -> Cells:
                     raise CellsFileError(path, f"{raw!r} is not a finite number", row, name)
                 lo, hi = _RANGES[name]
                 if not lo <= v <= hi:
-                    raise CellsFileError(path, f"{v:g} is outside the valid range {lo:g} to {hi:g}", row, name)
+                    raise CellsFileError(
+                        path, f"{v:g} is outside the valid range {lo:g} to {hi:g}", row, name
+                    )
                 cols[name].append(v)
             cid = cols["cell_id"][-1]
             if cid in seen:
-                raise CellsFileError(path, f"duplicate cell_id {cid!r} (first on row {seen[cid]})", row, "cell_id")
+                raise CellsFileError(
+                    path, f"duplicate cell_id {cid!r} (first on row {seen[cid]})", row, "cell_id"
+                )
             seen[cid] = row
     keep = [i for i, v in enumerate(cols["cell_id"]) if v is not None]
     if not keep:

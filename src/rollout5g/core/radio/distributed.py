@@ -32,7 +32,9 @@ def layer_payload(layer: kernels.Layer, threads: int | None = None) -> dict:
     }
 
 
-def compute_band(payload: dict, mask_band, x_left, y_top, res, tiles_local, tile, eps, near_m, far_m, mid_stride):
+def compute_band(
+    payload: dict, mask_band, x_left, y_top, res, tiles_local, tile, eps, near_m, far_m, mid_stride
+):
     """Task: compute the tiles ``tiles_local`` (corners relative to ``mask_band``) of one band of
     rows whose outer corner is (``x_left``, ``y_top``) [m]. Returns (rsrp, sinr, idx, evals)."""
     import numba as nb
@@ -45,18 +47,52 @@ def compute_band(payload: dict, mask_band, x_left, y_top, res, tiles_local, tile
     idx = np.full((h, w), -1, np.int32)
     with nb.parallel_chunksize(1):
         ev = kernels.compute_tiles(
-            np.ascontiguousarray(tiles_local, dtype=np.int64), int(tile), np.ascontiguousarray(mask_band), float(x_left),
-            float(y_top), float(res), payload["cx"], payload["cy"], payload["cp"], payload["cpt"], payload["grp"], payload["cmap"],
-            payload["ngroups"], payload["noise_lin"], float(eps), payload["los_mode"], payload["use_d2_log"],
-            *payload["lp"], float(near_m), float(far_m), int(mid_stride), rsrp, sinr, idx,
+            np.ascontiguousarray(tiles_local, dtype=np.int64),
+            int(tile),
+            np.ascontiguousarray(mask_band),
+            float(x_left),
+            float(y_top),
+            float(res),
+            payload["cx"],
+            payload["cy"],
+            payload["cp"],
+            payload["cpt"],
+            payload["grp"],
+            payload["cmap"],
+            payload["ngroups"],
+            payload["noise_lin"],
+            float(eps),
+            payload["los_mode"],
+            payload["use_d2_log"],
+            *payload["lp"],
+            float(near_m),
+            float(far_m),
+            int(mid_stride),
+            rsrp,
+            sinr,
+            idx,
         )
     return rsrp, sinr, idx, (int(ev[:, 0].sum()), int(ev[:, 1].sum()))
 
 
 def run_tiles_dask(
-    layer, mask, grid, tiles, out_rsrp, out_sinr, out_idx, *, tile=kernels.TILE, eps=0.05,
-    near_m=kernels.NEAR_M, far_m=kernels.FAR_M, mid_stride=kernels.MID_STRIDE, scheduler=None, workers=None,
-    progress=None, rows_per_task=None,
+    layer,
+    mask,
+    grid,
+    tiles,
+    out_rsrp,
+    out_sinr,
+    out_idx,
+    *,
+    tile=kernels.TILE,
+    eps=0.05,
+    near_m=kernels.NEAR_M,
+    far_m=kernels.FAR_M,
+    mid_stride=kernels.MID_STRIDE,
+    scheduler=None,
+    workers=None,
+    progress=None,
+    rows_per_task=None,
 ):
     """Compute ``tiles`` on Dask; outputs are filled in place; returns (exact, lattice) evaluations.
 
@@ -93,8 +129,19 @@ def run_tiles_dask(
             local = tiles[sel].copy()
             local[:, 0] -= r0
             fut = client.submit(
-                compute_band, fut_payload, np.ascontiguousarray(mask[r0:r1]), grid.x_left, grid.y_top - r0 * grid.res,
-                grid.res, local, tile, eps, near_m, far_m, mid_stride, pure=False,
+                compute_band,
+                fut_payload,
+                np.ascontiguousarray(mask[r0:r1]),
+                grid.x_left,
+                grid.y_top - r0 * grid.res,
+                grid.res,
+                local,
+                tile,
+                eps,
+                near_m,
+                far_m,
+                mid_stride,
+                pure=False,
             )
             futures[fut] = (r0, r1, int(sel.sum()))
         done = 0

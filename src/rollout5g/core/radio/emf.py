@@ -111,7 +111,9 @@ class Antenna:
         dz = self.height_m - np.asarray(pz, dtype=float)
         phi = np.degrees(np.arctan2(dx, dy)) - self.azimuth_deg
         theta = np.degrees(np.arctan2(dz, np.hypot(dx, dy)))
-        att = sector_attenuation(phi, theta, self.tilt_deg, self.hpbw_h_deg, self.hpbw_v_deg, self.a_m_db, self.sla_v_db)
+        att = sector_attenuation(
+            phi, theta, self.tilt_deg, self.hpbw_h_deg, self.hpbw_v_deg, self.a_m_db, self.sla_v_db
+        )
         return self.gain_dbi - np.asarray(att)
 
     def density_at(self, px, py, pz):
@@ -132,7 +134,9 @@ def compliance_boundary(antenna: Antenna, fraction: float = DEFAULT_FRACTION, th
     if theta_deg is None:
         theta_deg = np.arange(-90.0, 90.0001, 0.5)
     th = np.asarray(theta_deg, dtype=float)
-    att = sector_attenuation(0.0, th, antenna.tilt_deg, antenna.hpbw_h_deg, antenna.hpbw_v_deg, antenna.a_m_db, antenna.sla_v_db)
+    att = sector_attenuation(
+        0.0, th, antenna.tilt_deg, antenna.hpbw_h_deg, antenna.hpbw_v_deg, antenna.a_m_db, antenna.sla_v_db
+    )
     s_lim = assessment_limit(antenna.freq_mhz, fraction)
     r = compliance_distance(antenna.total_power_w, antenna.gain_dbi - np.asarray(att), s_lim)
     t = np.radians(th)
@@ -174,16 +178,23 @@ def check_buildings(antennas, buildings, fraction: float = DEFAULT_FRACTION, ste
             raise ValueError(f"building {name!r}: negative height {height}")
         # quick reject: farther than the main-beam compliance distance of every antenna
         near = [a for a in antennas if poly.distance(shapely.Point(a.x, a.y)) <= r_max + 1e-9]
-        pts = [np.asarray(poly.exterior.interpolate(d).coords[0]) for d in np.arange(0.0, poly.exterior.length, step_m)]
+        pts = [
+            np.asarray(poly.exterior.interpolate(d).coords[0])
+            for d in np.arange(0.0, poly.exterior.length, step_m)
+        ]
         minx, miny, maxx, maxy = poly.bounds
         gx, gy = np.meshgrid(np.arange(minx, maxx + step_m, step_m), np.arange(miny, maxy + step_m, step_m))
         inside = shapely.contains_xy(poly, gx.ravel(), gy.ravel())
-        xy = np.vstack([np.array(pts).reshape(-1, 2), np.column_stack([gx.ravel()[inside], gy.ravel()[inside]])])
+        xy = np.vstack(
+            [np.array(pts).reshape(-1, 2), np.column_stack([gx.ravel()[inside], gy.ravel()[inside]])]
+        )
         for a in near:
             q = nearest_points(poly, shapely.Point(a.x, a.y))[0]
             xy = np.vstack([xy, [q.x, q.y]])
         zs = np.arange(0.0, height + 1e-9, step_m)
-        zs = np.unique(np.concatenate([zs, [height], [a.height_m for a in near if 0 <= a.height_m <= height]]))
+        zs = np.unique(
+            np.concatenate([zs, [height], [a.height_m for a in near if 0 <= a.height_m <= height]])
+        )
         if not near:
             out.append(Intrusion(name, 0.0, 0.0, False, (float("nan"),) * 3))
             continue

@@ -168,10 +168,46 @@ def _interp(lat, b, g, n_side, stride, ri, ci):
 
 @cuda.jit
 def tile_kernel(
-    tiles, T, mask, x_left, y_top, res, cx, cy, cpt, grp, cmap, ngroups, noise_lin, eps, los_mode, use_d2_log,
-    lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride,
-    ub, dmin, state, lists, nlist, best, idx, sums, mid, far, binsum, fscal, exmin,
-    out_rsrp, out_sinr, out_idx, counters,
+    tiles,
+    T,
+    mask,
+    x_left,
+    y_top,
+    res,
+    cx,
+    cy,
+    cpt,
+    grp,
+    cmap,
+    ngroups,
+    noise_lin,
+    eps,
+    los_mode,
+    use_d2_log,
+    lp_kind,
+    lp_d1,
+    lp_d2,
+    lp_cp,
+    near_m,
+    far_m,
+    mid_stride,
+    ub,
+    dmin,
+    state,
+    lists,
+    nlist,
+    best,
+    idx,
+    sums,
+    mid,
+    far,
+    binsum,
+    fscal,
+    exmin,
+    out_rsrp,
+    out_sinr,
+    out_idx,
+    counters,
 ):
     b = cuda.blockIdx.x
     tid = cuda.threadIdx.x
@@ -230,7 +266,20 @@ def tile_kernel(
             bi = idx[b, i]
             for j in range(start, end):
                 c = lists[b, j]
-                p = _rx_lin(c, cx[c] - tx0, cy[c] - ty0, pxl, pyl, cpt, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+                p = _rx_lin(
+                    c,
+                    cx[c] - tx0,
+                    cy[c] - ty0,
+                    pxl,
+                    pyl,
+                    cpt,
+                    los_mode,
+                    use_d2_log,
+                    lp_kind,
+                    lp_d1,
+                    lp_d2,
+                    lp_cp,
+                )
                 sums[b, grp[c], i] += p
                 if p > bst:
                     bst = p
@@ -317,7 +366,9 @@ def tile_kernel(
                 continue
             if (dmin[b, c] < far_m) != (q < nlat):
                 continue
-            p = _rx_lin(c, cx[c] - tx0, cy[c] - ty0, pxl, pyl, cpt, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+            p = _rx_lin(
+                c, cx[c] - tx0, cy[c] - ty0, pxl, pyl, cpt, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp
+            )
             if q < nlat:
                 mid[b, grp[c], q] += p
             else:
@@ -350,8 +401,24 @@ def tile_kernel(
 
 
 def run_tiles_gpu(
-    layer, mask, x_left, y_top, res, tiles, out_rsrp, out_sinr, out_idx, *, tile=TILE, eps=0.05,
-    near_m=NEAR_M, far_m=FAR_M, mid_stride=MID_STRIDE, batch=None, threads=None, progress=None,
+    layer,
+    mask,
+    x_left,
+    y_top,
+    res,
+    tiles,
+    out_rsrp,
+    out_sinr,
+    out_idx,
+    *,
+    tile=TILE,
+    eps=0.05,
+    near_m=NEAR_M,
+    far_m=FAR_M,
+    mid_stride=MID_STRIDE,
+    batch=None,
+    threads=None,
+    progress=None,
 ):
     """Run :func:`tile_kernel` over ``tiles`` in batches; same contract as kernels.run_tiles.
 
@@ -396,11 +463,46 @@ def run_tiles_gpu(
     for a in range(0, len(tiles), nb_):
         part = np.ascontiguousarray(tiles[a : a + nb_])
         tile_kernel[len(part), threads](
-            cuda.to_device(part), tile, d_mask, float(x_left), float(y_top), float(res), d_cx, d_cy, cpt, d_grp, d_cmap,
-            ng, float(layer.noise_lin), float(eps), layer.los_mode, bool(layer.use_d2_log), int(kind), float(d1),
-            float(d2), float(cp_), float(near_m), float(far_m), int(mid_stride),
-            ub, dmin, state, lists, nlist, best, idx, sums, mid, far, binsum, fscal, exmin,
-            d_rsrp, d_sinr, d_idx, counters,
+            cuda.to_device(part),
+            tile,
+            d_mask,
+            float(x_left),
+            float(y_top),
+            float(res),
+            d_cx,
+            d_cy,
+            cpt,
+            d_grp,
+            d_cmap,
+            ng,
+            float(layer.noise_lin),
+            float(eps),
+            layer.los_mode,
+            bool(layer.use_d2_log),
+            int(kind),
+            float(d1),
+            float(d2),
+            float(cp_),
+            float(near_m),
+            float(far_m),
+            int(mid_stride),
+            ub,
+            dmin,
+            state,
+            lists,
+            nlist,
+            best,
+            idx,
+            sums,
+            mid,
+            far,
+            binsum,
+            fscal,
+            exmin,
+            d_rsrp,
+            d_sinr,
+            d_idx,
+            counters,
         )
         done += len(part)
         if progress:

@@ -64,7 +64,9 @@ class Grid:
 
     def window(self, row0: int, col0: int, height: int, width: int) -> Grid:
         """The sub-grid starting at pixel (row0, col0)."""
-        return Grid(self.crs, self.x_left + col0 * self.res, self.y_top - row0 * self.res, self.res, width, height)
+        return Grid(
+            self.crs, self.x_left + col0 * self.res, self.y_top - row0 * self.res, self.res, width, height
+        )
 
 
 def check_projected(crs) -> str:
@@ -121,7 +123,9 @@ def read_areas_geojson(path) -> list[tuple[str, object]]:
         except Exception as exc:
             raise ValueError(f"{path}: feature {i} ({name}): bad geometry: {exc}") from None
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise ValueError(f"{path}: feature {i} ({name}): geometry is {geom.geom_type}, expected a polygon")
+            raise ValueError(
+                f"{path}: feature {i} ({name}): geometry is {geom.geom_type}, expected a polygon"
+            )
         if geom.is_empty:
             raise ValueError(f"{path}: feature {i} ({name}): empty geometry")
         minx, miny, maxx, maxy = geom.bounds
@@ -142,7 +146,12 @@ def rasterize_mask(grid: Grid, geom_projected) -> np.ndarray:
     if geom_projected.is_empty:
         return np.zeros(grid.shape, bool)
     arr = rasterize(
-        [(geom_projected, 1)], out_shape=grid.shape, transform=grid.transform, fill=0, all_touched=False, dtype="uint8"
+        [(geom_projected, 1)],
+        out_shape=grid.shape,
+        transform=grid.transform,
+        fill=0,
+        all_touched=False,
+        dtype="uint8",
     )
     return arr.astype(bool)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from . import kernels
 from .cells import Cells
 from .grid import DEFAULT_CRS, Grid, check_projected, grid_for_areas, project_geometry, rasterize_mask
@@ -99,19 +100,54 @@ def compute_layer(
     if backend == "gpu":
         from .gpu import run_tiles_gpu
 
-        ex, la = run_tiles_gpu(layer, mask, grid.x_left, grid.y_top, grid.res, tiles, rsrp, sinr, idx,
-                               tile=tile, eps=eps, progress=progress)
+        ex, la = run_tiles_gpu(
+            layer,
+            mask,
+            grid.x_left,
+            grid.y_top,
+            grid.res,
+            tiles,
+            rsrp,
+            sinr,
+            idx,
+            tile=tile,
+            eps=eps,
+            progress=progress,
+        )
     elif backend == "dask":
         from .distributed import run_tiles_dask
 
-        ex, la = run_tiles_dask(layer, mask, grid, tiles, rsrp, sinr, idx, tile=tile, eps=eps,
-                                scheduler=scheduler, workers=workers, progress=progress)
+        ex, la = run_tiles_dask(
+            layer,
+            mask,
+            grid,
+            tiles,
+            rsrp,
+            sinr,
+            idx,
+            tile=tile,
+            eps=eps,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress,
+        )
     else:
         batch = max(8, min(256, -(-total // 40)))
         ex = la = 0
         for a in range(0, total, batch):
-            e, la_ = kernels.run_tiles(layer, mask, grid.x_left, grid.y_top, grid.res, tiles[a : a + batch],
-                                       rsrp, sinr, idx, tile=tile, eps=eps)
+            e, la_ = kernels.run_tiles(
+                layer,
+                mask,
+                grid.x_left,
+                grid.y_top,
+                grid.res,
+                tiles[a : a + batch],
+                rsrp,
+                sinr,
+                idx,
+                tile=tile,
+                eps=eps,
+            )
             ex += e
             la += la_
             if progress:
@@ -175,8 +211,16 @@ def run_coverage(
     if backend == "auto":
         backend = "gpu" if has_gpu() else "cpu"
     rsrp, sinr, server, counters = compute_layer(
-        layer_cells, grid, mask, params, backend=backend, progress=progress, scheduler=scheduler,
-        workers=workers, tile=tile, eps=eps,
+        layer_cells,
+        grid,
+        mask,
+        params,
+        backend=backend,
+        progress=progress,
+        scheduler=scheduler,
+        workers=workers,
+        tile=tile,
+        eps=eps,
     )
     summary = summarize(rsrp, sinr, mask, area_masks, params.rsrp_min, params.sinr_min)
     summary["seconds"] = round(time.perf_counter() - t0, 3)
@@ -227,4 +271,3 @@ def write_outputs(result: CoverageResult, out_dir, extra_summary: dict | None = 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return summary
-

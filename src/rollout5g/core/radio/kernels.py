@@ -1,29 +1,34 @@
 """numba CPU kernels of the coverage engine: tiles of pixels, cells streamed against them, culled by
-received power with a bound that makes the result match the brute force.
+received power with bounds that keep the result at the brute force's accuracy.
 
-The raster is cut into square tiles (64 x 64 pixels). For each tile the kernel
+The raster is cut into square tiles (64 x 64 pixels, 1.28 km at 20 m). For each tile the kernel
 
 1. bounds, for every cell, the highest power it can deliver anywhere in the tile::
 
        U_c = EIRP_c - A_min(c, tile) - PL_c(d_min(c, tile)) + margin          [dBm]
 
-   where ``EIRP_c`` = RS power per RE + peak gain, ``d_min`` the shortest horizontal distance from
-   the cell to the tile rectangle, ``PL_c`` the cell's path loss (non-decreasing in d2D for every
-   model and LOS mode, see docs/radio-model.md), and ``A_min`` the smallest antenna attenuation
-   over the tile (azimuth offset reduced by the half-angle the tile subtends, depression angle over
-   the tile's distance range);
-2. sorts the cells into 0.5 dB bins of ``U_c`` (a counting sort) and evaluates them bin by bin,
-   strongest first, exactly at every pixel (received power, best server, per-band power sums);
-3. stops when the cells not yet evaluated provably cannot change the result beyond the bound:
-   their largest ``U`` is below the best server (or the noise floor) of every pixel of the tile, so
-   the best server and RSRP are exact, and, for each band, the sum ``D`` of their ``U`` (linear) is at
-   most ``eps`` times the interference-plus-noise already accumulated at every pixel that band
-   serves, so the SINR is at most ``10 log10(1 + eps)`` dB too high (0.21 dB for eps = 0.05).
+   ``EIRP_c`` = RS power per RE + peak gain, ``d_min`` the shortest horizontal distance from the
+   cell to the tile, ``PL_c`` the cell's path loss (non-decreasing in distance for every model and
+   LOS mode: tested), ``A_min`` the smallest antenna attenuation over the tile (azimuth offset to
+   the tile centre less the half-angle the tile subtends; depression angles over the tile's
+   distance range), ``margin`` 0.5 dB for float32 and polynomial errors;
+2. evaluates exactly, at every pixel, the cells within ``NEAR_M`` (500 m) of the tile, then every
+   other cell whose bound reaches ``min over the tile's pixels of max(S, N)`` (S the best server so
+   far, N the noise floor), repeating until none is added. A cell left out is below every pixel's
+   best server (or below the noise floor where there is none), so the best server, its RSRP and the
+   nodata pixels are exactly those of the brute force;
+3. treats the remaining cells as interferers only: sorted by bound into 0.5 dB bins (counting sort),
+   the strongest bins are kept until the bounds of the rest sum, per band, to at most ``eps`` (5 %)
+   of the smallest interference-plus-noise the exact cells give at a pixel that band serves: what
+   is dropped changes no SINR by more than 10 log10(1 + eps) = 0.21 dB. Culling is by received
+   power, not distance: a dense cluster of distant cells is kept as long as its sum matters;
+4. evaluates the kept interferers on a lattice (every ``MID_STRIDE`` = 8 pixels, 9 x 9 points) when
+   nearer than ``FAR_M`` (8 km), else at the tile's four corners, and interpolates their summed
+   power per band bilinearly in dB to each pixel. They are at least 500 m away, so their field is
+   smooth over 160 m: the interpolation error is a few hundredths of a dB on the SINR.
 
-The culling is therefore by received power, not distance: a dense cluster of distant cells is kept
-as long as its total matters. Per-pixel work is float32 with polynomial ``log2`` / ``exp2`` /
-``atan`` (errors < 2e-7 relative, < 2e-7 rad) that LLVM vectorises, since numba has no vector
-libm here; the bounds carry a 0.5 dB margin for them.
+Per-pixel work is float32 with polynomial ``log2`` / ``exp2`` / ``atan2`` (errors < 2e-7 relative,
+< 2e-7 rad) written so that LLVM vectorises it (numba has no vector libm here).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ NPARAM = 17
 LOS_MODE_CODES = {"los": 0, "nlos": 1, "weighted": 2}
 
 _LOG10_2 = np.float32(0.30102999566398120)
+_TEN_LOG10_2 = np.float32(3.0102999566398120)
 _LOG2_10_OVER_10 = np.float32(0.33219280948873623)
 _LOG2_E = np.float32(1.4426950408889634)
 _HALF_PI = np.float32(math.pi / 2)
@@ -136,7 +142,9 @@ def atan2f(y, x):
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True, inline="always")
-def _path_loss32(d2c, d3sq, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
+def _path_loss32(
+    d2c, d3sq, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp
+):
     """Path loss [dB] at clamped squared 2D distance ``d2c`` and squared 3D distance ``d3sq``
     [m^2], float32, from one cell's coefficients (see pathloss.kernel_coefficients)."""
     arg = d2c if use_d2_log else d3sq
@@ -155,7 +163,10 @@ def _path_loss32(d2c, d3sq, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_l
         p = lp_d1 / d + exp2f(-d / lp_d2 * _LOG2_E) * (np.float32(1.0) - lp_d1 / d)
         if lp_cp > 0:
             dd = d / np.float32(100.0)
-            p = p * (np.float32(1.0) + lp_cp * np.float32(1.25) * dd * dd * dd * exp2f(-d / np.float32(150.0) * _LOG2_E))
+            p = p * (
+                np.float32(1.0)
+                + lp_cp * np.float32(1.25) * dd * dd * dd * exp2f(-d / np.float32(150.0) * _LOG2_E)
+            )
         p = np.float32(1.0) if d <= lp_d1 else p
     elif lp_kind == 1:
         p = exp2f(-(d - lp_d1) / lp_d2 * _LOG2_E)
@@ -167,7 +178,9 @@ def _path_loss32(d2c, d3sq, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_l
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
-def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp):
+def eval_cell_tile(
+    c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp
+):
     """Evaluate cell ``c`` (position ``cxl, cyl`` relative to the tile corner [m]) at every point
     ``(px, py)`` [m] and fold it into the running best server / per-group linear sums [mW]."""
     dh = cp[c, P_DH]
@@ -196,7 +209,24 @@ def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_
         dy = py[i] - cyl
         d2 = dx * dx + dy * dy
         d2c = max(d2, hundred)
-        pl = _path_loss32(d2c, d2c + dh2, dbp2, a1, b1, c1, a2, b2, a3, b3, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+        pl = _path_loss32(
+            d2c,
+            d2c + dh2,
+            dbp2,
+            a1,
+            b1,
+            c1,
+            a2,
+            b2,
+            a3,
+            b3,
+            los_mode,
+            use_d2_log,
+            lp_kind,
+            lp_d1,
+            lp_d2,
+            lp_cp,
+        )
         u = dx * s_az + dy * c_az
         v = dx * c_az - dy * s_az
         phi = atan2f(abs(v), u)
@@ -213,7 +243,9 @@ def eval_cell_tile(c, cxl, cyl, cp, grp, px, py, best, idx, sums, los_mode, use_
 
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
-def tile_bounds(cx, cy, cpt, tx0, ty0, size, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out, out_dmin):
+def tile_bounds(
+    cx, cy, cpt, tx0, ty0, size, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, out, out_dmin
+):
     """Upper bound [dBm] of each cell's received power anywhere in the square tile
     ``[tx0, tx0 + size] x [ty0 - size, ty0]`` [m] (see the module docstring), and the cell's
     shortest horizontal distance to the tile [m]. ``cpt`` is the transposed parameter matrix."""
@@ -241,8 +273,22 @@ def tile_bounds(cx, cy, cpt, tx0, ty0, size, los_mode, use_d2_log, lp_kind, lp_d
         dh = cpt[P_DH, c]
         d2c = max(dmin2, np.float32(100.0))
         pl = _path_loss32(
-            d2c, d2c + dh * dh, cpt[P_DBP2, c], cpt[P_A1, c], cpt[P_B1, c], cpt[P_C1, c], cpt[P_A2, c],
-            cpt[P_B2, c], cpt[P_A3, c], cpt[P_B3, c], bmode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
+            d2c,
+            d2c + dh * dh,
+            cpt[P_DBP2, c],
+            cpt[P_A1, c],
+            cpt[P_B1, c],
+            cpt[P_C1, c],
+            cpt[P_A2, c],
+            cpt[P_B2, c],
+            cpt[P_A3, c],
+            cpt[P_B3, c],
+            bmode,
+            use_d2_log,
+            lp_kind,
+            lp_d1,
+            lp_d2,
+            lp_cp,
         )
         # horizontal: azimuth offset to the tile centre minus the half-angle the tile subtends
         s_az = cpt[P_SIN, c]
@@ -380,8 +426,34 @@ def interference_bins(dsum, ex_min, noise_lin, eps):
 
 @nb.njit(fastmath=True, error_model="numpy", cache=True)
 def compute_tile(
-    r0, c0, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, cmap, ngroups, noise_lin, eps,
-    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
+    r0,
+    c0,
+    T,
+    mask,
+    x_left,
+    y_top,
+    res,
+    cx,
+    cy,
+    cp,
+    cpt,
+    grp,
+    cmap,
+    ngroups,
+    noise_lin,
+    eps,
+    los_mode,
+    use_d2_log,
+    lp_kind,
+    lp_d1,
+    lp_d2,
+    lp_cp,
+    near_m,
+    far_m,
+    mid_stride,
+    out_rsrp,
+    out_sinr,
+    out_idx,
 ):
     """Compute one T x T tile whose top-left pixel is (row ``r0``, column ``c0``); write RSRP [dBm],
     SINR [dB] (NaN = nodata) and the server's ``cmap`` entry (-1) for the masked pixels.
@@ -421,8 +493,22 @@ def compute_tile(
             exact[c] = True
             n_exact += 1
             eval_cell_tile(
-                c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, best, idx, sums,
-                los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
+                c,
+                np.float32(cx[c] - tx0),
+                np.float32(cy[c] - ty0),
+                cp,
+                grp,
+                px,
+                py,
+                best,
+                idx,
+                sums,
+                los_mode,
+                use_d2_log,
+                lp_kind,
+                lp_d1,
+                lp_d2,
+                lp_cp,
             )
     # promote every cell that could be the best server, or reach the noise floor, somewhere
     while True:
@@ -433,8 +519,22 @@ def compute_tile(
                 exact[c] = True
                 added += 1
                 eval_cell_tile(
-                    c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, best, idx, sums,
-                    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp,
+                    c,
+                    np.float32(cx[c] - tx0),
+                    np.float32(cy[c] - ty0),
+                    cp,
+                    grp,
+                    px,
+                    py,
+                    best,
+                    idx,
+                    sums,
+                    los_mode,
+                    use_d2_log,
+                    lp_kind,
+                    lp_d1,
+                    lp_d2,
+                    lp_cp,
                 )
         n_exact += added
         if added == 0:
@@ -477,10 +577,44 @@ def compute_tile(
         cxl = np.float32(cx[c] - tx0)
         cyl = np.float32(cy[c] - ty0)
         if dmin[c] < far_m:
-            eval_cell_tile(c, cxl, cyl, cp, grp, mx, my, mbest, midx, mid, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+            eval_cell_tile(
+                c,
+                cxl,
+                cyl,
+                cp,
+                grp,
+                mx,
+                my,
+                mbest,
+                midx,
+                mid,
+                los_mode,
+                use_d2_log,
+                lp_kind,
+                lp_d1,
+                lp_d2,
+                lp_cp,
+            )
             n_lat += nm * nm
         else:
-            eval_cell_tile(c, cxl, cyl, cp, grp, fx, fy, fbest, fidx, far, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp)
+            eval_cell_tile(
+                c,
+                cxl,
+                cyl,
+                cp,
+                grp,
+                fx,
+                fy,
+                fbest,
+                fidx,
+                far,
+                los_mode,
+                use_d2_log,
+                lp_kind,
+                lp_d1,
+                lp_d2,
+                lp_cp,
+            )
             n_lat += 4
     lmid = np.empty((ngroups, nm * nm))
     lfar = np.empty((ngroups, 4))
@@ -498,8 +632,8 @@ def compute_tile(
             g = grp[idx[i]]
             inter = max(np.float64(sums[g, i]) - s, 0.0)
             inter += _interp_log(lmid, g, nm, mid_stride, ri, ci) + _interp_log(lfar, g, 2, T, ri, ci)
-            out_rsrp[rr, cc] = 10.0 * math.log10(s)
-            out_sinr[rr, cc] = 10.0 * math.log10(s / (inter + noise_lin))
+            out_rsrp[rr, cc] = _TEN_LOG10_2 * log2f(np.float32(s))
+            out_sinr[rr, cc] = _TEN_LOG10_2 * log2f(np.float32(s / (inter + noise_lin)))
             out_idx[rr, cc] = cmap[idx[i]]
         else:
             out_rsrp[rr, cc] = np.nan
@@ -510,17 +644,67 @@ def compute_tile(
 
 @nb.njit(parallel=True, error_model="numpy", cache=True)
 def compute_tiles(
-    tiles, T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, cmap, ngroups, noise_lin, eps,
-    los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride, out_rsrp, out_sinr, out_idx,
+    tiles,
+    T,
+    mask,
+    x_left,
+    y_top,
+    res,
+    cx,
+    cy,
+    cp,
+    cpt,
+    grp,
+    cmap,
+    ngroups,
+    noise_lin,
+    eps,
+    los_mode,
+    use_d2_log,
+    lp_kind,
+    lp_d1,
+    lp_d2,
+    lp_cp,
+    near_m,
+    far_m,
+    mid_stride,
+    out_rsrp,
+    out_sinr,
+    out_idx,
 ):
     """``compute_tile`` over the (row, column) tile corners in ``tiles`` (n, 2), in parallel.
     Returns the exact and lattice evaluations per tile, (n, 2)."""
     evals = np.zeros((tiles.shape[0], 2), np.int64)
     for t in nb.prange(tiles.shape[0]):
         a, b = compute_tile(
-            tiles[t, 0], tiles[t, 1], T, mask, x_left, y_top, res, cx, cy, cp, cpt, grp, cmap, ngroups, noise_lin,
-            eps, los_mode, use_d2_log, lp_kind, lp_d1, lp_d2, lp_cp, near_m, far_m, mid_stride,
-            out_rsrp, out_sinr, out_idx,
+            tiles[t, 0],
+            tiles[t, 1],
+            T,
+            mask,
+            x_left,
+            y_top,
+            res,
+            cx,
+            cy,
+            cp,
+            cpt,
+            grp,
+            cmap,
+            ngroups,
+            noise_lin,
+            eps,
+            los_mode,
+            use_d2_log,
+            lp_kind,
+            lp_d1,
+            lp_d2,
+            lp_cp,
+            near_m,
+            far_m,
+            mid_stride,
+            out_rsrp,
+            out_sinr,
+            out_idx,
         )
         evals[t, 0] = a
         evals[t, 1] = b
@@ -556,8 +740,13 @@ class Layer:
         cp[:, P_EIRP] = cells.rs_power_dbm + cells.gain_dbi
         if n:
             cp[:, P_DBP2:] = kernel_coefficients(
-                cells.freq_ghz, cells.height_m, params.h_ut, model=params.model,
-                h_building=params.h_building, street_width=params.street_width, city=params.city,
+                cells.freq_ghz,
+                cells.height_m,
+                params.h_ut,
+                model=params.model,
+                h_building=params.h_building,
+                street_width=params.street_width,
+                city=params.city,
             )
         self.cp = np.ascontiguousarray(cp.astype(np.float32))
         self.cpt = np.ascontiguousarray(self.cp.T)
@@ -585,8 +774,21 @@ def tile_corners(mask: np.ndarray, tile: int = TILE) -> np.ndarray:
 
 
 def run_tiles(
-    layer: Layer, mask, x_left, y_top, res, tiles, out_rsrp, out_sinr, out_idx, *, tile=TILE, eps=0.05,
-    near_m=NEAR_M, far_m=FAR_M, mid_stride=MID_STRIDE,
+    layer: Layer,
+    mask,
+    x_left,
+    y_top,
+    res,
+    tiles,
+    out_rsrp,
+    out_sinr,
+    out_idx,
+    *,
+    tile=TILE,
+    eps=0.05,
+    near_m=NEAR_M,
+    far_m=FAR_M,
+    mid_stride=MID_STRIDE,
 ):
     """Run :func:`compute_tiles` for ``tiles`` of a raster (``mask`` bool H x W; ``x_left``,
     ``y_top`` the raster's outer corner [m], ``res`` pixel size [m]); outputs are written in place
@@ -597,8 +799,29 @@ def run_tiles(
         return 0, 0
     with nb.parallel_chunksize(1):
         ev = compute_tiles(
-            tiles, int(tile), mask, float(x_left), float(y_top), float(res), layer.cx, layer.cy, layer.cp, layer.cpt, layer.grp, layer.cmap,
-            layer.ngroups, layer.noise_lin, float(eps), layer.los_mode, layer.use_d2_log,
-            *layer.lp, float(near_m), float(far_m), int(mid_stride), out_rsrp, out_sinr, out_idx,
+            tiles,
+            int(tile),
+            mask,
+            float(x_left),
+            float(y_top),
+            float(res),
+            layer.cx,
+            layer.cy,
+            layer.cp,
+            layer.cpt,
+            layer.grp,
+            layer.cmap,
+            layer.ngroups,
+            layer.noise_lin,
+            float(eps),
+            layer.los_mode,
+            layer.use_d2_log,
+            *layer.lp,
+            float(near_m),
+            float(far_m),
+            int(mid_stride),
+            out_rsrp,
+            out_sinr,
+            out_idx,
         )
     return int(ev[:, 0].sum()), int(ev[:, 1].sum())

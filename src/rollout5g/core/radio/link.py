@@ -96,7 +96,13 @@ def received_power_dbm(cells, xc, yc, px, py, params: RadioParams) -> np.ndarray
     phi = bearing_deg(dx, dy) - col(cells.azimuth_deg)
     theta = depression_deg(d2d, h, params.h_ut)
     att = sector_attenuation(
-        phi, theta, col(cells.tilt_deg), col(cells.hpbw_h_deg), col(cells.hpbw_v_deg), col(cells.a_m_db), col(cells.sla_v_db)
+        phi,
+        theta,
+        col(cells.tilt_deg),
+        col(cells.hpbw_h_deg),
+        col(cells.hpbw_v_deg),
+        col(cells.a_m_db),
+        col(cells.sla_v_db),
     )
     pl = path_loss(
         d2d,

@@ -161,7 +161,12 @@ def uma_los(d2d, freq_ghz, h_bs=25.0, h_ut=1.5):
     fc = np.asarray(freq_ghz, dtype=float)
     dbp = np.asarray(breakpoint_distance(fc, h_bs, h_ut, "uma"))
     pl1 = 28.0 + 22.0 * np.log10(d3) + 20.0 * np.log10(fc)
-    pl2 = 28.0 + 40.0 * np.log10(d3) + 20.0 * np.log10(fc) - 9.0 * np.log10(dbp**2 + (np.asarray(h_bs) - h_ut) ** 2)
+    pl2 = (
+        28.0
+        + 40.0 * np.log10(d3)
+        + 20.0 * np.log10(fc)
+        - 9.0 * np.log10(dbp**2 + (np.asarray(h_bs) - h_ut) ** 2)
+    )
     return _out(np.where(d2 <= dbp, pl1, pl2), d2d, freq_ghz, h_bs)
 
 
@@ -185,7 +190,12 @@ def umi_los(d2d, freq_ghz, h_bs=10.0, h_ut=1.5):
     fc = np.asarray(freq_ghz, dtype=float)
     dbp = np.asarray(breakpoint_distance(fc, h_bs, h_ut, "umi"))
     pl1 = 32.4 + 21.0 * np.log10(d3) + 20.0 * np.log10(fc)
-    pl2 = 32.4 + 40.0 * np.log10(d3) + 20.0 * np.log10(fc) - 9.5 * np.log10(dbp**2 + (np.asarray(h_bs) - h_ut) ** 2)
+    pl2 = (
+        32.4
+        + 40.0 * np.log10(d3)
+        + 20.0 * np.log10(fc)
+        - 9.5 * np.log10(dbp**2 + (np.asarray(h_bs) - h_ut) ** 2)
+    )
     return _out(np.where(d2 <= dbp, pl1, pl2), d2d, freq_ghz, h_bs)
 
 
@@ -264,7 +274,14 @@ def cost231_hata(d2d, freq_ghz, h_bs=30.0, h_ut=1.5, city: str = "medium"):
     else:
         a_hm = 3.2 * np.log10(11.75 * h_ut) ** 2 - 4.97
         c_m = 3.0
-    pl = 46.3 + 33.9 * np.log10(f) - 13.82 * np.log10(hb) - a_hm + (44.9 - 6.55 * np.log10(hb)) * np.log10(d_km) + c_m
+    pl = (
+        46.3
+        + 33.9 * np.log10(f)
+        - 13.82 * np.log10(hb)
+        - a_hm
+        + (44.9 - 6.55 * np.log10(hb)) * np.log10(d_km)
+        + c_m
+    )
     return _out(pl, d2d, freq_ghz, h_bs)
 
 

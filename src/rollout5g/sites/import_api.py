@@ -1,0 +1,77 @@
+"""API of the 工参 import and the registry exports (mounted by the lead at ``/api/sites``).
+
+- ``POST /import`` (multipart: ``file``, ``crs``, ``mode``): the report as JSON; 422 with the errors when there
+  are any and the mode is all_or_nothing (nothing was written).
+- ``GET /template.xlsx``: the import template.
+- ``GET /export/sites.{fmt}``, ``GET /export/cells.{fmt}`` (fmt: xlsx, csv, geojson, kml): the list filters as
+  query parameters (region, operator, band, state, site_type, q, bbox, site) and ``crs=wgs84|gcj02``; only
+  what the user may see. Writes and exports need a logged-in session (anonymous: 401).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from ninja import File, Form, Router
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from . import exports, importer
+from .filters import FilterError
+from .import_services import MODES, import_cells
+from .import_views import save_upload
+
+router = Router(tags=["sites"])
+
+
+@router.post("/import", auth=django_auth, response={200: dict, 422: dict},
+             summary="Import an engineering-parameter table (.xlsx/.csv); all or nothing unless mode=valid_rows")
+def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mode: Form[str] = "all_or_nothing",
+                organization: Form[str] = ""):
+    if mode not in MODES:
+        raise HttpError(422, f"mode: unknown mode {mode!r}; valid: {', '.join(MODES)}")
+    token, path = save_upload(request.user, file, crs=crs, mode=mode)
+    try:
+        result = import_cells(actor=request.user, path=path, crs=crs, mode=mode, organization=organization or None,
+                              file_name=file.name)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+    report = result.as_dict(max_errors=1000)
+    report["token"] = token
+    if result.errors and mode == "all_or_nothing":
+        return 422, report
+    return 200, report
+
+
+@router.get("/template.xlsx", summary="The 工参 import template (.xlsx with Chinese headers and notes)")
+def template(request):
+    response = HttpResponse(importer.template_xlsx(), content_type=exports.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="gongcan-template.xlsx"'
+    return response
+
+
+def _export(request, kind: str, fmt: str):
+    params = request.GET
+    try:
+        func = exports.export_sites if kind == "sites" else exports.export_cells
+        export = func(request.user, params, fmt=fmt, crs=params.get("crs", "wgs84"))
+    except (FilterError, exports.ExportError) as exc:
+        raise HttpError(422, str(exc)) from exc
+    return exports.http_response(export)
+
+
+@router.get("/export/sites.{fmt}", auth=django_auth,
+            summary="Sites you may see, filtered like the site list, as xlsx, csv, geojson or kml")
+def export_sites(request, fmt: str, region: str = "", operator: str = "", band: str = "", state: str = "",
+                 site_type: str = "", q: str = "", bbox: str = "", crs: str = "wgs84"):
+    return _export(request, "sites", fmt)
+
+
+@router.get("/export/cells.{fmt}", auth=django_auth,
+            summary="Cells you may see, filtered like the cell list, as xlsx, csv, geojson or kml")
+def export_cells(request, fmt: str, region: str = "", operator: str = "", band: str = "", state: str = "",
+                 site_type: str = "", q: str = "", bbox: str = "", site: str = "", crs: str = "wgs84"):
+    return _export(request, "cells", fmt)

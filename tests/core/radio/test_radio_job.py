@@ -1,0 +1,122 @@
+"""The raster job: grid, areas, progress callback, outputs written all at once."""
+
+import json
+
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from conftest import make_cells
+from rollout5g.core.radio.grid import Grid, read_areas_geojson
+from rollout5g.core.radio.job import has_gpu, run_coverage, summarize, write_outputs
+from rollout5g.core.radio.link import RadioParams
+
+
+def _areas(cells):
+    lon0, lat0 = float(np.mean(cells.lon)), float(np.mean(cells.lat))
+    return [
+        ("west", box(lon0 - 0.02, lat0 - 0.01, lon0, lat0 + 0.01)),
+        ("east", box(lon0, lat0 - 0.01, lon0 + 0.02, lat0 + 0.01)),
+    ]
+
+
+def test_run_coverage_progress_and_summary(small_layout, tmp_path):
+    cells, _, _ = small_layout
+    calls = []
+    res = run_coverage(
+        cells,
+        _areas(cells),
+        resolution=30.0,
+        params=RadioParams(),
+        backend="cpu",
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert res.grid.crs == "EPSG:32651" and res.grid.res == 30.0
+    assert calls[0] == (0, res.evaluations["tiles"]) and calls[-1] == (res.evaluations["tiles"],) * 2
+    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:], strict=False)), "progress is monotonic"
+    # pixels outside the areas stay nodata
+    assert np.all(np.isnan(res.rsrp[~res.mask])) and np.all(res.server[~res.mask] == -1)
+    s = res.summary
+    assert s["pixels"] == int(res.mask.sum()) and {a["name"] for a in s["areas"]} == {"west", "east"}
+    assert sum(a["pixels"] for a in s["areas"]) >= s["pixels"]
+    out = tmp_path / "o"
+    written = write_outputs(res, out)
+    assert sorted(p.name for p in out.iterdir()) == ["rsrp.tif", "server.tif", "sinr.tif", "summary.json"]
+    assert json.loads((out / "summary.json").read_text()) == written
+
+
+def test_summarize_by_hand():
+    rsrp = np.array([[-100.0, -110.0], [np.nan, -90.0]])
+    sinr = np.array([[0.0, 5.0], [np.nan, -5.0]])
+    m = np.array([[True, True], [True, False]])
+    s = summarize(rsrp, sinr, m, [("a", m), ("empty", np.zeros_like(m))])
+    assert s["pixels"] == 3 and s["covered_share"] == pytest.approx(1 / 3, abs=1e-12), "tolerance 1e-12"
+    assert s["areas"][1] == {"name": "empty", "covered_share": 0.0, "pixels": 0}
+
+
+def test_grid_alignment_and_bad_inputs(small_layout, tmp_path):
+    g = Grid.from_bounds((1001.0, 2001.0, 1099.0, 2041.0), 20.0)
+    assert (g.x_left, g.y_top, g.width, g.height) == (1000.0, 2060.0, 5, 3)
+    cells, _, _ = small_layout
+    with pytest.raises(ValueError, match="not projected"):
+        run_coverage(cells, _areas(cells), crs="EPSG:4326")
+    with pytest.raises(ValueError, match="no cells match"):
+        run_coverage(cells, _areas(cells), band="n1")
+    with pytest.raises(ValueError, match="unknown backend"):
+        run_coverage(cells, _areas(cells), backend="tpu", resolution=100.0)
+    p = tmp_path / "a.geojson"
+    p.write_text("{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        read_areas_geojson(p)
+
+
+def test_multiband_layer_sinr_per_band():
+    """A layer with two bands: each pixel's SINR counts only its server's band."""
+    cells, x, y = make_cells(60, 2000.0, seed=5, bands=("n78", "n41"))
+    lon0, lat0 = float(np.mean(cells.lon)), float(np.mean(cells.lat))
+    area = [("a", box(lon0 - 0.01, lat0 - 0.01, lon0 + 0.01, lat0 + 0.01))]
+    both = run_coverage(cells, area, resolution=50.0, backend="cpu")
+    only = run_coverage(cells, area, resolution=50.0, backend="cpu", band="n78")
+    served78 = np.isin(both.server, np.nonzero(cells.band == "n78")[0])
+    same = served78 & (only.server == both.server)
+    assert same.sum() > 50
+    np.testing.assert_allclose(both.sinr[same], only.sinr[same], atol=1e-4, err_msg="tolerance 1e-4 dB")
+
+
+@pytest.mark.skipif(has_gpu(), reason="only meaningful without a GPU")
+def test_gpu_flag_without_gpu(small_layout, tmp_path):
+    from test_radio_cli import app
+    from typer.testing import CliRunner
+
+    cells, _, _ = small_layout
+    from conftest import write_cells_csv
+
+    write_cells_csv(cells, tmp_path / "c.csv")
+    (tmp_path / "a.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "x"},
+                        "geometry": box(*_areas(cells)[0][1].bounds).__geo_interface__,
+                    }
+                ],
+            }
+        )
+    )
+    r = CliRunner().invoke(
+        app,
+        [
+            "coverage",
+            "--cells",
+            str(tmp_path / "c.csv"),
+            "--area",
+            str(tmp_path / "a.geojson"),
+            "--out",
+            str(tmp_path / "o"),
+            "--gpu",
+        ],
+    )
+    assert r.exit_code != 0 and "no CUDA GPU" in r.output
