@@ -159,6 +159,63 @@ def tasks_command(
     console.print(table)
 
 
+scenario_app = typer.Typer(help="Synthetic site scenarios for demos and benchmarks.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("jiaxing")
+def scenario_jiaxing(
+    data_dir: DataDir = None,
+    year: Annotated[int, typer.Option(help="Year-end snapshot: 2019, 2020 or 2021.")] = 2021,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same registry).")] = 1,
+    cells_csv: Annotated[Path | None, typer.Option("--cells-csv", help="Also write the cells as CELLS.csv.")] = None,
+):
+    """Generate the reproducible Jiaxing registry of ``year`` and load it (replacing an earlier synthetic one)."""
+    setup_django(data_dir)
+    migrate_database()
+    from rollout5g.core.scenario import VALID_YEARS, generate_jiaxing, write_cells_csv
+    from rollout5g.sites.services import load_key_areas, load_scenario
+
+    if year not in VALID_YEARS:
+        err_console.print(f"year {year} is not available; valid: {', '.join(map(str, VALID_YEARS))}")
+        raise typer.Exit(code=2)
+    from rollout5g.regions.models import Region
+
+    if not Region.objects.exists():
+        err_console.print("load the regions and policy first: rollout5g demo --no-serve")
+        raise typer.Exit(code=2)
+    with console.status(f"Generating and loading Jiaxing {year} (seed {seed})…"):
+        load_key_areas()
+        batch = load_scenario(year=year, seed=seed)
+    console.print(f"{batch.source}: {batch.sites_created} sites, {batch.cells_created} cells")
+    if cells_csv:
+        write_cells_csv(generate_jiaxing(year, seed), cells_csv)
+        console.print(f"cells written to {cells_csv}")
+
+
+@app.command("import-areas")
+def import_areas_command(
+    file: Annotated[Path, typer.Argument(help="GeoJSON, KML, Shapefile (.shp or .zip) of key areas.")],
+    data_dir: DataDir = None,
+    crs: Annotated[str, typer.Option(help="Coordinate system of lon/lat input: wgs84, cgcs2000, gcj02.")] = "wgs84",
+    category: Annotated[str, typer.Option(help="Category when the file has none (e.g. school, hospital).")] = "other",
+):
+    """Import key areas (all or nothing); every problem is listed with the feature and field."""
+    setup_django(data_dir)
+    migrate_database()
+    from rollout5g.sites.areas import AreaFileError
+    from rollout5g.sites.services import import_key_areas
+
+    try:
+        created, updated = import_key_areas(actor=None, path=file, crs=crs, category=category)
+    except AreaFileError as exc:
+        err_console.print(f"[bold red]Refused: {len(exc.problems)} problem(s); nothing was changed.[/bold red]")
+        for problem in exc.problems:
+            err_console.print(str(problem), markup=False, highlight=False)
+        raise typer.Exit(code=1) from None
+    console.print(f"key areas: {created} created, {updated} updated")
+
+
 @audit_app.command("verify")
 def audit_verify(data_dir: DataDir = None):
     """Check the hash chain of the audit history; name the first broken event."""

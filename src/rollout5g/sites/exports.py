@@ -146,7 +146,8 @@ def _site_rows(queryset, crs, user) -> Iterator[list]:
     cells = defaultdict(int)
     bands = defaultdict(set)
     visible = Cell.objects.restrict(user) if user is not None else Cell.objects.all()
-    for site_id, band in visible.filter(site_id__in=site_ids).order_by().values_list("site_id", "band"):
+    # the pk keeps the rows apart: restrict() may add DISTINCT
+    for _, site_id, band in visible.filter(site_id__in=site_ids).order_by().values_list("pk", "site_id", "band"):
         cells[site_id] += 1
         bands[site_id].add(band)
     for batch in _chunked(queryset, _SITE_VALUES):

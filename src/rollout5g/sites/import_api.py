@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -42,8 +42,8 @@ def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mod
     report = result.as_dict(max_errors=1000)
     report["token"] = token
     if result.errors and mode == "all_or_nothing":
-        return 422, report
-    return 200, report
+        return Status(422, report)
+    return Status(200, report)
 
 
 @router.get("/template.xlsx", summary="The 工参 import template (.xlsx with Chinese headers and notes)")

@@ -135,6 +135,68 @@ def load_key_areas(path: Path | None = None, *, actor=None, source: str = "") ->
     return created, unchanged
 
 
+def import_key_areas(*, actor, path, crs: str = "wgs84", category: str = "other", coverage_share_target=None,
+                     due_year=None, rsrp_min_dbm=None) -> tuple[int, int]:
+    """Import key areas from GeoJSON, KML or Shapefile (all or nothing). An area is matched by name and county;
+    the county is the one containing the area's representative point. Returns (created, updated)."""
+    from shapely.geometry import shape
+
+    from .areas import AreaFileError, AreaProblem, read_area_file
+    from .choices import KeyAreaCategory
+
+    if actor is not None and not actor.is_program_office:
+        raise PermissionDenied("only the programme office maintains key areas")
+    features = read_area_file(path, crs=crs)
+    problems, rows = [], []
+    for f in features:
+        point = shape(f.geometry).representative_point()
+        county = find_regions([point.x], [point.y])[0]
+        if not county:
+            problems.append(AreaProblem(Path(path).name, f.index, "geometry", "not inside a county of Zhejiang"))
+            continue
+        cat = f.properties.get("category") or category
+        if cat not in KeyAreaCategory.values:
+            problems.append(AreaProblem(Path(path).name, f.index, "category",
+                                        f"'{cat}' is not one of {', '.join(KeyAreaCategory.values)}"))
+            continue
+        rows.append((f, county, cat))
+    if problems:
+        raise AreaFileError(problems)
+    created = updated = 0
+    with transaction.atomic():
+        for f, county, cat in rows:
+            p = f.properties
+            values = dict(
+                category=cat, area_type=p.get("area_type", "") or "", geometry=f.geometry,
+                name_en=p.get("name_en", "") or "",
+                coverage_share_target=float(coverage_share_target or p.get("coverage_share_target") or 0.95),
+                coverage_rsrp_min_dbm=float(rsrp_min_dbm or p.get("coverage_rsrp_min_dbm") or -105),
+                due_year=due_year or p.get("due_year") or None, approximate=False,
+                source=f"{Path(path).name} ({crs})",
+            )
+            area = KeyArea.objects.filter(name=f.name, region_id=county).first()
+            if area is None:
+                area = KeyArea(name=f.name, region_id=county, **values)
+                area.full_clean()
+                area.save()
+                record_event(actor=actor, action=AuditAction.CREATE, obj=area,
+                             after={k: v for k, v in snapshot(area).items() if k != "geometry"})
+                created += 1
+            else:
+                before = snapshot(area)
+                for k, v in values.items():
+                    setattr(area, k, v)
+                area.full_clean()
+                area.save()
+                diff = changed_fields(before, snapshot(area))
+                record_event(actor=actor, action=AuditAction.UPDATE, obj=area,
+                             before={k: v[0] for k, v in diff.items() if k != "geometry"},
+                             after={k: v[1] for k, v in diff.items() if k != "geometry"},
+                             note="boundary replaced" if "geometry" in diff else "")
+                updated += 1
+    return created, updated
+
+
 def _organizations_by_scenario_code() -> dict[str, Organization]:
     orgs = {o.code: o for o in Organization.objects.filter(code__in=SCENARIO_ORGANIZATIONS.values())}
     missing = set(SCENARIO_ORGANIZATIONS.values()) - set(orgs)
