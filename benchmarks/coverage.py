@@ -54,6 +54,7 @@ def jiaxing_wgs84():
 def run(cells, bands, area, resolution, backend, **kw):
     """One full job: grid + mask, every band layer, KPIs. Returns (results per band, wall seconds)."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     name, geom = area
     projected = [(name, project_geometry(geom, CRS))]
     grid = grid_for_areas(projected, resolution, CRS)
@@ -74,7 +75,7 @@ def run(cells, bands, area, resolution, backend, **kw):
             summary=summary,
             seconds=time.perf_counter() - t1,
         )
-    return grid, mask, out, time.perf_counter() - t0
+    return grid, mask, out, time.perf_counter() - t0, time.process_time() - c0
 
 
 def accuracy(cells_band, grid, mask, res, n_sample, seed=0):
@@ -153,7 +154,7 @@ def main(argv=None):
         else:
             run_kw = {}
         try:
-            grid, mask, out, wall = run(cells, bands, area, args.resolution, backend, **run_kw)
+            grid, mask, out, wall, cpu_s = run(cells, bands, area, args.resolution, backend, **run_kw)
         finally:
             if cluster is not None:
                 cluster.close()
@@ -177,6 +178,9 @@ def main(argv=None):
         )
         entry = {
             "wall_seconds": wall,
+            # CPU seconds of this process (all its threads; excludes Dask worker processes): on an
+            # idle machine the wall time of the CPU run is about cpu_seconds / numba threads
+            "process_cpu_seconds": cpu_s,
             "grid": {"width": grid.width, "height": grid.height, "resolution_m": args.resolution, "crs": CRS},
             "pixels_in_area": int(mask.sum()),
             "bands": {},
@@ -223,6 +227,9 @@ def main(argv=None):
     for label, band, n, px, eps_, sec, cov in rows:
         cov_s = f"{cov:9.3f}" if cov is not None else " " * 9
         print(f"{label:<20}{band:<11}{n:>7}{px:>11}{eps_:>16.3e}{sec:>9.2f}{cov_s}")
+    cpu_entry = results["cpu"]
+    print(f"cpu run: {cpu_entry['wall_seconds']:.2f} s wall, {cpu_entry['process_cpu_seconds']:.2f} CPU-seconds "
+          f"(= {cpu_entry['process_cpu_seconds'] / kernels.nb.get_num_threads():.2f} s on {kernels.nb.get_num_threads()} idle cores)")
     for note in notes:
         print(note)
     acc = results["cpu"]["bands"]

@@ -230,5 +230,15 @@ def audit_verify(data_dir: DataDir = None):
     raise typer.Exit(code=1)
 
 
+def _register_capability_commands() -> None:
+    """Commands implemented next to their capability (imported here; none imports Django at module level)."""
+    from rollout5g.coverage.commands import coverage as coverage_command
+
+    app.command("coverage")(coverage_command)
+
+
+_register_capability_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -132,9 +132,10 @@ def test_streets_at_high_zoom_return_individual_sites_with_their_cells(client_fo
     assert p["cells"]["count"] == cells.count()  # exact
     assert p["cells"]["bands"] == sorted(set(cells.values_list("band", flat=True)))
     assert p["state"] == "on_air" and p["colour"] == "green"
-    assert p["owner"] == str(site.owner)
-    for operator in {str(c.operator) for c in cells.select_related("operator")}:
-        assert operator in p["cells"]["operators"]
+    assert p["owner"] == site.owner.code and data["organizations"][site.owner.code] == str(site.owner)
+    for operator in {c.operator for c in cells.select_related("operator")}:
+        assert operator.code in p["cells"]["operators"]
+        assert data["organizations"][operator.code] == str(operator)
     lon, lat = next(f for f in data["features"] if f["id"] == site.code)["geometry"]["coordinates"]
     assert (lon, lat) == (pytest.approx(site.lon, abs=1e-6), pytest.approx(site.lat, abs=1e-6))  # rounded to 1e-6°
 

@@ -77,7 +77,8 @@ class ImportResult:
         """The failed rows with their original columns and the reasons (None if the file could not be read)."""
         if self.validation is None:
             return None
-        extra = [e for e in self.errors if e not in set(self.validation.errors)]
+        known = set(self.validation.errors)
+        extra = [e for e in self.errors if e not in known]
         return importer.failed_rows_xlsx(self.validation, extra)
 
     def as_dict(self, max_errors: int | None = None) -> dict:

@@ -249,23 +249,185 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, tuple]], str]:
     return [(reader.line_num, tuple(r)) for r in reader], encoding
 
 
-def _xlsx_sheets(path: Path):
+def _openpyxl_sheets(path: Path):
+    """``[(title, rows)]`` with openpyxl in read-only mode (the active sheet first); rows are
+    ``(row number, values)``."""
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
         raise ImportFileError(f"not a readable .xlsx workbook ({exc})") from exc
-    return wb
+    sheets = list(wb.worksheets)
+    active = wb.active
+    if active in sheets:  # the sheet the user last looked at first
+        sheets.remove(active)
+        sheets.insert(0, active)
+
+    return [(ws.title, enumerate(ws.iter_rows(values_only=True), start=1)) for ws in sheets], wb.close
 
 
-def read_table(path: Path | str, *, file_name: str | None = None) -> RawTable:
+# A direct reader of the sheet XML (ECMA-376 Part 1 §18.3): openpyxl's reader takes ~0.4 ms a row on this
+# machine, half a minute for 100,000 rows; this one a fifth of that. Anything it does not understand falls back to
+# openpyxl.
+_MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_REL_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+           "http://purl.oclc.org/ooxml/officeDocument/relationships")
+_DATE_FORMAT_IDS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _is_date_format(code: str) -> bool:
+    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.lower())
+    return bool(re.search(r"[ymdhs]", code)) and "general" not in code
+
+
+def _fast_xlsx_sheets(path: Path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"not a readable .xlsx workbook ({exc})") from exc
+    names = set(zf.namelist())
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    sheets = []
+    active = 0
+    for el in workbook.iter():
+        tag = _local(el.tag)
+        if tag == "workbookView":
+            active = int(el.get("activeTab", 0) or 0)
+        elif tag == "sheet":
+            rid = next(el.get(f"{{{ns}}}id") for ns in _REL_NS if el.get(f"{{{ns}}}id"))
+            target = targets[rid].lstrip("/")
+            target = target if target.startswith("xl/") else f"xl/{target}"
+            sheets.append((el.get("name"), target))
+    if 0 <= active < len(sheets):
+        sheets.insert(0, sheets.pop(active))
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in names:
+        for si in ET.fromstring(zf.read("xl/sharedStrings.xml")):
+            # the text runs of the item, without phonetic (rPh) runs
+            parts = [t.text or "" for t in si.iter() if _local(t.tag) == "t"]
+            phonetic = [t.text or "" for rph in si if _local(rph.tag) == "rPh" for t in rph.iter()
+                        if _local(t.tag) == "t"]
+            if phonetic:
+                parts = parts[:len(parts) - len(phonetic)]
+            shared.append("".join(parts))
+    date_styles: set[int] = set()
+    if "xl/styles.xml" in names:
+        styles = ET.fromstring(zf.read("xl/styles.xml"))
+        custom = {}
+        for el in styles.iter():
+            if _local(el.tag) == "numFmt":
+                custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
+        for child in styles:
+            if _local(child.tag) == "cellXfs":
+                for index, xf in enumerate(child):
+                    fmt = int(xf.get("numFmtId", 0))
+                    if fmt in _DATE_FORMAT_IDS or (fmt in custom and _is_date_format(custom[fmt])):
+                        date_styles.add(index)
+    epoch = dt.datetime(1899, 12, 30)
+
+    def rows(target):
+        with zf.open(target) as stream:
+            row_tags = {f"{{{ns}}}row" for ns in _MAIN_NS}
+            for _, el in ET.iterparse(stream, events=("end",)):
+                if el.tag not in row_tags:
+                    continue
+                values: list = []
+                for c in el:
+                    if _local(c.tag) != "c":
+                        continue
+                    ref = c.get("r")
+                    index = _column_index(_CELL_REF.match(ref).group(1)) if ref else len(values)
+                    kind = c.get("t", "n")
+                    value = None
+                    if kind == "inlineStr":
+                        value = "".join(t.text or "" for t in c.iter() if _local(t.tag) == "t")
+                    else:
+                        v = next((x.text for x in c if _local(x.tag) == "v"), None)
+                        if v is not None:
+                            if kind == "s":
+                                value = shared[int(v)]
+                            elif kind == "n":
+                                number = float(v)
+                                if int(c.get("s", 0) or 0) in date_styles:
+                                    value = epoch + dt.timedelta(days=number)
+                                else:
+                                    value = int(number) if number.is_integer() and "." not in v and "E" not in v \
+                                        else number
+                            elif kind == "b":
+                                value = v == "1"
+                            elif kind in ("str", "d"):
+                                value = v
+                    while len(values) < index:
+                        values.append(None)
+                    if len(values) == index:
+                        values.append(value)
+                    else:
+                        values[index] = value
+                number = int(el.get("r")) if el.get("r") else None
+                el.clear()
+                yield number, tuple(values)
+
+    def numbered(target):
+        expected = 1
+        for number, values in rows(target):
+            number = number or expected
+            expected = number + 1
+            yield number, values
+
+    return [(title, numbered(target)) for title, target in sheets], zf.close
+
+
+def _xlsx_candidates(path: Path, reader) -> list[tuple[str, list]]:
+    """The first sheet (active first) with a header row in its first rows, with all its rows."""
+    sheets, close = reader(path)
+    try:
+        for title, rows_iter in sheets:
+            rows = []
+            header_at = None
+            for number, values in rows_iter:
+                rows.append((number, values))
+                if header_at is None and number <= HEADER_SEARCH_ROWS:
+                    if len({match_header(v)[0] for v in values} - {None}) >= HEADER_MIN_MATCHES:
+                        header_at = number
+                if header_at is None and number >= HEADER_SEARCH_ROWS:
+                    break
+            if header_at is not None:
+                return [(title, rows)]
+        return []
+    finally:
+        close()
+
+
+XLSX_ENGINES = ("auto", "direct", "openpyxl")
+
+
+def read_table(path: Path | str, *, file_name: str | None = None, engine: str = "auto") -> RawTable:
     """Read a 工参 file and locate its header row and columns.
 
     Parameters
     ----------
     path : path of an ``.xlsx``/``.xlsm`` or ``.csv``/``.txt`` file.
     file_name : the name to report (the uploaded file's name); default the path's name.
+    engine : how to read an .xlsx: ``direct`` (the sheet XML, fast), ``openpyxl`` (read-only mode), or ``auto``
+        (direct, falling back to openpyxl for anything it does not understand).
 
     Raises
     ------
@@ -284,29 +446,20 @@ def read_table(path: Path | str, *, file_name: str | None = None) -> RawTable:
         candidates = [("", all_rows)]
     else:
         encoding = ""
-        wb = _xlsx_sheets(path)
-        candidates = []
-        try:
-            sheets = list(wb.worksheets)
-            active = wb.active
-            if active in sheets:  # the sheet the user last looked at first
-                sheets.remove(active)
-                sheets.insert(0, active)
-            for ws in sheets:
-                rows = []
-                header_at = None
-                for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                    rows.append((number, values))
-                    if header_at is None and number <= HEADER_SEARCH_ROWS:
-                        if len({match_header(v)[0] for v in values} - {None}) >= HEADER_MIN_MATCHES:
-                            header_at = number
-                    if header_at is None and number >= HEADER_SEARCH_ROWS:
-                        break
-                if header_at is not None:
-                    candidates = [(ws.title, rows)]
-                    break
-        finally:
-            wb.close()
+        if engine not in XLSX_ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; valid: {', '.join(XLSX_ENGINES)}")
+        if engine == "openpyxl":
+            candidates = _xlsx_candidates(path, _openpyxl_sheets)
+        else:
+            try:
+                candidates = _xlsx_candidates(path, _fast_xlsx_sheets)
+            except ImportFileError:
+                raise
+            except Exception:
+                if engine == "direct":
+                    raise
+                # something the direct reader does not know: let openpyxl read it
+                candidates = _xlsx_candidates(path, _openpyxl_sheets)
     for sheet, rows in candidates:
         number, header_values = _find_header(rows)
         if number is None:

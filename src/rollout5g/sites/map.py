@@ -5,7 +5,7 @@ filtered, restricted sites in the box are few (at most :data:`MAX_SITES`) they a
 summary of the cells the user may see; otherwise they are aggregated in the database on a regular grid anchored at
 (-180°, -90°)::
 
-    GROUP BY floor((lon + 180) / s), floor((lat + 90) / s), state
+    GROUP BY floor((lon + 180) / s), floor((lat + 90) / s)    -- with COUNT(*) FILTER (state = …) per state
 
 with the grid side ``s`` [°] derived from the zoom level (:func:`grid_size_deg`), so the response size is bounded by
 the number of grid cells in view, not by the size of the registry. Only Django ORM expressions are used (``Floor``,
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Min, QuerySet, Sum, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Floor
 
 from rollout5g.organizations.models import Organization
@@ -87,7 +87,7 @@ def in_box(sites: QuerySet, bbox: BBox | None) -> QuerySet:
     if bbox is None:
         return sites
     min_lon, min_lat, max_lon, max_lat = bbox
-    if (max_lon - min_lon) * (max_lat - min_lat) <= INDEX_MAX_BOX_DEG2:
+    if _area(bbox) <= INDEX_MAX_BOX_DEG2:
         return sites.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
     return sites.alias(
         box_lon=ExpressionWrapper(F("lon") + Value(0.0), output_field=FloatField()),
@@ -123,26 +123,17 @@ def site_clusters(sites: QuerySet, *, size_deg: float) -> list[dict]:
     """
     gx = Floor((F("lon") + Value(180.0)) / Value(size_deg), output_field=FloatField())
     gy = Floor((F("lat") + Value(90.0)) / Value(size_deg), output_field=FloatField())
+    # The state counts are conditional aggregates rather than a third GROUP BY column: grouping by state would let
+    # SQLite walk the (state, region) index and look up every row, about twice as slow as a plain scan.
+    per_state = {f"n_{s}": Count("pk", filter=Q(state=s)) for s in SiteState.values}
     rows = (
         sites.order_by()
         .annotate(gx=gx, gy=gy)
-        .values("gx", "gy", "state")
+        .values("gx", "gy")
         .annotate(n=Count("pk"), slon=Sum("lon"), slat=Sum("lat"), x0=Min("lon"), y0=Min("lat"), x1=Max("lon"),
-                  y1=Max("lat"))
+                  y1=Max("lat"), **per_state)
     )
-    cells: dict[tuple[int, int], dict] = {}
-    for r in rows:
-        key = (int(r["gx"]), int(r["gy"]))
-        c = cells.get(key)
-        if c is None:
-            c = cells[key] = {"n": 0, "slon": 0.0, "slat": 0.0, "states": {}, "bbox": [r["x0"], r["y0"], r["x1"],
-                                                                                     r["y1"]]}
-        c["n"] += r["n"]
-        c["slon"] += r["slon"]
-        c["slat"] += r["slat"]
-        c["states"][r["state"]] = c["states"].get(r["state"], 0) + r["n"]
-        b = c["bbox"]
-        c["bbox"] = [min(b[0], r["x0"]), min(b[1], r["y0"]), max(b[2], r["x1"]), max(b[3], r["y1"])]
+    cells = {(int(r["gx"]), int(r["gy"])): r for r in rows}
     features = []
     for (x, y), c in sorted(cells.items()):
         lon, lat = c["slon"] / c["n"], c["slat"] / c["n"]
@@ -151,8 +142,8 @@ def site_clusters(sites: QuerySet, *, size_deg: float) -> list[dict]:
             "id": f"g{x}:{y}",
             "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
             "properties": {"kind": "cluster", "count": c["n"],
-                           "states": {s: c["states"][s] for s in SiteState.values if s in c["states"]},
-                           "bbox": [round(v, 6) for v in c["bbox"]]},
+                           "states": {s: c[f"n_{s}"] for s in SiteState.values if c[f"n_{s}"]},
+                           "bbox": [round(c[k], 6) for k in ("x0", "y0", "x1", "y1")]},
         })
     return features
 
@@ -236,13 +227,25 @@ def map_features(sites: QuerySet, *, cells: QuerySet, zoom: int, bbox: BBox | No
     """
     grid_size_deg(zoom)  # validates the zoom level
     base = _without_duplicates(sites, bbox)
-    # One cheap probe decides the mode: at most max_sites + 1 ids, no ORDER BY so the scan stops early.
+    large = bbox is None or _area(bbox) > INDEX_MAX_BOX_DEG2
+    if large:
+        # Most likely clusters: aggregate first (one query); only a strongly filtered view falls back to sites.
+        size = grid_size_deg(zoom, bbox if bbox is not None else _extent(base))
+        features = site_clusters(base, size_deg=size)
+        total = sum(f["properties"]["count"] for f in features)
+        if total > max_sites:
+            return MapResult(mode="clusters", features=features, total=total, zoom=zoom, grid_deg=size)
+    # A cheap probe decides the mode: at most max_sites + 1 ids, no ORDER BY so the scan stops early.
     ids = list(base.values_list("pk", flat=True)[: max_sites + 1])
     if len(ids) <= max_sites:
         rows = list(Site.objects.filter(pk__in=ids).order_by().values(*SITE_FIELDS)) if ids else []
         features, organizations = site_points(rows, cells=cells)
         return MapResult(mode="sites", features=features, total=len(rows), zoom=zoom, organizations=organizations)
-    size = grid_size_deg(zoom, bbox if bbox is not None else _extent(base))
+    size = grid_size_deg(zoom, bbox)
     features = site_clusters(base, size_deg=size)
     return MapResult(mode="clusters", features=features, total=sum(f["properties"]["count"] for f in features),
                      zoom=zoom, grid_deg=size)
+
+
+def _area(bbox: BBox) -> float:
+    return (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])

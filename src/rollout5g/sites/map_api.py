@@ -39,5 +39,5 @@ def site_map_data(request, filters: Query[MapQuery]):
     except FilterError as exc:
         raise HttpError(422, str(exc)) from exc
     result = map_features(sites, cells=Cell.objects.restrict(request.user), zoom=zoom, bbox=bbox)
-    # UTF-8 rather than \\u escapes: site and organization names are Chinese
+    # UTF-8 rather than \u escapes: site and organization names are Chinese
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})

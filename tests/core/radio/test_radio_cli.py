@@ -57,10 +57,10 @@ def inputs(tmp_path):
 def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
     """Re-read the GeoTIFFs and recompute the covered share of every area independently."""
     import rasterio
+    import shapely
     from pyproj import Transformer
     from rasterio.features import geometry_mask
     from shapely.geometry import mapping, shape
-    from shapely.ops import transform
 
     with (
         rasterio.open(out / "rsrp.tif") as a,
@@ -78,7 +78,7 @@ def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
     shares = {}
     union = np.zeros(shp, bool)
     for f in json.loads(area_path.read_text())["features"]:
-        g = transform(tr.transform, shape(f["geometry"]))
+        g = shapely.transform(shape(f["geometry"]), lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
         m = ~geometry_mask([mapping(g)], out_shape=shp, transform=tf, all_touched=False)
         union |= m
         shares[f["properties"]["name"]] = (cov[m].sum() / m.sum(), int(m.sum()))
