@@ -233,8 +233,10 @@ def audit_verify(data_dir: DataDir = None):
 def _register_capability_commands() -> None:
     """Commands implemented next to their capability (imported here; none imports Django at module level)."""
     from rollout5g.coverage.commands import coverage as coverage_command
+    from rollout5g.sites.commands import import_cells_command
 
     app.command("coverage")(coverage_command)
+    app.command("import-cells")(import_cells_command)
 
 
 _register_capability_commands()

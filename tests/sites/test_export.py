@@ -16,7 +16,7 @@ from rollout5g.sites.filters import filter_cells
 from rollout5g.sites.import_services import import_cells
 from rollout5g.sites.models import Cell, Site
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.sites.urls")]
+pytestmark = pytest.mark.django_db
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 
 

@@ -342,7 +342,6 @@ def test_template_has_headers_notes_and_an_example_that_imports(tmp_path, mobile
 
 # ------------------------------------------------------------------------------------------ web, API, CLI
 
-pytest_urls = pytest.mark.urls("tests.sites.urls")
 
 
 @pytest.fixture
@@ -357,7 +356,6 @@ def _upload(path: Path, name: str | None = None):
     return SimpleUploadedFile(name or path.name, path.read_bytes())
 
 
-@pytest_urls
 def test_web_flow_preview_then_import_the_valid_rows(tmp_path, client_for, media):
     rows = good_rows()
     rows[0]["频段"] = "n99"
@@ -382,7 +380,6 @@ def test_web_flow_preview_then_import_the_valid_rows(tmp_path, client_for, media
     assert 'data-committed="true"' in mobile.get(preview_url).content.decode()
 
 
-@pytest_urls
 def test_web_import_refused_for_a_department(tmp_path, client_for, media):
     path = write_xlsx(tmp_path / "dep.xlsx", good_rows())
     response = client_for("planning").post("/sites/import/", {"file": _upload(path), "crs": "wgs84",
@@ -391,7 +388,6 @@ def test_web_import_refused_for_a_department(tmp_path, client_for, media):
     assert not Cell.objects.filter(cell_id__startswith="460-00-99").exists()
 
 
-@pytest_urls
 def test_api_import_all_or_nothing_422_then_ok(tmp_path, client, client_for, media):
     rows = good_rows()
     rows[2]["天线挂高(m)"] = 0.5
@@ -410,7 +406,6 @@ def test_api_import_all_or_nothing_422_then_ok(tmp_path, client, client_for, med
     assert dry.status_code == 200 and dry.json()["error_count"] == 1
 
 
-@pytest_urls
 def test_template_downloads(client):
     for url in ("/api/sites/template.xlsx", "/sites/import/template.xlsx"):
         response = client.get(url)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "sites"
 urlpatterns = [
@@ -12,3 +12,5 @@ urlpatterns = [
     path("<str:code>/", views.site_detail, name="detail"),
     path("<str:code>/transition/", views.site_transition, name="transition"),
 ]
+# the import and export pages have fixed paths that must come before '<str:code>/'
+urlpatterns = import_views.urlpatterns + urlpatterns

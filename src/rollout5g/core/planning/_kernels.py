@@ -228,6 +228,19 @@ def region_bfs(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, ma
     return n_out
 
 
+@njit(cache=True)
+def ruin_set(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, size, mark, vis, out, buf):
+    """Ruin step: ``j0`` plus ``size - 1`` sites drawn at random among the ``3 * size`` nearest
+    chosen sites by footprint-overlap BFS (compact but not always the same cluster)."""
+    n_out = region_bfs(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, 3 * size, mark, vis, out, buf)
+    if n_out > size:
+        for a in range(1, size):  # partial Fisher-Yates, j0 stays first
+            b = a + np.random.randint(0, n_out - a)
+            out[a], out[b] = out[b], out[a]
+        n_out = size
+    return n_out
+
+
 # --------------------------------------------------------------------------------------------
 # Local search with an exact gain table: gain0[k] = weight of uncovered points in N_k, kept up to
 # date on every add/remove, and a max segment tree over the feasible candidates' gain0 (feasible:
@@ -499,8 +512,8 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     near = np.empty(n, np.int64)
     for _ in range(n_iter):
         j0 = cur[np.random.randint(0, m)]
-        n_ruin = region_bfs(j0, c_ip, c_ix, p_ip, p_ix, chosen, np.random.randint(1, ruin_size + 1), mark, vis,
-                            ruin, ring)
+        n_ruin = ruin_set(j0, c_ip, c_ix, p_ip, p_ix, chosen, np.random.randint(1, ruin_size + 1), mark, vis,
+                          ruin, ring)
         for r in range(n_ruin):
             j = ruin[r]
             if pos_of[j] < 0:
