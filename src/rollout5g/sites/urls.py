@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, map_views, views
 
 app_name = "sites"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("cells/", views.cell_list, name="cell_list"),
     path("plan/", views.plan_list, name="plan_list"),
     path("key-areas/", views.key_area_list, name="key_area_list"),
+    path("map/", map_views.site_map, name="map"),
     path("<str:code>/", views.site_detail, name="detail"),
     path("<str:code>/transition/", views.site_transition, name="transition"),
 ]

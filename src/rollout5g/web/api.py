@@ -9,6 +9,7 @@ from rollout5g.policy.api import router as policy_router
 from rollout5g.regions.api import router as regions_router
 from rollout5g.sites.api import router as sites_router
 from rollout5g.sites.import_api import router as import_router
+from rollout5g.sites.map_api import router as map_router
 
 api = NinjaAPI(
     title="rollout5g API",
@@ -25,4 +26,5 @@ api.add_router("/audit", audit_router)
 # Routers of the same prefix: the ones with fixed paths (map, import) are added before sites_router, whose
 # "/{code}" would otherwise shadow them.
 api.add_router("/sites", import_router)
+api.add_router("/sites", map_router)
 api.add_router("/sites", sites_router)

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("policy:task_list", _("Tasks"), False),
     ("organizations:list", _("Organizations"), False),
     ("sites:overview", _("Site registry"), True),
+    ("sites:map", _("Registry map"), True),
     ("sites:plan_list", _("Special plan"), True),
     ("regions:map", _("Regions"), False),
     ("audit:event_list", _("Audit history"), True),
