@@ -132,6 +132,27 @@ ZH.update({
     "Actual values are counted from the site registry (on-air 5G base stations at each year end).": "实际值由站址库自动统计（各年末在网5G基站数）。",
 })
 
+ZH.update({
+    "Export what is listed": "导出当前列表", "Import report": "导入报告", "Coordinate system": "坐标系", "Rows": "行数",
+    "valid": "有效", "with errors": "有错误", "Sites that would be": "站址将", "created": "新增", "updated": "更新",
+    "Cells that would be": "小区将", "unchanged": "不变", "batch": "批次", "Nothing was imported": "未导入任何数据",
+    "Checked: no errors, nothing written yet": "校验通过，尚未写入", "Import": "导入",
+    "Import the %(n)s valid rows": "导入 %(n)s 条有效行", "Download the failed rows (.xlsx)": "下载错误行（.xlsx）",
+    "Fix them in that file and import it again.": "在该文件中修改后重新导入。", "Import another file": "导入其他文件",
+    "Errors": "错误", "File": "文件", "Row": "行", "Column": "列", "Reason": "原因",
+    "… and %(n)s more (all are in the failed-rows file).": "……另有 %(n)s 条（全部见错误行文件）。",
+    "Import engineering parameters": "导入工参表", "Import engineering parameters (工参表)": "导入工参表",
+    "File (.xlsx or .csv)": "文件（.xlsx 或 .csv）", "Coordinate system of the file": "文件坐标系", "Mode": "方式",
+    "Check first (preview, nothing is written)": "先校验（预览，不写入）",
+    "Import now (all or nothing: any error and nothing is written)": "直接导入（全部成功才写入，有任何错误则不写入）",
+    "Upload": "上传", "Download the template (.xlsx)": "下载模板（.xlsx）", "Required columns": "必填列",
+    "Chinese or English headers; title rows above the header are skipped; a re-import updates cells by cell id.":
+        "表头可用中文或英文；表头上方的标题行会自动跳过；重复导入按小区标识更新。",
+    "Export": "导出",
+    "Exports contain only what you may see, in WGS-84 unless GCJ-02 is asked for. Add the list filters to the link (region, operator, band, state, site_type, q, bbox).":
+        "导出内容仅限您可查看的数据，坐标为WGS-84（可选GCJ-02）。可在链接中附加列表筛选条件（region、operator、band、state、site_type、q、bbox）。",
+})
+
 PLURALS = {"%(n)s past deadline": "%(n)s 项已逾期"}
 
 
