@@ -141,7 +141,7 @@ def test_streets_at_high_zoom_return_individual_sites_with_their_cells(client_fo
 
 
 def test_the_map_uses_the_list_filters(client_for, users):
-    params = {"operator": "jx-mobile", "band": "n78", "state": "on_air", "bbox": JIAXING_TEXT}
+    params = {"operator": "jx-telecom", "band": "n78", "state": "on_air", "bbox": JIAXING_TEXT}
     expected = filter_sites_full(Site.objects.restrict(users["office"]), params).count()
     assert 0 < expected < Site.objects.count()
     data = _get(client_for("office"), zoom=9, **params).json()

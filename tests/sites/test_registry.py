@@ -140,3 +140,22 @@ def test_pages_render(client_for):
     site = Site.objects.filter(state="on_air").first()
     page = office.get(f"/sites/{site.code}/").content.decode()
     assert site.code in page and "system:scenario" in page  # history starts with the import
+
+
+def test_operator_and_band_filters_mean_that_operators_cells_on_that_band(users):
+    from rollout5g.sites.filters import filter_sites_full
+
+    office_sites = Site.objects.restrict(users["office"])
+    # China Mobile builds no n78; sites it merely shares with Telecom's n78 do not count as Mobile n78 sites
+    assert filter_sites_full(office_sites, {"operator": "jx-mobile", "band": "n78"}).count() == 0
+    telecom_n78 = filter_sites_full(office_sites, {"operator": "jx-telecom", "band": "n78"})
+    assert telecom_n78.count() == Cell.objects.filter(band="n78").filter(
+        operator__code="jx-telecom").values("site").distinct().count() + Cell.objects.filter(band="n78").filter(
+        shared_operators__code="jx-telecom").exclude(operator__code="jx-telecom").exclude(
+        site__in=Cell.objects.filter(band="n78", operator__code="jx-telecom").values("site")).values(
+        "site").distinct().count()
+    # operator alone: every site it owns, shares or has cells on
+    mobile_any = set(filter_sites_full(office_sites, {"operator": "jx-mobile"}).values_list("pk", flat=True))
+    shared = set(Site.objects.filter(operators__code="jx-mobile").values_list("pk", flat=True))
+    with_cells = set(Cell.objects.filter(operator__code="jx-mobile").values_list("site_id", flat=True))
+    assert mobile_any == shared | with_cells | set(Site.objects.filter(owner__code="jx-mobile").values_list("pk", flat=True))

@@ -67,12 +67,19 @@ def filter_sites_full(queryset, params):
     queryset = filter_sites(queryset, params)
     operator, band = _get(params, "operator"), _choice(params, "band", Band)
     if operator or band:
-        cell_q = Q()
+        from .models import Cell  # a subquery on cells, not a join: no duplicate rows, no DISTINCT
+
+        cells = Cell.objects.all()
         if operator:
-            cell_q &= Q(cells__operator__code=operator) | Q(operators__code=operator) | Q(owner__code=operator)
+            cells = cells.filter(Q(operator__code=operator) | Q(shared_operators__code=operator))
         if band:
-            cell_q &= Q(cells__band=band)
-        queryset = queryset.filter(cell_q).distinct()
+            cells = cells.filter(band=band)
+        site_q = Q(pk__in=cells.values("site_id"))
+        if operator and not band:
+            # a site the operator owns or shares counts even before it has cells
+            site_q |= Q(pk__in=queryset.model.objects.filter(Q(operators__code=operator) | Q(owner__code=operator))
+                        .values("pk"))
+        queryset = queryset.filter(site_q)
     if q := _get(params, "q"):
         queryset = queryset.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(address__icontains=q))
     return queryset

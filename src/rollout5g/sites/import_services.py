@@ -210,6 +210,10 @@ def import_cells(*, actor, path, crs: str = "wgs84", mode: str = "all_or_nothing
             "cells_updated": result.cells_updated, "cells_unchanged": result.cells_unchanged,
         }, system_label="system:import-cells")
     result.committed, result.batch_id = True, batch.pk
+    if result.sites_created + result.cells_created > 1000:
+        from .services import refresh_statistics
+
+        refresh_statistics()
     result.timings["write"] = time.perf_counter() - t2
     return result
 

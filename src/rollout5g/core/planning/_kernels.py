@@ -413,8 +413,26 @@ def _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked,
 
 
 @njit(cache=True)
+def _pop_site(j, cur, pos_of, m):
+    a = pos_of[j]
+    m -= 1
+    last = cur[m]
+    cur[a] = last
+    pos_of[last] = a
+    pos_of[j] = -1
+    return m
+
+
+@njit(cache=True)
+def _push_site(k, cur, pos_of, m):
+    cur[m] = k
+    pos_of[k] = m
+    return m + 1
+
+
+@njit(cache=True)
 def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, sites, p,
-                 max_passes, n_iter, ruin_size, seed, tol, stop_cov):
+                 max_passes, n_iter, ruin_size, seed, tol, stop_cov, accept_rel):
     """Fill to ``p`` greedily, Teitz-Bart interchange to a local optimum, then ruin and recreate.
 
     ``sites`` are the movable chosen sites (forced ones stay chosen and are not in it). The
@@ -422,9 +440,10 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     ``tol`` [weight], and repeats passes until none does (at most ``max_passes``). Then
     ``n_iter`` ruin-and-recreate iterations (Schrimpf et al. 2000): remove up to ``ruin_size``
     chosen sites within two coverage hops of a random chosen site, refill greedily (the drawn
-    site barred), interchange the sites of that region until none improves, keep the result when
-    it covers at least as much as the best so far. Stops early once the covered weight reaches
-    ``stop_cov``. Deterministic for a given ``seed``.
+    site barred), interchange the sites of that region until none improves; the result is kept
+    when it covers at least ``best * (1 - accept_rel * (1 - iteration / n_iter))`` (record-to-record
+    travel, Dueck 1993), otherwise the iteration is undone move by move. Stops early once the
+    covered weight reaches ``stop_cov``. Deterministic for a given ``seed``.
 
     Returns ``(sites, n_moves, covered_weight)`` of the best solution; ``count``, ``chosen`` and
     ``blocked`` are left in that state.
@@ -492,17 +511,12 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     if n_iter <= 0 or m == 0 or covered >= stop_cov:
         return cur[:m].copy(), n_moves, covered
 
-    # 3. ruin and recreate
+    # 3. ruin and recreate, record-to-record acceptance, undo log to revert a rejected iteration
     best_cov = covered
-    b_count = count.copy()
-    b_chosen = chosen.copy()
-    b_blocked = blocked.copy()
-    b_gain0 = gain0.copy()
-    b_tv = tv.copy()
-    b_ti = ti.copy()
-    b_cur = cur.copy()
-    b_m = m
+    b_cur = cur[:m].copy()
     b_moves = n_moves
+    acc_cov = covered
+    acc_moves = n_moves
     work = np.empty(n, np.int64)
     in_work = np.zeros(n, np.bool_)
     mark = np.zeros(n, np.bool_)
@@ -510,7 +524,11 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     ring = np.empty(n, np.int64)
     ruin = np.empty(n, np.int64)
     near = np.empty(n, np.int64)
-    for _ in range(n_iter):
+    log = np.empty(8 * n + 64, np.int64)  # +(k+1): k added, -(j+1): j removed
+    for it in range(n_iter):
+        if m == 0:
+            break
+        n_log = 0
         j0 = cur[np.random.randint(0, m)]
         n_ruin = ruin_set(j0, c_ip, c_ix, p_ip, p_ix, chosen, np.random.randint(1, ruin_size + 1), mark, vis,
                           ruin, ring)
@@ -519,21 +537,18 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
             if pos_of[j] < 0:
                 continue  # a forced site: never removed
             covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
-            a = pos_of[j]
-            m -= 1
-            last = cur[m]
-            cur[a] = last
-            pos_of[last] = a
-            pos_of[j] = -1
+            m = _pop_site(j, cur, pos_of, m)
+            log[n_log] = -(j + 1)
+            n_log += 1
         allowed[j0] = False
         _tree_set(tv, ti, size, j0, -np.inf)
         n_work = 0
         while m < p and tv[1] > 0.0:
             k = ti[1]
             covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
-            cur[m] = k
-            pos_of[k] = m
-            m += 1
+            m = _push_site(k, cur, pos_of, m)
+            log[n_log] = k + 1
+            n_log += 1
             if not in_work[k]:
                 in_work[k] = True
                 work[n_work] = k
@@ -544,26 +559,27 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
         n_near = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, n, mark, near)
         for r in range(n_near):
             s = near[r]
-            if chosen[s] and pos_of[s] >= 0 and not in_work[s]:
+            if pos_of[s] >= 0 and not in_work[s]:
                 in_work[s] = True
                 work[n_work] = s
                 n_work += 1
         h = 0
-        while h < n_work:
+        while h < n_work and n_log + 2 <= log.size - p - 2:
             j = work[h]
             h += 1
             in_work[j] = False
-            if not chosen[j] or pos_of[j] < 0:
+            if pos_of[j] < 0:
                 continue
             k, delta = _best_swap(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed,
                                   gain0, tv, ti, extra, flag, touched, conflict_j)
             if k >= 0 and delta > tol:
                 covered -= _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
                 covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
-                a = pos_of[j]
-                cur[a] = k
-                pos_of[j] = -1
-                pos_of[k] = a
+                m = _pop_site(j, cur, pos_of, m)
+                m = _push_site(k, cur, pos_of, m)
+                log[n_log] = -(j + 1)
+                log[n_log + 1] = k + 1
+                n_log += 2
                 n_moves += 1
                 n_near = region_sites(k, c_ip, c_ix, p_ip, p_ix, chosen, n, mark, near)
                 n_near += region_sites(j, c_ip, c_ix, p_ip, p_ix, chosen, n - n_near, mark, near[n_near:])
@@ -585,36 +601,39 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
         while m < p and tv[1] > 0.0:
             k = ti[1]
             covered += _ls_add(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
-            cur[m] = k
-            pos_of[k] = m
-            m += 1
-        if covered >= best_cov - tol:
-            if covered > best_cov + tol:
-                b_moves = n_moves
-            best_cov = max(covered, best_cov)
-            b_count[:] = count
-            b_chosen[:] = chosen
-            b_blocked[:] = blocked
-            b_gain0[:] = gain0
-            b_tv[:] = tv
-            b_ti[:] = ti
-            b_cur[:m] = cur[:m]
-            b_m = m
+            m = _push_site(k, cur, pos_of, m)
+            log[n_log] = k + 1
+            n_log += 1
+        if covered > best_cov + tol:
+            best_cov = covered
+            b_cur = cur[:m].copy()
+            b_moves = n_moves
             if covered >= stop_cov:
                 break
-        else:
-            count[:] = b_count
-            chosen[:] = b_chosen
-            blocked[:] = b_blocked
-            gain0[:] = b_gain0
-            tv[:] = b_tv
-            ti[:] = b_ti
-            for a in range(m):
-                pos_of[cur[a]] = -1
-            m = b_m
-            cur[:m] = b_cur[:m]
-            for a in range(m):
-                pos_of[cur[a]] = a
-            covered = best_cov
-            n_moves = b_moves
-    return cur[:m].copy(), b_moves, best_cov
+        # record-to-record travel (Dueck 1993): accept within a threshold below the record that
+        # shrinks linearly to zero over the run
+        threshold = accept_rel * best_cov * (1.0 - it / n_iter)
+        if covered >= best_cov - threshold - tol:
+            acc_cov = covered
+            acc_moves = n_moves
+        else:  # undo this iteration, newest move first
+            for q in range(n_log - 1, -1, -1):
+                e = log[q]
+                if e > 0:
+                    k = e - 1
+                    _ls_remove(k, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
+                    m = _pop_site(k, cur, pos_of, m)
+                else:
+                    j = -e - 1
+                    _ls_add(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
+                    m = _push_site(j, cur, pos_of, m)
+            covered = acc_cov
+            n_moves = acc_moves
+    # leave the state at the best solution
+    for a in range(m):
+        j = cur[a]
+        _ls_remove(j, c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
+        pos_of[j] = -1
+    for a in range(b_cur.size):
+        _ls_add(b_cur[a], c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, allowed, gain0, tv, ti, size, dirty, dflag)
+    return b_cur, b_moves, covered_weight(w, count)

@@ -99,6 +99,12 @@ def solve_mip(problem, *, warm=None, time_limit=None, mip_rel_gap=0.0, threads=N
 
     allowed = problem.eligible.copy()
     allowed[problem.forced] = False
+    pairs = problem.conflict_pairs
+    if pairs.size and problem.forced.size:  # candidates too close to a forced site are out
+        isf = np.zeros(n_cand, bool)
+        isf[problem.forced] = True
+        allowed[pairs[isf[pairs[:, 0]], 1]] = False
+        allowed[pairs[isf[pairs[:, 1]], 0]] = False
     cand_idx = np.flatnonzero(allowed)
     n_x = cand_idx.size
     xcol = np.full(n_cand, -1, np.int64)
@@ -171,7 +177,6 @@ def solve_mip(problem, *, warm=None, time_limit=None, mip_rel_gap=0.0, threads=N
         add_row(np.arange(n_x), np.ones(n_x), -np.inf, float(problem.p))
     else:
         add_row(n_x + np.arange(n_y), wg, need, np.inf)
-    pairs = problem.conflict_pairs
     if pairs.size:
         both = allowed[pairs[:, 0]] & allowed[pairs[:, 1]]
         pr = pairs[both]
