@@ -200,39 +200,52 @@ def region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, 
 
 
 @njit(cache=True)
-def region_bfs(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, vis, out, buf):
-    """Up to ``max_out`` chosen sites reached from ``j0`` by breadth-first search over overlapping
-    footprints (``j0`` first if chosen): a spatially compact cluster of sites for the ruin step.
-    ``mark``, ``vis`` (bool, all False) and ``buf`` (int64) are n_candidates scratch buffers."""
+def region2_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, vis, cmark, ring, out):
+    """Up to ``max_out`` chosen sites within two footprint overlaps of ``j0`` (``j0`` first if
+    chosen): sites overlapping a candidate that overlaps ``j0``, about four coverage radii. The
+    candidates around ``j0`` are visited in random order and the search stops once ``max_out``
+    sites are found, so dense town centres cost no more than sparse outskirts. ``vis``, ``cmark``
+    (bool, all False) and ``ring`` (int64) are n_candidates scratch buffers."""
+    n_ring = 0
+    for t in range(c_indptr[j0], c_indptr[j0 + 1]):
+        i = c_indices[t]
+        for u in range(p_indptr[i], p_indptr[i + 1]):
+            k = p_indices[u]
+            if not cmark[k]:
+                cmark[k] = True
+                ring[n_ring] = k
+                n_ring += 1
+    for r in range(n_ring):
+        cmark[ring[r]] = False
     n_out = 0
     if chosen[j0]:
+        vis[j0] = True
         out[0] = j0
         n_out = 1
-    else:
-        n_out = region_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, max_out, mark, out)
-    for a in range(n_out):
-        vis[out[a]] = True
-    h = 0
-    while h < n_out and n_out < max_out:
-        s = out[h]
-        h += 1
-        n_b = region_sites(s, c_indptr, c_indices, p_indptr, p_indices, chosen, chosen.size, mark, buf)
-        for a in range(n_b):
-            t = buf[a]
-            if not vis[t] and n_out < max_out:
-                vis[t] = True
-                out[n_out] = t
-                n_out += 1
+    for r in range(n_ring):
+        if n_out >= max_out:
+            break
+        q = r + np.random.randint(0, n_ring - r)
+        ring[r], ring[q] = ring[q], ring[r]
+        k = ring[r]
+        for t in range(c_indptr[k], c_indptr[k + 1]):
+            i = c_indices[t]
+            for u in range(p_indptr[i], p_indptr[i + 1]):
+                s = p_indices[u]
+                if chosen[s] and not vis[s] and n_out < max_out:
+                    vis[s] = True
+                    out[n_out] = s
+                    n_out += 1
     for a in range(n_out):
         vis[out[a]] = False
     return n_out
 
 
 @njit(cache=True)
-def ruin_set(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, size, mark, vis, out, buf):
-    """Ruin step: ``j0`` plus ``size - 1`` sites drawn at random among the ``3 * size`` nearest
-    chosen sites by footprint-overlap BFS (compact but not always the same cluster)."""
-    n_out = region_bfs(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, 3 * size, mark, vis, out, buf)
+def ruin_set(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, size, vis, cmark, out, buf):
+    """Ruin step: ``j0`` plus up to ``size - 1`` sites drawn at random among the ``3 * size``
+    chosen sites found first within two footprint overlaps of ``j0``."""
+    n_out = region2_sites(j0, c_indptr, c_indices, p_indptr, p_indices, chosen, 3 * size, vis, cmark, buf, out)
     if n_out > size:
         for a in range(1, size):  # partial Fisher-Yates, j0 stays first
             b = a + np.random.randint(0, n_out - a)
@@ -439,8 +452,8 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     interchange applies, for each chosen site in turn, its best swap when it gains more than
     ``tol`` [weight], and repeats passes until none does (at most ``max_passes``). Then
     ``n_iter`` ruin-and-recreate iterations (Schrimpf et al. 2000): remove up to ``ruin_size``
-    chosen sites within two coverage hops of a random chosen site, refill greedily (the drawn
-    site barred), interchange the sites of that region until none improves; the result is kept
+    chosen sites within two footprint overlaps of a random chosen site, refill greedily with the
+    removed sites barred, interchange the sites of that region until none improves; the result is kept
     when it covers at least ``best * (1 - accept_rel * (1 - iteration / n_iter))`` (record-to-record
     travel, Dueck 1993), otherwise the iteration is undone move by move. Stops early once the
     covered weight reaches ``stop_cov``. Deterministic for a given ``seed``.
@@ -521,6 +534,7 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
     in_work = np.zeros(n, np.bool_)
     mark = np.zeros(n, np.bool_)
     vis = np.zeros(n, np.bool_)
+    cmark = np.zeros(n, np.bool_)
     ring = np.empty(n, np.int64)
     ruin = np.empty(n, np.int64)
     near = np.empty(n, np.int64)
@@ -530,7 +544,7 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
             break
         n_log = 0
         j0 = cur[np.random.randint(0, m)]
-        n_ruin = ruin_set(j0, c_ip, c_ix, p_ip, p_ix, chosen, np.random.randint(1, ruin_size + 1), mark, vis,
+        n_ruin = ruin_set(j0, c_ip, c_ix, p_ip, p_ix, chosen, np.random.randint(1, ruin_size + 1), vis, cmark,
                           ruin, ring)
         for r in range(n_ruin):
             j = ruin[r]
@@ -540,8 +554,13 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
             m = _pop_site(j, cur, pos_of, m)
             log[n_log] = -(j + 1)
             n_log += 1
-        allowed[j0] = False
-        _tree_set(tv, ti, size, j0, -np.inf)
+        # bar the ruined sites from the refill, so that it must try another configuration
+        n_bar = n_ruin
+        for r in range(n_bar):
+            j = ruin[r]
+            if pos_of[j] < 0 and not chosen[j]:
+                allowed[j] = False
+                _tree_set(tv, ti, size, j, -np.inf)
         n_work = 0
         while m < p and tv[1] > 0.0:
             k = ti[1]
@@ -553,8 +572,11 @@ def local_search(c_ip, c_ix, p_ip, p_ix, k_ip, k_ix, w, count, chosen, blocked, 
                 in_work[k] = True
                 work[n_work] = k
                 n_work += 1
-        allowed[j0] = True
-        _tree_set(tv, ti, size, j0, _leaf(j0, allowed, chosen, blocked, gain0))
+        for r in range(n_bar):
+            j = ruin[r]
+            if not allowed[j] and not chosen[j]:
+                allowed[j] = True
+                _tree_set(tv, ti, size, j, _leaf(j, allowed, chosen, blocked, gain0))
         # local interchange over the region's sites, extended around every swap
         n_near = region_sites(j0, c_ip, c_ix, p_ip, p_ix, chosen, n, mark, near)
         for r in range(n_near):

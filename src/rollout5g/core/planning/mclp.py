@@ -22,7 +22,8 @@ Two solvers behind one entry point, :func:`solve_mclp`:
     functions"; Leskovec et al. 2007 "Cost-effective outbreak detection in networks"), which
     guarantees at least (1 - 1/e) of the optimum without side constraints (Nemhauser, Wolsey &
     Fisher 1978), followed by Teitz & Bart (1968) interchange with incremental covered-count
-    bookkeeping. Inner loops are numba-compiled.
+    bookkeeping and ruin-and-recreate iterations (Schrimpf et al. 2000). Inner loops are
+    numba-compiled (see ``_kernels``).
 ``method="exact"``
     The sparse MIP above solved by HiGHS (``highspy``), warm-started with the heuristic; reports
     the MIP gap and the heuristic's gap to the optimum.
@@ -302,7 +303,7 @@ class Solution:
     already_covered_weight : float
         Weight covered by existing sites, as given in the problem [-].
     n_swaps : int
-        Interchange moves made by the local search.
+        Interchange moves made by the local search (those of the kept solution).
     target_met : bool or None
         Target mode: whether the coverage target is reached.
     mip_gap : float or None
@@ -558,7 +559,7 @@ def _solve_exact(problem, *, time_limit=None, mip_rel_gap=0.0, warm_start=True, 
     )
 
 
-def solve_mclp(problem, *, method="greedy", local_search=True, max_passes=50, perturb_iters=None, ruin_size=16,
+def solve_mclp(problem, *, method="greedy", local_search=True, max_passes=50, perturb_iters=None, ruin_size=8,
                seed=0, time_limit=None, mip_rel_gap=0.0, warm_start=True, threads=None, verbose=False):
     """Choose new sites that maximise covered demand (or reach a coverage target with fewest).
 
