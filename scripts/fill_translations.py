@@ -153,6 +153,16 @@ ZH.update({
         "导出内容仅限您可查看的数据，坐标为WGS-84（可选GCJ-02）。可在链接中附加列表筛选条件（region、operator、band、state、site_type、q、bbox）。",
 })
 
+ZH.update({
+    "EMF compliance (GB 8702-2014)": "电磁辐射达标情况（GB 8702-2014）",
+    "Far-field power density S = P·G / (4πr²) against %(f)s of the public exposure limit (one project's share, HJ/T 10.3-1996): the compliance distance in the main beam, and how far below the antenna the zone reaches.":
+        "远场功率密度 S = P·G / (4πr²)，按公众曝露控制限值的 %(f)s 评价（单个项目的份额，HJ/T 10.3-1996）：主瓣方向的达标距离，以及超标区域在天线下方延伸的深度。",
+    "Assessment limit": "评价限值", "Main-beam distance": "主瓣达标距离", "Reaches below the antenna": "天线下方延伸",
+    "Ground level": "地面", "reaches the ground": "到达地面", "above the ground": "未到达地面",
+    "no total transmit power recorded: cannot be assessed": "未登记总发射功率，无法评价",
+    "Schools and hospitals within the largest compliance distance": "最大达标距离内的学校和医院", "none": "无",
+})
+
 PLURALS = {"%(n)s past deadline": "%(n)s 项已逾期"}
 
 

@@ -17,7 +17,7 @@ from . import services
 from .choices import SITE_TRANSITIONS, Band, SiteState, SiteType
 from .filters import FilterError, filter_cells, filter_sites_full
 from .models import Cell, ImportBatch, KeyArea, PlannedSite, Site
-from .selectors import on_air_base_stations_by_region
+from .selectors import emf_for_site, on_air_base_stations_by_region
 
 
 def _filter_context(request):
@@ -74,6 +74,7 @@ def site_detail(request, code):
             "site": site,
             "cells": cells,
             "history": history,
+            "emf": emf_for_site(site, cells),
             "transitions": sorted(SITE_TRANSITIONS[SiteState(site.state)]) if can(request.user, CHANGE, site) else [],
             "state_labels": dict(SiteState.choices),
             "today": dt.date.today(),
