@@ -45,10 +45,10 @@ def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
     return data
 
 
-def changed_fields(before: dict | None, after: dict | None) -> dict:
-    """Only the keys whose values differ: ``{field: [before, after]}``."""
+def changed_fields(before: dict | None, after: dict | None) -> list[str]:
+    """The keys whose values differ, sorted."""
     before, after = before or {}, after or {}
-    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+    return [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
 
 
 def _actor_label(actor, system_label: str) -> str:
@@ -98,6 +98,24 @@ def record_event(
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def record_changes(*, actor, obj: models.Model, before: dict, after: dict | None = None, action: str = "update",
+                   exclude: tuple[str, ...] = (), summarize: tuple[str, ...] = (), note: str = "",
+                   system_label: str = "system") -> AuditEvent | None:
+    """Record the fields of ``obj`` that changed since the ``before`` snapshot (``after`` defaults to a snapshot
+    now). Only changed fields go into the event; fields in ``summarize`` (boundaries and other large values) are
+    logged as ``"<changed>"``. Returns None, recording nothing, when nothing changed."""
+    after = snapshot(obj, exclude=exclude) if after is None else after
+    keys = changed_fields(before, after)
+    if not keys:
+        return None
+
+    def shown(data):
+        return {k: "<changed>" if k in summarize else data.get(k) for k in keys}
+
+    return record_event(actor=actor, action=action, obj=obj, before=shown(before), after=shown(after), note=note,
+                        system_label=system_label)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ def radiating_cells(*, as_of: dt.date | None = None, band: str | None = None, op
                     queryset=None) -> Cells:
     """Cells radiating on ``as_of`` (default today), optionally one band / operator (organization code)."""
     from rollout5g.sites.models import Cell
-    from rollout5g.sites.selectors import _radiating_on
+    from rollout5g.sites.selectors import radiating_on
 
-    qs = (queryset if queryset is not None else Cell.objects.all()).filter(_radiating_on(as_of or dt.date.today()))
+    qs = (queryset if queryset is not None else Cell.objects.all()).filter(radiating_on(as_of or dt.date.today()))
     if band:
         qs = qs.filter(band__iexact=band)
     if operator:

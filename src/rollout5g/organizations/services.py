@@ -7,7 +7,7 @@ from django.db import transaction
 
 from rollout5g.accounts.permissions import CHANGE, DELETE, require
 from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import changed_fields, record_event, snapshot
+from rollout5g.audit.services import record_changes, record_event, snapshot
 
 from .models import ContactPerson, Organization
 
@@ -40,10 +40,7 @@ def contact_update(*, actor, contact: ContactPerson, **fields) -> ContactPerson:
             setattr(contact, key, value)
         contact.full_clean()
         contact.save()
-        diff = changed_fields(before, snapshot(contact))
-        if diff:
-            record_event(actor=actor, action=AuditAction.UPDATE, obj=contact,
-                         before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()})
+        record_changes(actor=actor, obj=contact, before=before)
     return contact
 
 

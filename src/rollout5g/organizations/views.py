@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -70,10 +69,8 @@ def contact_add(request, code):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.contact_create(actor=request.user, organization=organization, **form.cleaned_data)
-        except PermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        # PermissionDenied from the service becomes a 403
+        contact = services.contact_create(actor=request.user, organization=organization, **form.cleaned_data)
         messages.success(request, _("Contact added."))
         return redirect("organizations:contact_detail", pk=contact.pk)
     return render(request, "organizations/contact_form.html", {"form": form, "organization": organization})

@@ -17,12 +17,12 @@ from pathlib import Path
 from django.db import transaction
 
 from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import changed_fields, record_event, snapshot
+from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.organizations.models import Organization, OrganizationGroup
 from rollout5g.regions.models import Region
 
 from . import schema
-from .directory import OrganizationDirectory, UnknownUnit, check_document
+from .directory import OrganizationDirectory, check_document
 from .models import (
     IncentiveClause,
     Indicator,
@@ -201,15 +201,12 @@ class _Loader:
         for k, v in values.items():
             setattr(obj, k, v)
         after = _comparable(snapshot(obj))
-        diff = changed_fields(before, after)
-        if not diff:
+        if before == after:
             self.report.unchanged[kind] += 1
             return obj
         obj.full_clean(validate_unique=False, validate_constraints=False)
         obj.save()
-        record_event(actor=self.actor, action=AuditAction.UPDATE, obj=obj,
-                     before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()},
-                     system_label=SYSTEM_LABEL)
+        record_changes(actor=self.actor, obj=obj, before=before, after=after, system_label=SYSTEM_LABEL)
         self.report.updated[kind] += 1
         return obj
 
@@ -250,10 +247,7 @@ class _Loader:
                 before = snapshot(obj)
                 obj.parent_id = parent_id
                 obj.save(update_fields=["parent"])
-                diff = changed_fields(before, snapshot(obj))
-                record_event(actor=self.actor, action=AuditAction.UPDATE, obj=obj,
-                             before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()},
-                             system_label=SYSTEM_LABEL)
+                record_changes(actor=self.actor, obj=obj, before=before, system_label=SYSTEM_LABEL)
 
     def groups(self, parsed):
         for group in parsed.groups:
@@ -354,10 +348,7 @@ class _Loader:
     def _task_units(self, task) -> list[dict]:
         rows, order = [], 0
         for field_name, _, name in schema.iter_task_units(task):
-            try:
-                resolution = self.directory.resolve(name)
-            except UnknownUnit:  # pragma: no cover - validate_policy_files has checked every name
-                raise
+            resolution = self.directory.resolve(name)  # every name was checked by validate_policy_files
             role = ROLE_OF_FIELD[field_name]
             if resolution.is_named_group:
                 group = OrganizationGroup.objects.filter(term=resolution.group_term).order_by("pk").first()

@@ -14,7 +14,7 @@ from django.db import transaction
 from shapely.geometry import mapping, shape
 
 from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import changed_fields, record_event, snapshot
+from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core import geo
 
 from .models import Region
@@ -94,21 +94,17 @@ def load_regions(path: Path | None = None, *, source_crs: str = "gcj02", source:
                              system_label="system:load-regions")
                 created += 1
                 continue
-            before = snapshot(region)
+            # compare through JSON so float and tuple/list differences do not count as changes
+            before = json.loads(json.dumps(snapshot(region)))
             for k, v in r.items():
                 setattr(region, k, v)
-            # compare through JSON so float and tuple/list differences do not count as changes
             after = json.loads(json.dumps(snapshot(region)))
-            if json.loads(json.dumps(before)) == after:
+            if before == after:
                 unchanged += 1
                 continue
             region.save()
-            diff = changed_fields(before, after)
-            record_event(actor=actor, action=AuditAction.UPDATE, obj=region,
-                         before={k: v[0] for k, v in diff.items() if "geometry" not in k},
-                         after={k: v[1] for k, v in diff.items() if "geometry" not in k},
-                         note="boundary changed" if any("geometry" in k for k in diff) else "",
-                         system_label="system:load-regions")
+            record_changes(actor=actor, obj=region, before=before, after=after,
+                           summarize=("geometry", "display_geometry"), system_label="system:load-regions")
             updated += 1
     region_index.cache_clear()
     return created, updated, unchanged

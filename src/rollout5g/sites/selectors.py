@@ -13,7 +13,7 @@ from .choices import NR_BANDS, SiteState
 from .models import Cell
 
 
-def _radiating_on(as_of: dt.date) -> Q:
+def radiating_on(as_of: dt.date) -> Q:
     """Cells radiating on ``as_of``: on air by then, on a site not retired by then."""
     return (
         Q(on_air_date__isnull=False, on_air_date__lte=as_of)
@@ -28,7 +28,7 @@ def on_air_base_stations(*, region: Region | None = None, as_of: dt.date, querys
     A gNB shared by two operators (China Telecom and China Unicom's co-built n78) is counted once, for the operator
     that built it (the cell's ``operator``), as the MIIT statistics count it.
     """
-    cells = (queryset if queryset is not None else Cell.objects.all()).filter(_radiating_on(as_of), band__in=NR_BANDS)
+    cells = (queryset if queryset is not None else Cell.objects.all()).filter(radiating_on(as_of), band__in=NR_BANDS)
     if region is not None:
         cells = cells.filter(site__region_id__in=descendants(region))
     # order_by() clears the model's default ordering, which would otherwise join the DISTINCT
@@ -38,7 +38,7 @@ def on_air_base_stations(*, region: Region | None = None, as_of: dt.date, querys
 def on_air_base_stations_by_region(*, as_of: dt.date, parent: Region) -> dict[str, int]:
     """Base stations on air per child region of ``parent`` (e.g. the seven counties of Jiaxing)."""
     rows = (
-        Cell.objects.filter(_radiating_on(as_of), band__in=NR_BANDS, site__region__parent=parent)
+        Cell.objects.filter(radiating_on(as_of), band__in=NR_BANDS, site__region__parent=parent)
         .order_by()
         .values("site__region_id", "site_id", "operator_id")
         .distinct()

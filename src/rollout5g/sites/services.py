@@ -13,7 +13,7 @@ from django.db import transaction
 
 from rollout5g.accounts.permissions import CHANGE, require
 from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import changed_fields, record_event, snapshot
+from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.organizations.models import Organization
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import find_regions
@@ -57,9 +57,8 @@ def site_transition(*, actor, site: Site, to_state: str, on: dt.date | None = No
         if to_state == SiteState.RETIRED:
             site.retired_date = on
         site.save()
-        diff = changed_fields(before, snapshot(site, exclude=("operators",)))
-        record_event(actor=actor, action=AuditAction.TRANSITION, obj=site,
-                     before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()}, note=note)
+        record_changes(actor=actor, obj=site, before=before, action=AuditAction.TRANSITION, exclude=("operators",),
+                       note=note)
     return site
 
 
@@ -77,10 +76,7 @@ def site_update(*, actor, site: Site, **fields) -> Site:
             setattr(site, key, value)
         site.full_clean()
         site.save()
-        diff = changed_fields(before, snapshot(site, exclude=("operators",)))
-        if diff:
-            record_event(actor=actor, action=AuditAction.UPDATE, obj=site,
-                         before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()})
+        record_changes(actor=actor, obj=site, before=before, exclude=("operators",))
     return site
 
 
@@ -188,11 +184,7 @@ def import_key_areas(*, actor, path, crs: str = "wgs84", category: str = "other"
                     setattr(area, k, v)
                 area.full_clean()
                 area.save()
-                diff = changed_fields(before, snapshot(area))
-                record_event(actor=actor, action=AuditAction.UPDATE, obj=area,
-                             before={k: v[0] for k, v in diff.items() if k != "geometry"},
-                             after={k: v[1] for k, v in diff.items() if k != "geometry"},
-                             note="boundary replaced" if "geometry" in diff else "")
+                record_changes(actor=actor, obj=area, before=before, summarize=("geometry",))
                 updated += 1
     return created, updated
 

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -91,8 +90,6 @@ def site_transition(request, code):
         on = dt.date.fromisoformat(request.POST.get("on") or dt.date.today().isoformat())
         services.site_transition(actor=request.user, site=site, to_state=request.POST.get("to_state", ""), on=on,
                                  note=request.POST.get("note", ""))
-    except PermissionDenied:
-        raise
     except (ValueError, services.TransitionError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
     else:
