@@ -166,6 +166,21 @@ ZH.update({
 PLURALS = {"%(n)s past deadline": "%(n)s 项已逾期"}
 
 
+def _merge_glossaries():
+    """Each capability keeps its strings in scripts/glossary/<app>.py (ZH and optionally PLURALS)."""
+    import importlib.util
+
+    for path in sorted((Path(__file__).parent / "glossary").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"glossary_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        ZH.update(getattr(module, "ZH", {}))
+        PLURALS.update(getattr(module, "PLURALS", {}))
+
+
+_merge_glossaries()
+
+
 def unquote(lines):
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "".join(lines))).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
 

@@ -44,11 +44,20 @@ def migrate_database() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from rollout5g.workcalendar.services import seed_from_chinese_calendar
+
+    seed_from_chinese_calendar()  # the holiday years the package knows; later years come from the notices
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, worker: bool = True) -> None:
     from django.core.management import call_command
 
+    if worker:
+        # Background jobs (coverage runs, recommendations) run in a thread of the server by default; jobs
+        # left running by a killed server are picked up again by this worker.
+        from rollout5g.jobs.services import start_worker_thread
+
+        start_worker_thread()
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
 
@@ -88,11 +97,12 @@ def serve_command(
     data_dir: DataDir = None,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Run background jobs in this process.")] = True,
 ):
     """Serve the web application (database must exist: run `rollout5g demo --no-serve` or `migrate` first)."""
     setup_django(data_dir)
     migrate_database()
-    _serve(host, port)
+    _serve(host, port, worker=worker)
 
 
 @app.command("migrate")
@@ -237,6 +247,16 @@ def _register_capability_commands() -> None:
 
     app.command("coverage")(coverage_command)
     app.command("import-cells")(import_cells_command)
+
+    from rollout5g.cases.commands import register as register_cases
+    from rollout5g.incentives.commands import register as register_incentives
+    from rollout5g.jobs.commands import register as register_jobs
+    from rollout5g.permits.commands import register as register_permits
+    from rollout5g.program.commands import register as register_program
+    from rollout5g.resources.commands import register as register_resources
+
+    for register in (register_jobs, register_resources, register_permits, register_cases, register_program, register_incentives):
+        register(app)
 
 
 _register_capability_commands()

@@ -77,6 +77,11 @@ def load_demo(*, password: str, console=None) -> DemoSummary:
         created, updated, unchanged = load_regions()
     summary.lines.append(f"regions: {Region.objects.count()} ({created} created, {updated} updated)")
 
+    from rollout5g.workcalendar.services import seed_from_chinese_calendar
+
+    seeded = seed_from_chinese_calendar()
+    summary.lines.append(f"working-day calendar: {seeded} year(s) loaded from chinese-calendar")
+
     with step("Loading the policy documents…"):
         report = load_policy_files(bundled_policy_files())
     summary.lines.append(f"policy: {report.changes} change(s); " + "; ".join(report.lines()[1:]).strip())
@@ -102,4 +107,17 @@ def load_demo(*, password: str, console=None) -> DemoSummary:
     admin, _ = ensure_user(actor=None, username="admin", password=password, is_superuser=True,
                            display_name="系统管理员")
     summary.users.append(admin)
+
+    # Capabilities that build on the registry and the demo accounts, in dependency order.
+    from rollout5g.cases.demo import load_demo as load_cases_demo
+    from rollout5g.incentives.demo import load_demo as load_incentives_demo
+    from rollout5g.permits.demo import load_demo as load_permits_demo
+    from rollout5g.program.demo import load_demo as load_program_demo
+    from rollout5g.resources.demo import load_demo as load_resources_demo
+
+    for label, loader in (("open list", load_resources_demo), ("approvals", load_permits_demo),
+                          ("power, relocation and incident cases", load_cases_demo),
+                          ("industry and incentives", load_incentives_demo), ("supervision", load_program_demo)):
+        with step(f"Loading the demo {label}…"):
+            summary.lines.extend(loader(password=password))
     return summary

@@ -11,6 +11,12 @@ NAVIGATION = [
     ("sites:overview", _("Site registry"), True),
     ("sites:map", _("Registry map"), True),
     ("sites:plan_list", _("Special plan"), True),
+    ("coverage:index", _("Coverage"), True),
+    ("resources:index", _("Open list"), False),
+    ("permits:index", _("Approvals"), False),
+    ("cases:index", _("Cases"), True),
+    ("program:index", _("Supervision"), True),
+    ("incentives:index", _("Industry"), False),
     ("regions:map", _("Regions"), False),
     ("audit:event_list", _("Audit history"), True),
 ]
@@ -20,4 +26,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     logged_in = bool(user and user.is_authenticated)
     items = [(name, label) for name, label, needs_login in NAVIGATION if logged_in or not needs_login]
-    return {"nav_items": items, "rollout5g_version": __version__}
+    from rollout5g.notifications.services import unread_count
+
+    return {"nav_items": items, "rollout5g_version": __version__,
+            "unread_notifications": unread_count(user) if logged_in else 0}

@@ -53,6 +53,15 @@ INSTALLED_APPS = [
     "rollout5g.organizations",
     "rollout5g.policy",
     "rollout5g.sites",
+    "rollout5g.workcalendar",
+    "rollout5g.notifications",
+    "rollout5g.jobs",
+    "rollout5g.coverage",
+    "rollout5g.resources",
+    "rollout5g.permits",
+    "rollout5g.cases",
+    "rollout5g.program",
+    "rollout5g.incentives",
     "rollout5g.web",
 ]
 

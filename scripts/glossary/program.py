@@ -1,0 +1,4 @@
+"""Chinese translations of the program strings (merged into the catalogue by scripts/fill_translations.py)."""
+
+ZH = {
+}

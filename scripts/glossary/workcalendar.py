@@ -1,0 +1,4 @@
+"""Chinese translations of the workcalendar strings (merged into the catalogue by scripts/fill_translations.py)."""
+
+ZH = {
+}

@@ -1,0 +1,44 @@
+"""Background jobs, mounted at /api/jobs: poll a job's status and progress."""
+
+from datetime import datetime
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from rollout5g.accounts.permissions import VIEW
+
+from .models import Job
+
+router = Router(tags=["Jobs"], auth=django_auth)
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    progress: float
+    message: str
+    params: dict
+    result: Any | None
+    error: str
+    subject_type: str
+    subject_id: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@router.get("/", response=list[JobOut])
+def list_jobs(request, kind: str = "", limit: int = 50):
+    qs = Job.objects.restrict(request.user, VIEW)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs[: min(limit, 500)])
+
+
+@router.get("/{job_id}", response=JobOut)
+def get_job(request, job_id: int):
+    return get_object_or_404(Job.objects.restrict(request.user, VIEW), pk=job_id)

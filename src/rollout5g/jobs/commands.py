@@ -1,0 +1,36 @@
+"""``rollout5g worker``: run background jobs in their own process (besides the thread inside ``serve``)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def worker_command(
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", envvar="ROLLOUT5G_DATA_DIR")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Run the queued jobs, then exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at the queue.")] = 1.0,
+):
+    """Run background jobs (coverage runs, recommendations…) until stopped with Ctrl-C."""
+    from rollout5g.cli import console, migrate_database, setup_django
+
+    setup_django(data_dir)
+    migrate_database()
+    from rollout5g.jobs.services import requeue_stale_jobs, run_queued_jobs, worker_loop
+
+    if once:
+        requeue_stale_jobs()
+        console.print(f"ran {run_queued_jobs()} job(s)")
+        return
+    import threading
+
+    stop = threading.Event()
+    console.print("job worker running (Ctrl-C stops it)")
+    try:
+        worker_loop(stop, poll_seconds=poll)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker_command)

@@ -1,0 +1,30 @@
+"""Job handlers by kind. A capability declares them in its ``jobs.py`` (imported by JobsConfig.ready):
+
+    from rollout5g.jobs.registry import job_handler
+
+    @job_handler("coverage.run")
+    def run_coverage(job, report):
+        report(0.5, "half way")      # fraction done 0..1 and a short message
+        return {"covered_share": 0.93}   # JSON-serialisable result, stored on the job
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_HANDLERS: dict[str, Callable] = {}
+
+
+def job_handler(kind: str):
+    def register(func: Callable) -> Callable:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def handler_for(kind: str) -> Callable:
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise LookupError(f"no handler for job kind {kind!r}; known: {', '.join(sorted(_HANDLERS))}") from None

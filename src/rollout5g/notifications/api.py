@@ -1,0 +1,34 @@
+"""Notifications of the logged-in user, mounted at /api/notifications."""
+
+from datetime import datetime
+
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from .models import Notification
+from .services import mark_read
+
+router = Router(tags=["Notifications"], auth=django_auth)
+
+
+class NotificationOut(Schema):
+    id: int
+    level: str
+    subject: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@router.get("/", response=list[NotificationOut])
+def my_notifications(request, unread: bool = False):
+    qs = Notification.objects.filter(recipient=request.user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs[:200])
+
+
+@router.post("/{notification_id}/read")
+def read_one(request, notification_id: int):
+    return {"updated": mark_read(request.user, [notification_id])}

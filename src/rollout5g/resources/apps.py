@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResourcesConfig(AppConfig):
+    name = "rollout5g.resources"
+    label = "resources"
+    verbose_name = _("Open list of public facilities")
