@@ -22,7 +22,7 @@ from django.utils import timezone
 from rollout5g.audit.services import record_event
 
 from .models import Job, JobStatus
-from .registry import handler_for
+from .registry import handler_for, periodic_checks
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +165,29 @@ def run_queued_jobs(limit: int | None = None, worker: str = "inline") -> int:
     return done
 
 
+def run_periodic_checks(last_run: dict[str, float], now: float | None = None) -> list[str]:
+    """Run the periodic checks whose interval has passed since ``last_run`` (updated in place)."""
+    now = time.monotonic() if now is None else now
+    ran = []
+    for name, (func, interval) in periodic_checks().items():
+        if now - last_run.get(name, -interval) >= interval:
+            last_run[name] = now
+            try:
+                func()
+                ran.append(name)
+            except Exception:  # noqa: BLE001 - one failing check must not stop the others or the worker
+                log.exception("periodic check %s", name)
+    return ran
+
+
 def worker_loop(stop: threading.Event, *, poll_seconds: float = 1.0, name: str | None = None) -> None:
-    """Claim and run jobs until ``stop`` is set; also restarts jobs abandoned by a dead worker."""
+    """Claim and run jobs until ``stop`` is set; also restarts jobs abandoned by a dead worker and runs the
+    periodic checks."""
     name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    last_run: dict[str, float] = {}
     while not stop.is_set():
         try:
+            run_periodic_checks(last_run)
             requeue_stale_jobs()
             job = _claim_next(name)
             if job is not None:

@@ -80,6 +80,70 @@ def site_update(*, actor, site: Site, **fields) -> Site:
     return site
 
 
+def _county_at(lon: float, lat: float) -> Region:
+    """The county-level region containing a WGS-84 point (ValidationError naming the point if none)."""
+    codes = [c for c in assign_regions([lon], [lat]) if c]
+    region = Region.objects.filter(adcode=codes[0]).first() if codes else None
+    if region is None:
+        raise ValidationError(f"({lon:.6f}, {lat:.6f}) is not inside any loaded county")
+    return region
+
+
+def planned_site_create(*, actor, organization: Organization, lon: float, lat: float, planned_year: int,
+                        site_type: str, name: str = "", place: str = "", key_area: KeyArea | None = None,
+                        code: str | None = None, published: bool = False, note: str = "") -> PlannedSite:
+    """Add an entry to the special plan (from an accepted open-list request, a recommendation, or by hand).
+
+    The county comes from the location; the code is generated (``P-<county>-<year>-<n>``) unless given. An operator
+    adds entries for its own organization; the programme office for any.
+    """
+    if actor is not None and not actor.is_superuser and not actor.is_program_office:
+        if actor.organization_id != organization.pk:
+            raise PermissionDenied("an operator adds special-plan entries for its own organization only")
+    region = _county_at(lon, lat)
+    with transaction.atomic():
+        if code is None:
+            prefix = f"P-{region.adcode}-{planned_year}-"
+            n = PlannedSite.objects.filter(code__startswith=prefix).count() + 1
+            while PlannedSite.objects.filter(code=f"{prefix}{n:04d}").exists():
+                n += 1
+            code = f"{prefix}{n:04d}"
+        plan = PlannedSite(code=code, name=name[:100], lon=lon, lat=lat, region=region, planned_year=planned_year,
+                           site_type=site_type, place=place[:100], key_area=key_area, organization=organization,
+                           published=published)
+        plan.full_clean()
+        plan.save()
+        record_event(actor=actor, action=AuditAction.CREATE, obj=plan, after=snapshot(plan), note=note)
+    return plan
+
+
+def site_create(*, actor, owner: Organization, name: str, lon: float, lat: float, site_type: str,
+                operators=(), address: str = "", height_m: float | None = None, plan_entry: PlannedSite | None = None,
+                code: str | None = None, note: str = "") -> Site:
+    """Register a new site in the ``planned`` state (before its approval application). The county comes from the
+    location; the code is generated (``S-<county>-<n>``) unless given."""
+    if actor is not None and not actor.is_superuser and not actor.is_program_office:
+        if actor.organization_id != owner.pk and actor.organization_id not in {o.pk for o in operators}:
+            raise PermissionDenied("an operator registers sites it owns or shares only")
+    region = _county_at(lon, lat)
+    with transaction.atomic():
+        if code is None:
+            prefix = f"S-{region.adcode}-"
+            n = Site.objects.filter(code__startswith=prefix).count() + 1
+            while Site.objects.filter(code=f"{prefix}{n:05d}").exists():
+                n += 1
+            code = f"{prefix}{n:05d}"
+        site = Site(code=code, name=name[:150], lon=lon, lat=lat, region=region, site_type=site_type, owner=owner,
+                    address=address[:300], height_m=height_m, plan_entry=plan_entry, state=SiteState.PLANNED,
+                    state_since=dt.date.today())
+        site.full_clean()
+        site.save()
+        site.operators.set(list(operators) or [owner])
+        record_event(actor=actor, action=AuditAction.CREATE, obj=site, after=snapshot(site, exclude=("operators",)),
+                     note=note)
+    return site
+
+
 def plan_publish(*, actor, plans, published: bool = True) -> int:
     """Publish (or withdraw) special-plan entries. Only the programme office publishes the plan."""
     if actor is not None and not actor.is_program_office:
