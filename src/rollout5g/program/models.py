@@ -1,0 +1,255 @@
+"""Supervision of the policy tasks: milestones, extensions, progress reports, status rules, evaluation weights,
+snapshots and the joint meeting. The tasks, units and indicators themselves live in :mod:`rollout5g.policy`."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rollout5g.accounts.choices import Role
+from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, AccessPolicy, RestrictedManager, grant
+
+from .choices import ActionState, Colour, Direction, ExtensionState
+
+ALL_ROLES = grant(Role.PROGRAM_OFFICE, Role.DEPARTMENT, Role.OPERATOR, Role.RESOURCE_OWNER, Role.ENTERPRISE)
+UNIT_ROLES = grant(Role.DEPARTMENT, Role.OPERATOR, Role.RESOURCE_OWNER)
+OFFICE_EDITS = {"add": PROGRAM_OFFICE_ONLY, "change": PROGRAM_OFFICE_ONLY, "delete": PROGRAM_OFFICE_ONLY}
+
+# Supervision records of a task are visible to the programme office and to every unit named on the task (they
+# coordinate on it); a unit writes only its own rows. They are internal working records, never public.
+TASK_RECORD_POLICY = AccessPolicy(
+    owner_path=("organization", "task__units__organization"),
+    grants={"view": UNIT_ROLES},
+    all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS},
+)
+
+
+class Milestone(models.Model):
+    """A dated step of a policy task, owned by one of its units."""
+
+    task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    due = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("unit"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = RestrictedManager()
+    access_policy = TASK_RECORD_POLICY
+
+    class Meta:
+        ordering = ["task", "due", "sort_order"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [models.UniqueConstraint(fields=["task", "title"], name="unique_milestone_title")]
+
+    def __str__(self):
+        return f"{self.title} ({self.due})"
+
+
+class Extension(models.Model):
+    """A request to move a task's deadline: who asked, why, who decided. Approved ones are counted per task."""
+
+    task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="extensions")
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("requested by unit"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey("accounts.User", verbose_name=_("requested by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateField(_("old deadline"), null=True, blank=True)
+    new_deadline = models.DateField(_("new deadline"))
+    state = models.CharField(_("state"), max_length=20, choices=ExtensionState.choices,
+                             default=ExtensionState.REQUESTED)
+    decided_by = models.ForeignKey("accounts.User", verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = RestrictedManager()
+    access_policy = TASK_RECORD_POLICY
+
+    class Meta:
+        ordering = ["task", "requested_at"]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+
+    def __str__(self):
+        return f"{self.task.number}: {self.old_deadline} → {self.new_deadline}"
+
+
+def report_upload_to(instance, filename):
+    return f"program/reports/{instance.task_id}/{instance.organization_id}/{instance.period:%Y-%m}/{filename}"
+
+
+class ProgressReport(models.Model):
+    """A unit's progress on a task for one period (a month by default): text, figures against the task's
+    indicators (``{indicator key: value}``) and an optional attachment."""
+
+    task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="progress_reports")
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("unit"), on_delete=models.PROTECT,
+                                     related_name="+")
+    period = models.DateField(_("period"), help_text=_("First day of the reported month."))
+    text = models.TextField(_("progress"))
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=report_upload_to, blank=True)
+    submitted_by = models.ForeignKey("accounts.User", verbose_name=_("submitted by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
+
+    objects = RestrictedManager()
+    access_policy = TASK_RECORD_POLICY
+
+    class Meta:
+        ordering = ["task", "-period", "organization"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [models.UniqueConstraint(fields=["task", "organization", "period"], name="one_report_per_period")]
+
+    def __str__(self):
+        return f"{self.task.number} {self.organization} {self.period:%Y-%m}"
+
+
+class StatusRule(models.Model):
+    """One colour rule of the status engine (evaluated in ``order``; the first that holds decides). The office
+    edits them; see :mod:`rollout5g.core.status_rules` for the kinds and their parameters."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    order = models.PositiveIntegerField(_("order"))
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices)
+    kind = models.CharField(_("kind"), max_length=30)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    message = models.CharField(_("explanation (English)"), max_length=300)
+    message_zh = models.CharField(_("explanation (Chinese)"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(public=models.Q(), all_rows=OFFICE_EDITS)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("status rule")
+        verbose_name_plural = _("status rules")
+
+    def __str__(self):
+        return f"{self.order}. {self.code} → {self.colour}"
+
+
+class EvaluationIndicator(models.Model):
+    """An indicator of the regional evaluation (Zhejiang task 29) with its published weight and the target of each
+    county-level region (``targets``: ``{adcode: value}``). ``source`` names where the actual comes from: a policy
+    indicator key (observed through ``policy.indicators.observe``)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=4)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    indicator = models.ForeignKey("policy.Indicator", verbose_name=_("policy indicator"), on_delete=models.PROTECT,
+                                  related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    targets = models.JSONField(_("targets per region"), default=dict)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    source_note = models.CharField(_("where weight and targets are published"), max_length=300, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(public=models.Q(), all_rows=OFFICE_EDITS)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("evaluation indicator")
+        verbose_name_plural = _("evaluation indicators")
+
+    def __str__(self):
+        return self.name
+
+
+class Snapshot(models.Model):
+    """A frozen copy of every task's status and colour and every indicator's observed values (monthly)."""
+
+    label = models.CharField(_("label"), max_length=100)
+    as_of = models.DateField(_("as of"), unique=True)
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+    data = models.JSONField(_("data"), default=dict)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
+
+    class Meta:
+        ordering = ["-as_of"]
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+
+    def __str__(self):
+        return self.label
+
+
+class Meeting(models.Model):
+    """A session of the joint meeting (联席会议) of the leading group's member units."""
+
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    notes = models.TextField(_("minutes"), blank=True)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(grants={"view": UNIT_ROLES}, owner_path="actions__organization",
+                                 all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+        constraints = [models.UniqueConstraint(fields=["title", "held_on"], name="unique_meeting")]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on})"
+
+
+class AgendaItem(models.Model):
+    """A task put on the agenda, with the colour and the rule that put it there."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), on_delete=models.CASCADE, related_name="+")
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(grants={"view": UNIT_ROLES}, owner_path="task__units__organization",
+                                 all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
+
+    class Meta:
+        ordering = ["meeting", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "task"], name="unique_agenda_task")]
+
+    def __str__(self):
+        return str(self.task)
+
+
+class FollowUpAction(models.Model):
+    """A decision of the joint meeting, assigned to a unit with a due date and tracked to done."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="actions")
+    task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="follow_up_actions")
+    decision = models.TextField(_("decision"))
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("assigned unit"),
+                                     on_delete=models.PROTECT, related_name="+")
+    due = models.DateField(_("due"))
+    state = models.CharField(_("state"), max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_note = models.TextField(_("how it was done"), blank=True)
+
+    objects = RestrictedManager()
+    access_policy = AccessPolicy(owner_path="organization", grants={"view": UNIT_ROLES, "change": UNIT_ROLES},
+                                 all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+
+    def __str__(self):
+        return self.decision[:60]
