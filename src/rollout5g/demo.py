@@ -120,4 +120,10 @@ def load_demo(*, password: str, console=None) -> DemoSummary:
                           ("industry and incentives", load_incentives_demo), ("supervision", load_program_demo)):
         with step(f"Loading the demo {label}…"):
             summary.lines.extend(loader(password=password))
+
+    # Last: the coverage runs measure the registry as the other demo steps left it.
+    from rollout5g.coverage.demo import load_demo as load_coverage_demo
+
+    with step("Computing the demo coverage runs…"):
+        summary.lines.extend(load_coverage_demo(password=password))
     return summary

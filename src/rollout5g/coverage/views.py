@@ -1,5 +1,145 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rollout5g.accounts.choices import Role
+from rollout5g.web.pagination import paginate
+
+from . import services
+from .choices import OverlayLayer, ResultKind, RunScope
+from .forms import RunForm
+from .models import CoverageAreaResult, CoverageRun
+from .overlay import legend
+from .selectors import verdict_counts
+
+PAGE_ROLES = (Role.PROGRAM_OFFICE, Role.DEPARTMENT, Role.OPERATOR)
+DOWNLOADS = {
+    "rsrp.tif": "image/tiff", "sinr.tif": "image/tiff", "server.tif": "image/tiff",
+    "summary.json": "application/json",
+}
 
 
+def _require_page(user):
+    """Coverage pages are for the programme office, the departments and the operators."""
+    if not (user.is_superuser or user.role in PAGE_ROLES):
+        raise PermissionDenied(_("Coverage runs are for the programme office, departments and operators."))
+
+
+def _may_start(user) -> bool:
+    return user.is_superuser or user.role in (Role.PROGRAM_OFFICE, Role.OPERATOR)
+
+
+@login_required
 def index(request):
-    return render(request, "web/coming.html", {})
+    _require_page(request.user)
+    is_operator = request.user.role == Role.OPERATOR and not request.user.is_superuser
+    form = None
+    if _may_start(request.user):
+        form = RunForm(request.POST or None, operator_user=is_operator)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                run = services.start_run(
+                    request.user, scope=data["scope"], region=data["region"], key_areas=data["key_areas"],
+                    resolution_m=data["resolution_m"], model=data["model"], los_mode=data["los_mode"],
+                    band=data["band"], own_cells_only=bool(data.get("own_cells_only")), rsrp_min=data["rsrp_min"],
+                    sinr_min=data["sinr_min"], as_of=data["as_of"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Coverage run started: %(title)s") % {"title": run.title})
+                return redirect("coverage:run", pk=run.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the programme office and operators start coverage runs."))
+    runs = (CoverageRun.objects.restrict(request.user).select_related("job", "created_by", "organization", "operator")
+            .order_by("-pk"))
+    page, query = paginate(request, runs)
+    return render(request, "coverage/index.html", {"page": page, "query": query, "form": form})
+
+
+def _visible_run(request, pk) -> CoverageRun:
+    _require_page(request.user)
+    return get_object_or_404(CoverageRun.objects.restrict(request.user).select_related("job", "region", "operator"),
+                             pk=pk)
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = _visible_run(request, pk)
+    results = list(run.results.select_related("region", "key_area").order_by("kind", "region_id", "name"))
+    districts = [r for r in results if r.kind == ResultKind.DISTRICT]
+    key_areas = [r for r in results if r.kind == ResultKind.KEY_AREA]
+    legend_blocks = [(value, label, legend(value, run.rsrp_min, run.sinr_min)) for value, label in OverlayLayer.choices]
+    context = {
+        "run": run, "job": run.job, "districts": districts, "key_areas": key_areas,
+        "counts": verdict_counts([{"verdict": r.verdict} for r in key_areas]),
+        "layers": OverlayLayer.choices, "legend_blocks": legend_blocks, "downloads": list(DOWNLOADS),
+        "scope_is_key_areas": run.scope == RunScope.KEY_AREAS,
+        "map_config": {
+            "overlay": run.overlay, "rsrp": run.rsrp_min, "sinr": run.sinr_min,
+            "overlayUrl": f"/coverage/runs/{run.pk}/overlay/", "gapsUrl": f"/coverage/runs/{run.pk}/gaps.geojson",
+            "succeeded": run.succeeded,
+        },
+    }
+    return render(request, "coverage/run_detail.html", context)
+
+
+@login_required
+def overlay_png(request, pk: int, layer: str):
+    run = _visible_run(request, pk)
+    if layer not in OverlayLayer.values or not run.succeeded:
+        raise Http404
+    path = run.output_dir / f"overlay-{layer}.png"
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def download(request, pk: int, name: str):
+    run = _visible_run(request, pk)
+    if name not in DOWNLOADS or not run.succeeded or not (run.output_dir / name).exists():
+        raise Http404
+    return FileResponse((run.output_dir / name).open("rb"), content_type=DOWNLOADS[name], as_attachment=True,
+                        filename=f"coverage-{run.pk}-{name}")
+
+
+def gaps_feature_collection(run: CoverageRun, area_id: int | None = None) -> dict:
+    """Gap polygons of a run's key areas as a WGS-84 FeatureCollection (one MultiPolygon feature per area)."""
+    qs = CoverageAreaResult.objects.filter(run=run, kind=ResultKind.KEY_AREA).select_related("region")
+    if area_id is not None:
+        qs = qs.filter(key_area_id=area_id)
+    features = [
+        {"type": "Feature", "geometry": r.gaps,
+         "properties": {"key_area_id": r.key_area_id, "name": r.name, "district": r.region.name if r.region else "",
+                        "covered_share": round(r.covered_share, 4), "target": r.target_share, "due_year": r.due_year,
+                        "verdict": r.verdict, "gap_polygons": r.gap_count, "gap_m2": round(r.gap_area_m2, 1)}}
+        for r in qs.order_by("name") if r.gaps and r.gaps.get("coordinates")
+    ]
+    return {"type": "FeatureCollection", "crs_note": "WGS-84 (EPSG:4326) longitude/latitude", "run": run.pk,
+            "min_gap_m2": _min_gap(), "features": features}
+
+
+def _min_gap() -> float:
+    from .gaps import MIN_GAP_M2
+
+    return MIN_GAP_M2
+
+
+@login_required
+def gaps_geojson(request, pk: int):
+    run = _visible_run(request, pk)
+    area = request.GET.get("area")
+    data = gaps_feature_collection(run, int(area) if area and area.isdigit() else None)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="coverage-{run.pk}-gaps.geojson"'
+    return response
+

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunScope(models.TextChoices):
+    CITY = "city", _("Whole city (every district and key area)")
+    REGION = "region", _("One county or district")
+    KEY_AREAS = "key_areas", _("Selected key areas")
+
+
+class PathLossModel(models.TextChoices):
+    UMA = "uma", _("3GPP UMa (urban macro)")
+    UMI = "umi", _("3GPP UMi street canyon (urban micro)")
+    RMA = "rma", _("3GPP RMa (rural macro)")
+    COST231 = "cost231", _("COST-231 Hata")
+
+
+class LosMode(models.TextChoices):
+    WEIGHTED = "weighted", _("LOS-probability weighted")
+    LOS = "los", _("Line of sight")
+    NLOS = "nlos", _("Non line of sight")
+
+
+class ResultKind(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    KEY_AREA = "key_area", _("Key area")
+
+
+class Verdict(models.TextChoices):
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    DUE_LATER = "due_later", _("Not met, due later")
+    NO_TARGET = "no_target", _("No target")
+
+
+class OverlayLayer(models.TextChoices):
+    RSRP = "rsrp", _("RSRP")
+    SINR = "sinr", _("SINR")
+    COVERED = "covered", _("Covered or not")

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rollout5g.regions.models import Region
+from rollout5g.sites.choices import Band
+from rollout5g.sites.models import KeyArea
+
+from .choices import LosMode, PathLossModel, RunScope
+from .services import CITY_ADCODE, MAX_RESOLUTION_M, MIN_RESOLUTION_M
+
+
+class RunForm(forms.Form):
+    """Start a coverage run. The web form defaults to 20 m, the resolution of the issue's city benchmark."""
+
+    scope = forms.ChoiceField(label=_("Area"), choices=RunScope.choices, initial=RunScope.CITY)
+    region = forms.ModelChoiceField(label=_("County or district"), required=False,
+                                    queryset=Region.objects.filter(parent_id=CITY_ADCODE).order_by("adcode"))
+    key_areas = forms.ModelMultipleChoiceField(label=_("Key areas"), required=False,
+                                               queryset=KeyArea.objects.order_by("region_id", "name"),
+                                               widget=forms.SelectMultiple(attrs={"size": 6}))
+    resolution_m = forms.FloatField(label=_("Resolution [m]"), initial=20.0, min_value=MIN_RESOLUTION_M,
+                                    max_value=MAX_RESOLUTION_M)
+    model = forms.ChoiceField(label=_("Path-loss model"), choices=PathLossModel.choices, initial=PathLossModel.UMA)
+    los_mode = forms.ChoiceField(label=_("LOS mode"), choices=LosMode.choices, initial=LosMode.WEIGHTED)
+    band = forms.ChoiceField(label=_("Band"), required=False, choices=[("", _("All bands")), *Band.choices])
+    own_cells_only = forms.BooleanField(label=_("Only my organization's cells"), required=False)
+    rsrp_min = forms.FloatField(label=_("RSRP threshold [dBm]"), initial=-105.0, min_value=-140, max_value=-44)
+    sinr_min = forms.FloatField(label=_("SINR threshold [dB]"), initial=-3.0, min_value=-20, max_value=30)
+    as_of = forms.DateField(label=_("Network as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, operator_user: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
+        if not operator_user:
+            del self.fields["own_cells_only"]
