@@ -5,4 +5,6 @@ from . import recommend_views
 app_name = "recommend"
 urlpatterns = [
     path("", recommend_views.index, name="index"),
+    path("<int:pk>/", recommend_views.detail, name="detail"),
+    path("<int:pk>/convert/", recommend_views.convert, name="convert"),
 ]

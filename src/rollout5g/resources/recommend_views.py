@@ -1,5 +1,143 @@
-from django.shortcuts import render
+"""Pages of the site recommendation (/open-list/recommend/): the form that queues a job, the job's progress and
+result (table, map, exclusions), and the one-step conversion of proposals into site requests or planned sites."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from rollout5g.accounts.permissions import VIEW
+from rollout5g.jobs.models import Job
+
+from .recommend import (
+    JOB_KIND,
+    RecommendError,
+    area_choices,
+    can_recommend,
+    convert_proposals,
+    submit_recommendation,
+)
+
+BANDS = [("n78", "n78 (3.5 GHz)"), ("n41", "n41 (2.6 GHz)"), ("n28", "n28 (700 MHz)"), ("n79", "n79 (4.9 GHz)")]
+RESOLUTIONS = [(25, "25 m"), (50, "50 m"), (100, "100 m"), (200, "200 m")]
 
 
+class RecommendForm(forms.Form):
+    area = forms.ChoiceField(label=gettext_lazy("Area (key area or county)"))
+    n_sites = forms.IntegerField(label=gettext_lazy("New sites"), min_value=1, max_value=2000, required=False,
+                                 initial=10)
+    target_share = forms.FloatField(label=gettext_lazy("or covered-share target [%]"), min_value=1, max_value=100,
+                                    required=False)
+    band = forms.ChoiceField(label=gettext_lazy("Band"), choices=BANDS, initial="n78")
+    operator = forms.ChoiceField(label=gettext_lazy("Existing network of"), required=False)
+    exact = forms.BooleanField(label=gettext_lazy("Exact optimum (HiGHS) and gap"), required=False)
+    min_spacing_m = forms.FloatField(label=gettext_lazy("Minimum spacing [m]"), min_value=0, max_value=5000,
+                                     initial=250)
+    resolution_m = forms.TypedChoiceField(label=gettext_lazy("Resolution"), choices=RESOLUTIONS, coerce=int,
+                                          initial=50)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = area_choices()
+        labels = {"key areas": _("Key areas"), "counties": _("Counties")}
+        self.fields["area"].choices = [(labels[g], items) for g, items in groups]
+        from rollout5g.organizations.models import Organization
+
+        all_ops = [("", _("all operators"))]
+        if user is not None and (user.is_superuser or user.is_program_office):
+            all_ops += [(o.code, o.short_name or o.name)
+                        for o in Organization.objects.filter(code__in=("jx-mobile", "jx-telecom", "jx-unicom",
+                                                                       "jx-broadnet")).order_by("code")]
+        elif user is not None and user.organization is not None:
+            all_ops.append((user.organization.code, str(user.organization)))
+        self.fields["operator"].choices = all_ops
+
+    def clean(self):
+        data = super().clean()
+        n, share = data.get("n_sites"), data.get("target_share")
+        if (n is None) == (share is None):
+            raise ValidationError(_("Give either a number of new sites or a covered-share target."))
+        return data
+
+
+def _require(user):
+    if not can_recommend(user):
+        raise PermissionDenied("site recommendation is for operators and the programme office")
+
+
+def _jobs(user):
+    return Job.objects.restrict(user, VIEW).filter(kind=JOB_KIND)
+
+
+@login_required
 def index(request):
-    return render(request, "web/coming.html", {})
+    _require(request.user)
+    form = RecommendForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            job = submit_recommendation(
+                actor=request.user, area=d["area"], n_sites=d["n_sites"],
+                target_share=d["target_share"] / 100.0 if d["target_share"] is not None else None,
+                band=d["band"], operator=d["operator"] or None, method="exact" if d["exact"] else "greedy",
+                min_spacing_m=d["min_spacing_m"], resolution_m=d["resolution_m"])
+        except RecommendError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("recommend:detail", pk=job.pk)
+    recent = _jobs(request.user).select_related("created_by")[:20]
+    return render(request, "resources/recommend.html", {"form": form, "recent": recent})
+
+
+@login_required
+def detail(request, pk: int):
+    _require(request.user)
+    job = get_object_or_404(_jobs(request.user), pk=pk)
+    if request.headers.get("HX-Request"):
+        response = render(request, "resources/recommend_progress.html", {"job": job})
+        if job.finished:
+            response["HX-Refresh"] = "true"  # reload the page to show the result
+        return response
+    result = job.result if job.status == "succeeded" else None
+    pct = {}
+    if result:
+        pct = {"before": 100 * result["share_before"], "after": 100 * result["share_after"],
+               "gap": 100 * (result.get("heuristic_gap") or 0.0)}
+    return render(request, "resources/recommend_detail.html", {
+        "job": job, "result": result, "pct": pct, "this_year": dt.date.today().year,
+        "can_request": request.user.is_superuser or request.user.role == "operator",
+    })
+
+
+@login_required
+@require_POST
+def convert(request, pk: int):
+    _require(request.user)
+    job = get_object_or_404(_jobs(request.user), pk=pk)
+    try:
+        ranks = [int(r) for r in request.POST.getlist("rank")]
+        year = int(request.POST.get("planned_year") or dt.date.today().year)
+    except ValueError:
+        messages.error(request, _("Bad proposal number or year."))
+        return redirect("recommend:detail", pk=job.pk)
+    try:
+        out = convert_proposals(actor=request.user, job=job, ranks=ranks, action=request.POST.get("action", ""),
+                                planned_year=year)
+    except (RecommendError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        if out["created"]:
+            messages.success(request, _("Created: %(codes)s") % {"codes": ", ".join(out["created"])})
+        for line in out["skipped"]:
+            messages.warning(request, _("Skipped %(line)s") % {"line": line})
+    return redirect("recommend:detail", pk=job.pk)

@@ -1,5 +1,437 @@
-from django.shortcuts import render
+"""Pages of the open list. The public page and published releases need no login; everything else reads through
+``restrict()`` and writes through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from rollout5g.accounts.choices import Role
+from rollout5g.accounts.permissions import CHANGE, can, can_add
+from rollout5g.audit.services import history_for
+from rollout5g.organizations.models import Organization
+from rollout5g.regions.models import Region
+from rollout5g.web.pagination import paginate
+
+from . import downloads, services
+from .choices import Availability, ComplaintStatus, FeeKind, RequestStatus, ResourceKind
+from .forms import CHARGE_ROWS, ComplaintForm, ResourceForm, SiteRequestForm, charges_from_post
+from .models import FeeComplaint, ListRelease, PublicResource, ReleaseEntry, SiteRequest
+from .selectors import filter_entries, latest_release, release_diff
+
+
+def _errors(exc) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        return "; ".join(exc.messages)
+    return str(exc)
+
+
+def _counties():
+    return Region.objects.filter(parent_id="330400").order_by("adcode")
+
+
+def _filter_context(params, release=None):
+    owners = Organization.objects.filter(public_resources__isnull=False).distinct().order_by("code")
+    return {
+        "params": params, "regions": _counties(), "kinds": ResourceKind.choices, "owners": owners,
+        "availabilities": Availability.choices,
+    }
+
+
+def _published_release(user, number: int) -> ListRelease:
+    return get_object_or_404(ListRelease.objects.restrict(user), number=number)
+
+
+# ---------------------------------------------------------------------------------------------------- public
 
 
 def index(request):
-    return render(request, "web/coming.html", {})
+    """The public page: map and table of the latest published release, with filters, and the releases."""
+    release = latest_release()
+    entries = ReleaseEntry.objects.none()
+    if release is not None:
+        entries = filter_entries(ReleaseEntry.objects.restrict(request.user).filter(release=release), request.GET)
+    page, query = paginate(request, entries.order_by("code"), per_page=25)
+    user = request.user
+    return render(request, "resources/index.html", {
+        "release": release, "page": page, "query": query,
+        "releases": ListRelease.objects.restrict(user).order_by("-number"),
+        "kind_labels": dict(ResourceKind.choices), "availability_labels": dict(Availability.choices),
+        "availability_legend": [(v, label, Availability.colour(v)) for v, label in Availability.choices],
+        "is_office": user.is_authenticated and user.is_program_office,
+        **_filter_context(request.GET, release),
+    })
+
+
+def release_detail(request, number: int):
+    """A release with its diff against the previous one. Drafts are visible to the programme office only."""
+    release = _published_release(request.user, number)
+    diff = release_diff(release) if release.is_published else None
+    entries = filter_entries(ReleaseEntry.objects.restrict(request.user).filter(release=release), request.GET)
+    page, query = paginate(request, entries.order_by("code"), per_page=25)
+    changed = []
+    if diff:
+        names = dict(ReleaseEntry.objects.filter(release=release, code__in=list(diff["changed"])[:200])
+                     .values_list("code", "snapshot__name"))
+        changed = [(code, names.get(code, ""), fields) for code, fields in list(diff["changed"].items())[:200]]
+    withdrawn_names = {}
+    if diff and diff["base"] is not None:
+        withdrawn_names = dict(ReleaseEntry.objects.filter(release=diff["base"], code__in=diff["withdrawn"][:200])
+                               .values_list("code", "snapshot__name"))
+    return render(request, "resources/release_detail.html", {
+        "release": release, "diff": diff, "changed": changed,
+        "added": diff["added"][:200] if diff else [], "withdrawn": [(c, withdrawn_names.get(c, "")) for c in
+                                                                    (diff["withdrawn"][:200] if diff else [])],
+        "page": page, "query": query, "kind_labels": dict(ResourceKind.choices),
+        "availability_labels": dict(Availability.choices),
+        "is_office": request.user.is_authenticated and request.user.is_program_office,
+        "draft_count": PublicResource.objects.filter(withdrawn=False).count() if not release.is_published else None,
+        **_filter_context(request.GET, release),
+    })
+
+
+def release_download(request, number: int, fmt: str):
+    """CSV / XLSX / GeoJSON of a published release (WGS-84, or GCJ-02 with ?crs=gcj02)."""
+    release = _published_release(request.user, number)
+    if not release.is_published:
+        raise Http404("drafts are not downloadable")
+    if fmt not in downloads.FORMATS:
+        raise Http404(f"unknown format {fmt}")
+    try:
+        crs = downloads.normalise_crs(request.GET.get("crs"))
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    snapshots = [s for s in filter_entries(ReleaseEntry.objects.filter(release=release), request.GET)
+                 .order_by("code").values_list("snapshot", flat=True)]
+    body = downloads.WRITERS[fmt](release, snapshots, crs)
+    response = HttpResponse(body, content_type=downloads.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="jiaxing-open-list-{release.number}-{crs}.{fmt}"'
+    response["X-Coordinate-System"] = crs
+    return response
+
+
+@login_required
+def release_new(request):
+    if not request.user.is_program_office:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            release = services.release_create(
+                actor=request.user, title=request.POST.get("title", ""), note=request.POST.get("note", ""),
+                notice_start=dt.date.fromisoformat(request.POST.get("notice_start") or ""),
+                notice_end=dt.date.fromisoformat(request.POST.get("notice_end") or ""))
+        except (ValueError, ValidationError) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Draft release created."))
+            return redirect("resources:release_detail", number=release.number)
+    today = dt.date.today()
+    return render(request, "resources/release_new.html", {
+        "notice_start": today, "notice_end": today + dt.timedelta(days=7)})
+
+
+@login_required
+def release_publish(request, number: int):
+    release = get_object_or_404(ListRelease.objects.restrict(request.user, CHANGE), number=number)
+    if request.method == "POST":
+        try:
+            services.release_publish(actor=request.user, release=release)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Release published."))
+    return redirect("resources:release_detail", number=number)
+
+
+# ---------------------------------------------------------------------------------------------------- resources
+
+
+@login_required
+def manage(request):
+    """The live list: an owner sees its own entries, the office and operators every entry."""
+    user = request.user
+    queryset = PublicResource.objects.restrict(user).select_related("owner", "region").defer(
+        *services.REGION_HEAVY).annotate(
+        hosted=Count("hosted_operators"))
+    params = request.GET
+    if params.get("region"):
+        queryset = queryset.filter(region_id=params["region"])
+    if params.get("kind"):
+        queryset = queryset.filter(kind=params["kind"])
+    if params.get("owner"):
+        queryset = queryset.filter(owner__code=params["owner"])
+    if params.get("availability"):
+        queryset = queryset.filter(availability=params["availability"])
+    if params.get("q"):
+        queryset = queryset.filter(Q(code__icontains=params["q"]) | Q(name__icontains=params["q"])
+                                   | Q(address__icontains=params["q"]))
+    if params.get("unconfirmed") == "1":
+        cutoff = dt.date.today() - dt.timedelta(days=services.confirm_days())
+        queryset = queryset.filter(Q(last_confirmed_on__lt=cutoff) | Q(last_confirmed_on__isnull=True))
+    if params.get("withdrawn") != "1":
+        queryset = queryset.filter(withdrawn=False)
+    page, query = paginate(request, queryset.order_by("code"))
+    return render(request, "resources/manage.html", {
+        "page": page, "query": query, "can_add": can_add(user, PublicResource), "confirm_days": services.confirm_days(),
+        **_filter_context(params),
+    })
+
+
+@login_required
+def resource_detail(request, code):
+    resource = get_object_or_404(
+        PublicResource.objects.restrict(request.user).select_related("owner", "region").defer(*services.REGION_HEAVY)
+        .prefetch_related("hosted_operators"), code=code)
+    requests = SiteRequest.objects.restrict(request.user).filter(resource=resource).select_related("requester")
+    published = (ReleaseEntry.objects.filter(resource=resource, release__published_at__isnull=False)
+                 .select_related("release").order_by("-release__number"))
+    return render(request, "resources/resource_detail.html", {
+        "resource": resource, "requests": requests, "history": history_for(resource), "published": published,
+        "can_change": can(request.user, CHANGE, resource), "availabilities": Availability.choices,
+        "can_request": request.user.role == Role.OPERATOR and not resource.withdrawn,
+        "capacity_left": resource.capacity_left,
+    })
+
+
+def _resource_form_values(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("crs", None)
+    data.pop("owner", None)
+    return data
+
+
+@login_required
+def resource_new(request):
+    user = request.user
+    if not can_add(user, PublicResource):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        owner = form.cleaned_data.get("owner") if user.is_program_office else user.organization
+        if owner is None:
+            form.add_error("owner", _("Choose the owner."))
+        else:
+            values = _resource_form_values(form)
+            lon, lat = values.pop("lon"), values.pop("lat")
+            name, kind = values.pop("name"), values.pop("kind")
+            try:
+                resource = services.resource_create(actor=user, owner=owner, name=name, kind=kind, lon=lon, lat=lat,
+                                                    crs=form.cleaned_data.get("crs") or "wgs84", **values)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Resource added to the open list."))
+                return redirect("resources:resource_detail", code=resource.code)
+    return render(request, "resources/resource_form.html", {"form": form, "resource": None})
+
+
+@login_required
+def resource_edit(request, code):
+    resource = get_object_or_404(PublicResource.objects.restrict(request.user), code=code)
+    if not can(request.user, CHANGE, resource):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, instance=PublicResource.objects.get(pk=resource.pk))
+    if request.method == "POST" and form.is_valid():
+        values = _resource_form_values(form)
+        try:
+            services.resource_update(actor=request.user, resource=resource, **values)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Resource updated."))
+            return redirect("resources:resource_detail", code=code)
+    return render(request, "resources/resource_form.html", {"form": form, "resource": resource})
+
+
+@login_required
+def resource_action(request, code):
+    """Confirm, change availability, or withdraw (POST ``action``)."""
+    resource = get_object_or_404(PublicResource.objects.restrict(request.user), code=code)
+    if request.method != "POST":
+        return redirect("resources:resource_detail", code=code)
+    action, user = request.POST.get("action", ""), request.user
+    try:
+        if action == "confirm":
+            services.resource_confirm(actor=user, resource=resource)
+            messages.success(request, _("Confirmed as still valid."))
+        elif action == "availability":
+            services.resource_set_availability(actor=user, resource=resource,
+                                               availability=request.POST.get("availability", ""),
+                                               reason=request.POST.get("reason", ""))
+            messages.success(request, _("Availability changed."))
+        elif action == "withdraw":
+            services.resource_withdraw(actor=user, resource=resource, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Withdrawn from the list."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    return redirect("resources:resource_detail", code=code)
+
+
+# ---------------------------------------------------------------------------------------------------- requests
+
+
+@login_required
+def request_list(request):
+    queryset = SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource",
+                                                                         "planned_site")
+    status = request.GET.get("status", "")
+    if status:
+        queryset = queryset.filter(status=status)
+    page, query = paginate(request, queryset)
+    return render(request, "resources/request_list.html", {
+        "page": page, "query": query, "statuses": RequestStatus.choices, "params": request.GET,
+        "can_request": request.user.role == Role.OPERATOR, "today": dt.date.today()})
+
+
+@login_required
+def request_new(request):
+    user = request.user
+    if user.role != Role.OPERATOR and not user.is_superuser:
+        raise PermissionDenied
+    initial = {"resource": request.GET.get("resource", ""), "band": "n78", "planned_year": dt.date.today().year}
+    form = SiteRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        resource = None
+        if data["resource"]:
+            resource = PublicResource.objects.restrict(user).filter(code=data["resource"].strip()).first()
+            if resource is None:
+                form.add_error("resource", _("No resource with this code."))
+        if not form.errors:
+            try:
+                site_request = services.site_request_create(
+                    actor=user, resource=resource, lon=data["lon"], lat=data["lat"], radius_m=data["radius_m"],
+                    band=data["band"], purpose=data["purpose"], planned_year=data["planned_year"])
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Site request submitted."))
+                return redirect("resources:request_detail", code=site_request.code)
+    return render(request, "resources/request_new.html", {"form": form})
+
+
+@login_required
+def request_detail(request, code):
+    site_request = get_object_or_404(
+        SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource", "planned_site",
+                                                                  "shares_with", "answered_by", "requested_by"),
+        code=code)
+    user = request.user
+    is_owner = user.is_program_office or (user.role == Role.RESOURCE_OWNER and user.organization_id == site_request.owner_id)
+    is_requester = user.organization_id == site_request.requester_id
+    return render(request, "resources/request_detail.html", {
+        "req": site_request, "clock": services.request_clock(site_request), "history": history_for(site_request),
+        "charges": site_request.charges.all(), "offers": site_request.sharing_offers.select_related("requester"),
+        "is_owner": is_owner and site_request.is_open, "is_requester": is_requester,
+        "fee_kinds": FeeKind.choices, "charge_rows": range(1, CHARGE_ROWS + 1),
+        "can_complain": is_requester and user.role == Role.OPERATOR,
+        "fee_rule": services.FEE_RULE,
+    })
+
+
+@login_required
+def request_action(request, code):
+    """Owner: accept / propose / decline. Requester: agree / withdraw. (POST ``action``)"""
+    site_request = get_object_or_404(SiteRequest.objects.restrict(request.user, CHANGE), code=code)
+    if request.method != "POST":
+        return redirect("resources:request_detail", code=code)
+    action, user, post = request.POST.get("action", ""), request.user, request.POST
+    try:
+        if action == "accept":
+            services.site_request_accept(actor=user, request=site_request, conditions=post.get("conditions", ""),
+                                         charges=charges_from_post(post))
+            messages.success(request, _("Request accepted: the resource is reserved and the planned site created."))
+        elif action == "propose":
+            services.site_request_propose(actor=user, request=site_request, conditions=post.get("conditions", ""),
+                                          charges=charges_from_post(post))
+            messages.success(request, _("Conditions sent to the requester."))
+        elif action == "decline":
+            services.site_request_decline(actor=user, request=site_request, reason=post.get("reason", ""))
+            messages.success(request, _("Request declined."))
+        elif action == "agree":
+            services.site_request_agree(actor=user, request=site_request)
+            messages.success(request, _("Conditions agreed: the request is accepted."))
+        elif action == "withdraw":
+            services.site_request_withdraw(actor=user, request=site_request, reason=post.get("reason", ""))
+            messages.success(request, _("Request withdrawn."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    return redirect("resources:request_detail", code=code)
+
+
+# ---------------------------------------------------------------------------------------------------- complaints
+
+
+@login_required
+def complaint_list(request):
+    queryset = FeeComplaint.objects.restrict(request.user).select_related("complainant", "respondent", "request")
+    page, query = paginate(request, queryset)
+    return render(request, "resources/complaint_list.html", {"page": page, "query": query})
+
+
+@login_required
+def complaint_new(request):
+    user = request.user
+    if user.role != Role.OPERATOR and not user.is_superuser:
+        raise PermissionDenied
+    form = ComplaintForm(request.POST or None, initial={"request": request.GET.get("request", ""),
+                                                        "fee_kind": FeeKind.ENTRY})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        site_request = resource = None
+        if data["request"]:
+            site_request = SiteRequest.objects.restrict(user).filter(code=data["request"].strip()).first()
+            if site_request is None:
+                form.add_error("request", _("No request of yours with this code."))
+        if data["resource"]:
+            resource = PublicResource.objects.restrict(user).filter(code=data["resource"].strip()).first()
+            if resource is None:
+                form.add_error("resource", _("No resource with this code."))
+        if not form.errors:
+            try:
+                complaint = services.fee_complaint_file(actor=user, request=site_request, resource=resource,
+                                                        fee_kind=data["fee_kind"], amount_cny=data["amount_cny"],
+                                                        description=data["description"])
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Complaint filed; the programme office has been notified."))
+                return redirect("resources:complaint_detail", code=complaint.code)
+    return render(request, "resources/complaint_new.html", {"form": form, "fee_rule": services.FEE_RULE})
+
+
+@login_required
+def complaint_detail(request, code):
+    complaint = get_object_or_404(
+        FeeComplaint.objects.restrict(request.user).select_related("complainant", "respondent", "request", "resource"),
+        code=code)
+    if request.method == "POST":
+        try:
+            services.fee_complaint_transition(actor=request.user, complaint=complaint,
+                                              to_status=request.POST.get("to_status", ""),
+                                              resolution=request.POST.get("resolution", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Complaint updated."))
+        return redirect("resources:complaint_detail", code=code)
+    from .choices import COMPLAINT_TRANSITIONS
+
+    return render(request, "resources/complaint_detail.html", {
+        "complaint": complaint, "history": history_for(complaint),
+        "transitions": [(s, ComplaintStatus(s).label) for s in sorted(COMPLAINT_TRANSITIONS[ComplaintStatus(complaint.status)])]
+        if request.user.is_program_office else [],
+    })

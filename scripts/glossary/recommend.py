@@ -1,0 +1,63 @@
+"""Chinese translations of the site recommendation strings (merged into the catalogue by scripts/fill_translations.py)."""
+
+ZH = {
+    "Site recommendation": "站址推荐",
+    "Open list": "开放清单",
+    "Recommend sites": "推荐站址",
+    "Recent recommendations": "最近的推荐",
+    "No recommendations yet.": "暂无推荐。",
+    "Title": "标题",
+    "Status": "状态",
+    "Submitted": "提交时间",
+    "By": "提交人",
+    "Job details": "任务详情",
+    "Candidate": "候选点",
+    "Converted to": "已转为",
+    "Excluded candidates": "排除的候选点",
+    "First 100 shown; the API returns all.": "仅显示前 100 个；API 返回全部。",
+    "Gain (weighted)": "增益（加权）",
+    "Gain [km²]": "增益 [km²]",
+    "Gain [pixels]": "增益 [像元]",
+    "Height": "高度",
+    "Kind": "类型",
+    "No candidate adds coverage: nothing to propose.": "没有候选点能增加覆盖：无推荐。",
+    "Planned year": "规划年份",
+    "Proposals": "推荐站址",
+    "Reason": "原因",
+    "Selected → planned sites": "所选 → 规划站址",
+    "Selected → site requests (open-list resources)": "所选 → 站址申请（开放清单资源）",
+    "Source": "来源",
+    "Timings": "耗时",
+    "covered share after (weighted)": "建设后覆盖率（加权）",
+    "covered share before (weighted)": "现状覆盖率（加权）",
+    "open list": "开放清单",
+    "proposed sites": "推荐站址数",
+    "special plan": "专项规划",
+    "weighted demand newly covered (heuristic)": "新增覆盖的加权需求（启发式）",
+    "Choose new sites from the free open list and the published special plan that cover as much of the area's "
+    "uncovered demand as possible (pixels below RSRP −105 dBm or SINR −3 dB, weighted by key-area priority), "
+    "respecting the minimum spacing, availability and the EMF compliance distance to schools and hospitals.":
+        "从免费开放的公共资源清单和已公布的站址专项规划中选择新站址，使区域内未覆盖的需求"
+        "（RSRP 低于 −105 dBm 或 SINR 低于 −3 dB 的像元，按重点区域优先级加权）得到最大覆盖，"
+        "同时满足最小站间距、资源可用性以及与学校、医院的电磁辐射达标距离要求。",
+    "gap %(gap)s": "差距 %(gap)s",
+    "optimum %(opt)s (%(status)s)": "最优值 %(opt)s（%(status)s）",
+    "%(px)s pixels of %(res)s m, %(dp)s below the coverage criterion with %(cells)s existing cells; %(c)s candidates, "
+    "%(e)s eligible.": "%(px)s 个 %(res)s 米像元，其中 %(dp)s 个在现有 %(cells)s 个小区下未达覆盖标准；"
+                       "候选点 %(c)s 个，符合条件 %(e)s 个。",
+    "Bad proposal number or year.": "推荐编号或年份有误。",
+    "Counties": "县（市、区）",
+    "Key areas": "重点区域",
+    "Created: %(codes)s": "已创建：%(codes)s",
+    "Skipped %(line)s": "已跳过 %(line)s",
+    "Give either a number of new sites or a covered-share target.": "请填写新建站址数或覆盖率目标（二选一）。",
+    "all operators": "全部运营商",
+    "Area (key area or county)": "区域（重点区域或县区）",
+    "Band": "频段",
+    "Exact optimum (HiGHS) and gap": "精确最优解（HiGHS）及差距",
+    "Existing network of": "现网所属运营商",
+    "Minimum spacing [m]": "最小站间距 [m]",
+    "New sites": "新建站址数",
+    "Resolution": "分辨率",
+    "or covered-share target [%]": "或覆盖率目标 [%]",
+}

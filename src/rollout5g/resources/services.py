@@ -1,0 +1,690 @@
+"""Business actions of the open list: resources, releases (第N批), site requests, charges and fee complaints.
+
+Every function is keyword-only with ``actor`` first, runs in one transaction, checks the actor's rights through
+the model's access policy, and records an audit event. Bad input raises ``ValidationError`` naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from rollout5g.accounts.choices import Role
+from rollout5g.accounts.permissions import CHANGE, can_add, require
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import record_changes, record_event, snapshot
+from rollout5g.core.geo import to_wgs84
+from rollout5g.organizations.models import Organization
+from rollout5g.regions.services import find_region
+
+from .choices import (
+    COMPLAINT_TRANSITIONS,
+    POLE_KINDS,
+    Availability,
+    ComplaintStatus,
+    FeeKind,
+    RequestStatus,
+    ResourceKind,
+)
+from .models import FeeComplaint, ListRelease, PublicResource, ReleaseEntry, RequestCharge, SiteRequest
+
+#: Working days an owner has to answer a site request (setting ``ROLLOUT5G_OPEN_LIST_ANSWER_DAYS``).
+DEFAULT_ANSWER_DAYS = 5
+#: Days after which an entry not confirmed by its owner is reminded (setting ``ROLLOUT5G_OPEN_LIST_CONFIRM_DAYS``).
+DEFAULT_CONFIRM_DAYS = 180
+
+FEE_RULE = ("Jiaxing 三(四): public facilities are opened to 5G sites free of charge — no entry, coordination or "
+            "sharing fees may be charged; only the actual power cost may be passed on")
+
+EDITABLE_FIELDS = ("name", "kind", "address", "height_m", "load_kg", "power_kw_available", "cabinet_space_m2",
+                   "conditions", "smart_pole", "smart_pole_capacity", "lon", "lat")
+NUMBER_FIELDS = ("height_m", "load_kg", "power_kw_available", "cabinet_space_m2")
+#: A county's boundary JSON is large: lists that show the county name leave it out.
+REGION_HEAVY = ("region__geometry", "region__display_geometry")
+
+
+def answer_days() -> int:
+    return int(getattr(settings, "ROLLOUT5G_OPEN_LIST_ANSWER_DAYS", DEFAULT_ANSWER_DAYS))
+
+
+def confirm_days() -> int:
+    return int(getattr(settings, "ROLLOUT5G_OPEN_LIST_CONFIRM_DAYS", DEFAULT_CONFIRM_DAYS))
+
+
+class ReleaseImmutable(ValidationError):
+    """A published release (and its entries) cannot be changed."""
+
+
+def _next_code(model, prefix: str, width: int) -> str:
+    """The next free ``<prefix><n>`` code (n zero-padded to ``width``), after the highest existing one."""
+    last = model.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    n = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{n:0{width}d}"
+
+
+def _office_users():
+    from rollout5g.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, role=Role.PROGRAM_OFFICE))
+
+
+def _is_office(actor) -> bool:
+    return actor is None or actor.is_superuser or actor.is_program_office
+
+
+# ---------------------------------------------------------------------------------------------------- resources
+
+
+def _clean_resource(resource: PublicResource) -> None:
+    errors = {}
+    if resource.smart_pole:
+        if resource.kind not in POLE_KINDS:
+            errors["smart_pole"] = f"a {resource.kind} is not a pole; only poles can be smart poles"
+        if resource.smart_pole_capacity < 1:
+            errors["smart_pole_capacity"] = "a smart pole carries at least one operator's equipment"
+    elif resource.smart_pole_capacity:
+        errors["smart_pole_capacity"] = "must be 0 unless the resource is a smart pole"
+    for name in NUMBER_FIELDS:
+        value = getattr(resource, name)
+        if value is not None and value < 0:
+            errors[name] = f"must be >= 0, got {value}"
+    if resource.availability != Availability.OPEN and not resource.availability_reason.strip():
+        errors["availability_reason"] = f"give the reason the resource is {resource.availability}"
+    if errors:
+        raise ValidationError(errors)
+    resource.full_clean()
+
+
+def _county(lon: float, lat: float):
+    region = find_region(lon, lat)
+    if region is None:
+        raise ValidationError({"lon": f"({lon:.6f}, {lat:.6f}) is not inside any county of the loaded boundaries"})
+    return region
+
+
+def resource_create(*, actor, owner: Organization, name: str, kind: str, lon: float, lat: float, crs: str = "wgs84",
+                    code: str | None = None, availability: str = Availability.OPEN, availability_reason: str = "",
+                    confirmed_on: dt.date | None = None, note: str = "", **attrs) -> PublicResource:
+    """Add a facility to the open list. An owner adds entries for its own organization; the office for any."""
+    if actor is not None and not can_add(actor, PublicResource):
+        raise PermissionDenied("only resource owners and the programme office add open-list entries")
+    if actor is not None and not _is_office(actor) and actor.organization_id != owner.pk:
+        raise PermissionDenied("an owner adds entries for its own organization only")
+    unknown = set(attrs) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}")
+    try:
+        lon, lat = (float(v) for v in to_wgs84(float(lon), float(lat), crs))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"lon": str(exc)}) from None
+    with transaction.atomic():
+        resource = PublicResource(
+            code=code or _next_code(PublicResource, "JX-OL-", 6), owner=owner, name=name, kind=kind, lon=lon, lat=lat,
+            region=_county(lon, lat), availability=availability, availability_reason=availability_reason,
+            last_confirmed_on=confirmed_on or dt.date.today(), **attrs)
+        _clean_resource(resource)
+        resource.save()
+        record_event(actor=actor, action=AuditAction.CREATE, obj=resource, after=snapshot(resource), note=note)
+    return resource
+
+
+def resource_update(*, actor, resource: PublicResource, note: str = "", **fields) -> PublicResource:
+    """Change the attributes of an entry (owner or office). Moving it re-derives the county."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
+    if actor is not None:
+        require(actor, CHANGE, resource)
+    with transaction.atomic():
+        resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        before = snapshot(resource)
+        for name, value in fields.items():
+            setattr(resource, name, value)
+        if "lon" in fields or "lat" in fields:
+            resource.region = _county(resource.lon, resource.lat)
+        _clean_resource(resource)
+        resource.save()
+        record_changes(actor=actor, obj=resource, before=before, note=note)
+    return resource
+
+
+def resource_set_availability(*, actor, resource: PublicResource, availability: str, reason: str = "") -> PublicResource:
+    """Open, reserve, occupy or close an entry; any state but open needs a reason."""
+    if availability not in Availability.values:
+        raise ValidationError({"availability": f"unknown value {availability!r}; valid: {', '.join(Availability.values)}"})
+    if availability != Availability.OPEN and not reason.strip():
+        raise ValidationError({"availability_reason": f"give the reason the resource is {availability}"})
+    if actor is not None:
+        require(actor, CHANGE, resource)
+    with transaction.atomic():
+        resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        before = snapshot(resource)
+        resource.availability, resource.availability_reason = availability, reason.strip()
+        _clean_resource(resource)
+        resource.save()
+        record_changes(actor=actor, obj=resource, before=before, action=AuditAction.TRANSITION, note=reason)
+    return resource
+
+
+def resource_confirm(*, actor, resource: PublicResource, on: dt.date | None = None) -> PublicResource:
+    """The owner confirms the entry is still valid ("regularly updated", Zhejiang task 7)."""
+    if actor is not None:
+        require(actor, CHANGE, resource)
+    with transaction.atomic():
+        resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        before = snapshot(resource)
+        resource.last_confirmed_on = on or dt.date.today()
+        resource.save(update_fields=["last_confirmed_on", "updated_at"])
+        record_changes(actor=actor, obj=resource, before=before, note="confirmed still valid")
+    return resource
+
+
+def resource_withdraw(*, actor, resource: PublicResource, reason: str) -> PublicResource:
+    """Take an entry off the list: the next release shows it as withdrawn; its code is never reused."""
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the entry is withdrawn"})
+    if actor is not None:
+        require(actor, CHANGE, resource)
+    with transaction.atomic():
+        resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        before = snapshot(resource)
+        resource.withdrawn = True
+        resource.save(update_fields=["withdrawn", "updated_at"])
+        record_changes(actor=actor, obj=resource, before=before, action=AuditAction.TRANSITION, note=reason)
+    return resource
+
+
+# ---------------------------------------------------------------------------------------------------- releases
+
+
+def resource_snapshot(resource: PublicResource) -> dict:
+    """The published form of an entry (what a release freezes and the downloads show)."""
+    return {
+        "code": resource.code,
+        "name": resource.name,
+        "kind": resource.kind,
+        "owner": resource.owner.code,
+        "owner_name": resource.owner.name,
+        "region": resource.region_id,
+        "region_name": resource.region.name,
+        "lon": round(resource.lon, 7),
+        "lat": round(resource.lat, 7),
+        "address": resource.address,
+        "height_m": resource.height_m,
+        "load_kg": resource.load_kg,
+        "power_kw_available": resource.power_kw_available,
+        "cabinet_space_m2": resource.cabinet_space_m2,
+        "conditions": resource.conditions,
+        "availability": resource.availability,
+        "availability_reason": resource.availability_reason,
+        "smart_pole": resource.smart_pole,
+        "smart_pole_capacity": resource.smart_pole_capacity,
+        "hosted_operators": sorted(o.code for o in resource.hosted_operators.all()),
+        "last_confirmed_on": resource.last_confirmed_on.isoformat() if resource.last_confirmed_on else None,
+        "is_synthetic": resource.is_synthetic,
+    }
+
+
+def _require_office(actor, what: str) -> None:
+    if actor is not None and not _is_office(actor):
+        raise PermissionDenied(f"only the programme office {what}")
+
+
+def release_create(*, actor, notice_start: dt.date, notice_end: dt.date, title: str = "", note: str = "") -> ListRelease:
+    """Open the next batch (第N批) as a draft. One draft at a time, so batch numbers follow publication order."""
+    _require_office(actor, "prepares releases of the open list")
+    if notice_end < notice_start:
+        raise ValidationError({"notice_end": f"the notice period ends ({notice_end}) before it starts ({notice_start})"})
+    with transaction.atomic():
+        draft = ListRelease.objects.select_for_update().filter(published_at__isnull=True).first()
+        if draft is not None:
+            raise ValidationError(f"{draft.label} is still a draft: publish or change it instead of opening another")
+        last = ListRelease.objects.order_by("-number").values_list("number", flat=True).first() or 0
+        release = ListRelease(number=last + 1, title=title, notice_start=notice_start, notice_end=notice_end, note=note)
+        release.full_clean()
+        release.save()
+        record_event(actor=actor, action=AuditAction.CREATE, obj=release, after=snapshot(release))
+    return release
+
+
+def release_update(*, actor, release: ListRelease, **fields) -> ListRelease:
+    """Change a draft's title, note or notice period. A published release is immutable."""
+    _require_office(actor, "edits releases")
+    allowed = {"title", "note", "notice_start", "notice_end"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        release = ListRelease.objects.select_for_update().get(pk=release.pk)
+        if release.is_published:
+            raise ReleaseImmutable(f"{release.label} was published on {release.published_at:%Y-%m-%d} and cannot change;"
+                                   " open the next batch instead")
+        before = snapshot(release)
+        for name, value in fields.items():
+            setattr(release, name, value)
+        if release.notice_end < release.notice_start:
+            raise ValidationError({"notice_end": "the notice period ends before it starts"})
+        release.full_clean()
+        release.save()
+        record_changes(actor=actor, obj=release, before=before)
+    return release
+
+
+def release_publish(*, actor, release: ListRelease) -> ListRelease:
+    """Publish a draft: freeze a snapshot of every listed (not withdrawn) entry, count the diff against the
+    previous release, and make the release public. Cannot be undone or repeated."""
+    from .selectors import diff_snapshots, latest_release, release_snapshots
+
+    _require_office(actor, "publishes the open list")
+    with transaction.atomic():
+        release = ListRelease.objects.select_for_update().get(pk=release.pk)
+        if release.is_published:
+            raise ReleaseImmutable(f"{release.label} is already published")
+        resources = (PublicResource.objects.filter(withdrawn=False).select_related("owner", "region")
+                     .defer(*REGION_HEAVY)
+                     .prefetch_related("hosted_operators").order_by("code"))
+        entries = [ReleaseEntry(release=release, resource=r, code=r.code, snapshot=resource_snapshot(r))
+                   for r in resources.iterator(chunk_size=2000)]
+        if not entries:
+            raise ValidationError("the open list is empty: nothing to publish")
+        previous = latest_release()
+        ReleaseEntry.objects.bulk_create(entries, batch_size=1000)
+        diff = diff_snapshots(release_snapshots(previous), {e.code: e.snapshot for e in entries})
+        before = snapshot(release)
+        release.published_at, release.published_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+        release.entry_count = len(entries)
+        release.added_count, release.changed_count = len(diff["added"]), len(diff["changed"])
+        release.withdrawn_count = len(diff["withdrawn"])
+        release.save()
+        record_changes(actor=actor, obj=release, before=before, action=AuditAction.TRANSITION,
+                       note=f"published {len(entries)} entries: +{release.added_count} "
+                            f"~{release.changed_count} -{release.withdrawn_count}")
+    return release
+
+
+# ---------------------------------------------------------------------------------------------------- requests
+
+
+def _answer_clock(received_on: dt.date, limit: int):
+    from rollout5g.workcalendar.services import working_calendar
+
+    return working_calendar().add_working_days(received_on, limit)
+
+
+def request_clock(request: SiteRequest, today: dt.date | None = None):
+    """The answer clock of an open request (``ClockStatus``: due, days_left, state), or None once answered."""
+    from rollout5g.core.workdays import Clock
+    from rollout5g.workcalendar.services import working_calendar
+
+    if not request.is_open:
+        return None
+    return Clock(received_on=request.received_on, limit_days=request.answer_limit_days, warn_days=1).status(
+        working_calendar(), today or dt.date.today())
+
+
+def _first_claim(resource: PublicResource, requester: Organization) -> SiteRequest | None:
+    """The earliest open or accepted request of another organization for the same resource (the one a new request
+    is offered to share with)."""
+    return (SiteRequest.objects.filter(resource=resource, shares_with__isnull=True,
+                                       status__in=[*map(str, (RequestStatus.SUBMITTED, RequestStatus.CONDITIONS_PROPOSED,
+                                                              RequestStatus.ACCEPTED))])
+            .exclude(requester=requester).order_by("received_on", "code").first())
+
+
+def site_request_create(*, actor, resource: PublicResource | None = None, lon: float | None = None,
+                        lat: float | None = None, radius_m: float | None = None, band: str = "n78", purpose: str = "",
+                        planned_year: int | None = None, on: dt.date | None = None) -> SiteRequest:
+    """An operator or the tower company asks for a resource, or for the nearest suitable resource within
+    ``radius_m`` of (lon, lat). The requester is the actor's organization. A request for a resource another
+    operator already asked for becomes a sharing offer linked to that first request (Jiaxing 二(一)4)."""
+    from .selectors import open_candidates, resources_near
+
+    if actor is None or actor.organization_id is None:
+        raise PermissionDenied("a site request is made by a user of an operator or the tower company")
+    if not actor.is_superuser and actor.role != Role.OPERATOR:
+        raise PermissionDenied("only operators and the tower company make site requests")
+    requester = actor.organization
+    on = on or dt.date.today()
+    planned_year = planned_year or on.year
+    if not 2019 <= int(planned_year) <= 2035:
+        raise ValidationError({"planned_year": f"{planned_year} is outside 2019-2035"})
+    distance = None
+    if resource is None:
+        if lon is None or lat is None or not radius_m:
+            raise ValidationError({"resource": "name a resource, or give a point (lon, lat) and a radius_m to search"})
+        if not 0 < float(radius_m) <= 5000:
+            raise ValidationError({"radius_m": f"the search radius must be between 1 and 5000 m, got {radius_m}"})
+        near = resources_near(float(lon), float(lat), float(radius_m), queryset=open_candidates())
+        if not near:
+            raise ValidationError({"radius_m": f"no open resource within {float(radius_m):.0f} m of "
+                                               f"({float(lon):.6f}, {float(lat):.6f}); widen the radius"})
+        resource, distance = near[0]
+    if resource.withdrawn or resource.availability == Availability.UNAVAILABLE:
+        raise ValidationError({"resource": f"{resource.code} is not available: "
+                                           f"{resource.availability_reason or 'withdrawn from the list'}"})
+    with transaction.atomic():
+        resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        if SiteRequest.objects.filter(resource=resource, requester=requester,
+                                      status__in=[RequestStatus.SUBMITTED, RequestStatus.CONDITIONS_PROPOSED,
+                                                  RequestStatus.ACCEPTED]).exists():
+            raise ValidationError({"resource": f"{requester.short_name or requester.name} already has a request for "
+                                               f"{resource.code}"})
+        first = _first_claim(resource, requester)
+        if first is None and resource.availability != Availability.OPEN and resource.capacity_left == 0:
+            raise ValidationError({"resource": f"{resource.code} is {resource.availability}: "
+                                               f"{resource.availability_reason}"})
+        if resource.smart_pole and requester not in resource.hosted_operators.all() and resource.capacity_left == 0:
+            raise ValidationError({"resource": f"smart pole {resource.code} already carries "
+                                               f"{resource.smart_pole_capacity} operators (its capacity)"})
+        limit = answer_days()
+        due = _answer_clock(on, limit)
+        request = SiteRequest(
+            code=_next_code(SiteRequest, f"SR-{on.year}-", 4), requester=requester, requested_by=actor,
+            resource=resource, owner=resource.owner, near_lon=lon if distance is not None else None,
+            near_lat=lat if distance is not None else None, radius_m=radius_m if distance is not None else None,
+            matched_distance_m=distance, band=band, purpose=purpose, planned_year=int(planned_year),
+            received_on=on, answer_limit_days=limit, due_on=due.date, due_provisional=due.provisional,
+            shares_with=first)
+        request.full_clean()
+        request.save()
+        record_event(actor=actor, action=AuditAction.CREATE, obj=request, after=snapshot(request),
+                     note=f"sharing offer with {first.code}" if first else "")
+        from rollout5g.notifications.services import notify
+
+        notify(subject=f"Site request {request.code} for {resource.code} {resource.name}",
+               body=f"{requester.name} asks for {resource.name} ({resource.address}). Answer by {due.date}"
+                    + (f"; it is offered to share with {first.code}" if first else "") + ".",
+               url=reverse("resources:request_detail", args=[request.code]), key=f"resources.request:{request.code}",
+               organizations=[resource.owner], roles=[Role.RESOURCE_OWNER])
+    return request
+
+
+def _require_owner(actor, request: SiteRequest) -> None:
+    if actor is None or actor.is_superuser or actor.is_program_office:
+        return
+    if actor.role != Role.RESOURCE_OWNER or actor.organization_id != request.owner_id:
+        raise PermissionDenied("only the resource's owner (or the programme office) answers this request")
+
+
+def _require_requester(actor, request: SiteRequest) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    if actor.organization_id != request.requester_id:
+        raise PermissionDenied("only the requesting organization does this")
+
+
+def _clean_charges(charges) -> list[RequestCharge]:
+    """Validate the charge rows of an owner's conditions: each a dict with kind, amount_cny, basis.
+    Anything but the actual power cost is refused with the rule it breaks."""
+    out, errors = [], []
+    for i, row in enumerate(charges or (), start=1):
+        kind = (row.get("kind") or "").strip()
+        if not kind and not row.get("amount_cny"):
+            continue
+        if kind not in FeeKind.values:
+            errors.append(f"charge {i}: kind: unknown fee kind {kind!r}; valid: {', '.join(FeeKind.values)}")
+            continue
+        if kind != FeeKind.POWER:
+            errors.append(f"charge {i}: kind: a {FeeKind(kind).label} is not allowed — {FEE_RULE}")
+            continue
+        raw = row.get("amount_cny")
+        try:
+            amount = Decimal(str(raw)) if raw not in (None, "") else None
+        except InvalidOperation:
+            errors.append(f"charge {i}: amount_cny: {raw!r} is not a number")
+            continue
+        if amount is not None and amount < 0:
+            errors.append(f"charge {i}: amount_cny: must be >= 0")
+            continue
+        out.append(RequestCharge(kind=kind, amount_cny=amount, basis=(row.get("basis") or "")[:200]))
+    if errors:
+        raise ValidationError({"charges": errors})
+    return out
+
+
+def _save_charges(request: SiteRequest, charges: list[RequestCharge]) -> None:
+    request.charges.all().delete()
+    for charge in charges:
+        charge.request = request
+        charge.full_clean()
+        charge.save()
+
+
+_PLANNED_SITE_TYPE = {
+    ResourceKind.GOV_ROOFTOP: "rooftop", ResourceKind.SCHOOL: "rooftop", ResourceKind.HOSPITAL: "rooftop",
+    ResourceKind.VENUE: "rooftop", ResourceKind.TRANSPORT_HUB: "rooftop", ResourceKind.PARK: "street_pole",
+    ResourceKind.DUCT: "small_cell",
+}
+
+
+def _grant(*, actor, request: SiteRequest, on: dt.date) -> None:
+    """Reserve the resource for the requester and create (or join) the planned site. Called inside the
+    transaction of an acceptance."""
+    from rollout5g.sites.services import planned_site_create
+
+    resource = PublicResource.objects.select_for_update().get(pk=request.resource_id)
+    hosted = set(resource.hosted_operators.values_list("pk", flat=True))
+    if resource.smart_pole and request.requester_id not in hosted and len(hosted) >= resource.smart_pole_capacity:
+        raise ValidationError({"resource": f"smart pole {resource.code} is full "
+                                           f"({resource.smart_pole_capacity} operators)"})
+    before = snapshot(resource)
+    resource.hosted_operators.add(request.requester_id)
+    hosted.add(request.requester_id)
+    codes = sorted(Organization.objects.filter(pk__in=hosted).values_list("short_name", flat=True))
+    full = resource.smart_pole and len(hosted) >= resource.smart_pole_capacity
+    resource.availability = Availability.OCCUPIED if full else Availability.RESERVED
+    resource.availability_reason = f"reserved by site request {request.code} ({', '.join(c for c in codes if c)})"
+    resource.save()
+    record_changes(actor=actor, obj=resource, before=before, action=AuditAction.TRANSITION,
+                   note=f"accepted site request {request.code}")
+    base = request.shares_with if request.shares_with_id else None
+    if base is not None and base.planned_site_id:
+        request.planned_site = base.planned_site
+    elif request.planned_site_id is None:
+        site_type = ("smart_pole" if resource.smart_pole else
+                     "street_pole" if resource.kind in POLE_KINDS else _PLANNED_SITE_TYPE.get(resource.kind, "rooftop"))
+        # planned_site_create lets only the requesting organization or the office add plan entries; the owner's
+        # acceptance is the authority here, so it runs as the system with the owner named in the note.
+        request.planned_site = planned_site_create(
+            actor=actor if actor is not None and actor.is_program_office else None,
+            organization=request.requester, lon=resource.lon, lat=resource.lat, planned_year=request.planned_year,
+            site_type=site_type, name=resource.name[:100], place=(resource.address or resource.name)[:100],
+            note=f"open-list request {request.code} accepted by {actor.get_username() if actor else 'system'}")
+
+
+def _accept(*, actor, request: SiteRequest, on: dt.date, note: str) -> None:
+    before = snapshot(request)
+    request.status, request.answered_on = RequestStatus.ACCEPTED, on
+    if actor is not None and getattr(actor, "pk", None):
+        request.answered_by = actor
+    _grant(actor=actor, request=request, on=on)
+    request.save()
+    record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=note)
+    # the sharing offers still waiting on this request are accepted with it: both operators go on the resource
+    for offer in SiteRequest.objects.select_for_update().filter(shares_with=request,
+                                                                 status=RequestStatus.SUBMITTED):
+        _accept(actor=actor, request=offer, on=on, note=f"shared with {request.code}")
+    from rollout5g.notifications.services import notify
+
+    notify(subject=f"Site request {request.code} accepted", body=f"{request.resource} is reserved for you; planned "
+           f"site {request.planned_site.code if request.planned_site else '-'}.",
+           url=reverse("resources:request_detail", args=[request.code]), key=f"resources.accepted:{request.code}",
+           organizations=[request.requester], roles=[Role.OPERATOR])
+
+
+def _lock_open(request: SiteRequest) -> SiteRequest:
+    request = SiteRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError({"status": f"{request.code} is already {request.get_status_display().lower()}"})
+    return request
+
+
+def site_request_accept(*, actor, request: SiteRequest, conditions: str = "", charges=(),
+                        on: dt.date | None = None) -> SiteRequest:
+    """The owner accepts (optionally stating conditions and the power cost): the resource is reserved and the
+    planned site is created in the registry for the requester."""
+    _require_owner(actor, request)
+    on = on or dt.date.today()
+    rows = _clean_charges(charges)
+    with transaction.atomic():
+        request = _lock_open(request)
+        if request.status != RequestStatus.SUBMITTED:
+            raise ValidationError({"status": f"{request.code} waits for the requester to answer the conditions"})
+        if request.shares_with_id and request.shares_with.is_open:
+            raise ValidationError({"status": f"{request.code} is a sharing offer: accept {request.shares_with.code} "
+                                             "first (both operators then go on the resource)"})
+        if conditions:
+            request.conditions = conditions
+        _save_charges(request, rows)
+        _accept(actor=actor, request=request, on=on, note=conditions)
+    return request
+
+
+def site_request_propose(*, actor, request: SiteRequest, conditions: str, charges=(),
+                         on: dt.date | None = None) -> SiteRequest:
+    """The owner proposes conditions (access hours, installation rules, the power cost); the requester agrees
+    or withdraws."""
+    _require_owner(actor, request)
+    if not conditions.strip():
+        raise ValidationError({"conditions": "write the conditions you propose"})
+    rows = _clean_charges(charges)
+    with transaction.atomic():
+        request = _lock_open(request)
+        before = snapshot(request)
+        request.status, request.conditions, request.answered_on = RequestStatus.CONDITIONS_PROPOSED, conditions, on or dt.date.today()
+        if actor is not None and getattr(actor, "pk", None):
+            request.answered_by = actor
+        _save_charges(request, rows)
+        request.save()
+        record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=conditions)
+        from rollout5g.notifications.services import notify
+
+        notify(subject=f"Conditions proposed for site request {request.code}", body=conditions,
+               url=reverse("resources:request_detail", args=[request.code]),
+               key=f"resources.conditions:{request.code}", organizations=[request.requester], roles=[Role.OPERATOR])
+    return request
+
+
+def site_request_agree(*, actor, request: SiteRequest, on: dt.date | None = None) -> SiteRequest:
+    """The requester agrees to the proposed conditions; the request is accepted."""
+    _require_requester(actor, request)
+    with transaction.atomic():
+        request = _lock_open(request)
+        if request.status != RequestStatus.CONDITIONS_PROPOSED:
+            raise ValidationError({"status": f"no conditions were proposed on {request.code}"})
+        _accept(actor=actor, request=request, on=on or dt.date.today(), note="requester agreed to the conditions")
+    return request
+
+
+def site_request_decline(*, actor, request: SiteRequest, reason: str, on: dt.date | None = None) -> SiteRequest:
+    """The owner declines; a reason is required (it is shown to the requester and kept in the audit)."""
+    _require_owner(actor, request)
+    if not (reason or "").strip():
+        raise ValidationError({"decline_reason": "a decline needs a reason"})
+    with transaction.atomic():
+        request = _lock_open(request)
+        before = snapshot(request)
+        request.status, request.decline_reason, request.answered_on = RequestStatus.DECLINED, reason.strip(), on or dt.date.today()
+        if actor is not None and getattr(actor, "pk", None):
+            request.answered_by = actor
+        request.save()
+        record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=reason)
+        from rollout5g.notifications.services import notify
+
+        notify(subject=f"Site request {request.code} declined", body=reason,
+               url=reverse("resources:request_detail", args=[request.code]), key=f"resources.declined:{request.code}",
+               organizations=[request.requester], roles=[Role.OPERATOR])
+    return request
+
+
+def site_request_withdraw(*, actor, request: SiteRequest, reason: str = "") -> SiteRequest:
+    """The requester withdraws an open request (e.g. it does not accept the proposed conditions)."""
+    _require_requester(actor, request)
+    with transaction.atomic():
+        request = _lock_open(request)
+        before = snapshot(request)
+        request.status = RequestStatus.WITHDRAWN
+        request.save()
+        record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=reason)
+    return request
+
+
+# ---------------------------------------------------------------------------------------------------- complaints
+
+
+def fee_complaint_file(*, actor, fee_kind: str, description: str, request: SiteRequest | None = None,
+                       resource: PublicResource | None = None, amount_cny=None,
+                       on: dt.date | None = None) -> FeeComplaint:
+    """An operator reports that an owner asked for a fee the policy forbids; the programme office is notified."""
+    if actor is None or actor.organization_id is None:
+        raise PermissionDenied("a complaint is filed by a user of an operator or the tower company")
+    if not actor.is_superuser and actor.role != Role.OPERATOR:
+        raise PermissionDenied("only operators and the tower company file entry-fee complaints")
+    if request is not None and request.requester_id != actor.organization_id and not actor.is_superuser:
+        raise PermissionDenied("you can complain about your own organization's requests only")
+    resource = resource or (request.resource if request is not None else None)
+    if resource is None:
+        raise ValidationError({"resource": "name the request or the resource the fee was asked for"})
+    if fee_kind not in FeeKind.values:
+        raise ValidationError({"fee_kind": f"unknown fee kind {fee_kind!r}; valid: {', '.join(FeeKind.values)}"})
+    if not (description or "").strip():
+        raise ValidationError({"description": "describe who asked for the fee, when and how much"})
+    try:
+        amount = Decimal(str(amount_cny)) if amount_cny not in (None, "") else None
+    except InvalidOperation:
+        raise ValidationError({"amount_cny": f"{amount_cny!r} is not a number"}) from None
+    on = on or dt.date.today()
+    with transaction.atomic():
+        complaint = FeeComplaint(code=_next_code(FeeComplaint, f"FC-{on.year}-", 4), complainant=actor.organization,
+                                 filed_by=actor, respondent=resource.owner, request=request, resource=resource,
+                                 fee_kind=fee_kind, amount_cny=amount, description=description.strip(), filed_on=on)
+        complaint.full_clean()
+        complaint.save()
+        record_event(actor=actor, action=AuditAction.CREATE, obj=complaint, after=snapshot(complaint))
+        from rollout5g.notifications.services import notify
+
+        notify(subject=f"Entry-fee complaint {complaint.code} against {resource.owner.name}",
+               body=f"{actor.organization.name}: {FeeKind(fee_kind).label} "
+                    f"{'' if amount is None else f'{amount} CNY '}for {resource.code}. {description.strip()}",
+               url=reverse("resources:complaint_detail", args=[complaint.code]), level="warning",
+               key=f"resources.complaint:{complaint.code}", users=_office_users())
+    return complaint
+
+
+def fee_complaint_transition(*, actor, complaint: FeeComplaint, to_status: str, resolution: str = "",
+                             on: dt.date | None = None) -> FeeComplaint:
+    """The programme office investigates, upholds (the fee must stop) or dismisses a complaint."""
+    _require_office(actor, "handles entry-fee complaints")
+    if to_status not in ComplaintStatus.values:
+        raise ValidationError({"status": f"unknown status {to_status!r}; valid: {', '.join(ComplaintStatus.values)}"})
+    with transaction.atomic():
+        complaint = FeeComplaint.objects.select_for_update().get(pk=complaint.pk)
+        allowed = COMPLAINT_TRANSITIONS[ComplaintStatus(complaint.status)]
+        if to_status not in allowed:
+            raise ValidationError({"status": f"a complaint that is {complaint.status} cannot become {to_status}; "
+                                             f"allowed: {', '.join(sorted(allowed)) or 'none (closed)'}"})
+        closing = to_status in (ComplaintStatus.UPHELD, ComplaintStatus.DISMISSED)
+        if closing and not resolution.strip():
+            raise ValidationError({"resolution": "say what was decided and why"})
+        before = snapshot(complaint)
+        complaint.status = to_status
+        if resolution.strip():
+            complaint.resolution = resolution.strip()
+        if closing:
+            complaint.closed_on = on or dt.date.today()
+        complaint.save()
+        record_changes(actor=actor, obj=complaint, before=before, action=AuditAction.TRANSITION, note=resolution)
+        from rollout5g.notifications.services import notify
+
+        notify(subject=f"Entry-fee complaint {complaint.code}: {complaint.get_status_display()}", body=resolution,
+               url=reverse("resources:complaint_detail", args=[complaint.code]),
+               key=f"resources.complaint:{complaint.code}:{to_status}",
+               organizations=[complaint.complainant, complaint.respondent])
+    return complaint
+
