@@ -100,3 +100,82 @@ def seed_from_chinese_calendar(actor=None, years=None) -> int:
                            adjusted_workdays=[d.isoformat() for d in yc.adjusted_workdays], source=yc.source,
                            names={d.isoformat(): n for d, n in yc.names.items()})
     return len(wanted)
+
+
+def parse_day_lines(text_or_items, field: str, year: int) -> tuple[list[str], dict[str, str]]:
+    """Dates from a State Council notice as typed by an administrator: one item per line or comma, each a date
+    (``2027-10-01``) or an inclusive range (``2027-10-01..2027-10-07``, ``2027-10-01~2027-10-07`` or
+    ``2027-10-01 至 2027-10-07``), optionally followed by the holiday's name (``2027-10-01..2027-10-07 国庆节``).
+
+    Returns the sorted ISO dates and a name per date. Raises CalendarError naming the field, the line and the
+    reason.
+    """
+    if isinstance(text_or_items, str):
+        items = [part for line in text_or_items.splitlines() for part in line.split(",")]
+    else:
+        items = [str(item) for item in text_or_items]
+    days, names = set(), {}
+    for number, raw in enumerate(items, start=1):
+        line = raw.strip().replace("～", "~").replace("至", "..").replace("~", "..").replace("—", "..")
+        if not line:
+            continue
+        head, _, name = line.partition(" ")
+        if ".." not in head and name.strip().startswith(".."):
+            # "2027-10-01 .. 2027-10-07 name": a spaced range
+            rest = name.strip()[2:].strip()
+            second, _, name = rest.partition(" ")
+            head = f"{head}..{second}"
+        first_text, sep, last_text = head.partition("..")
+        try:
+            first = dt.date.fromisoformat(first_text.strip())
+            last = dt.date.fromisoformat(last_text.strip()) if sep else first
+        except ValueError:
+            raise CalendarError(f"{field}, item {number}: {raw.strip()!r} is not a date or a range "
+                                f"(YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)") from None
+        if last < first:
+            raise CalendarError(f"{field}, item {number}: the range ends ({last}) before it starts ({first})")
+        if (last - first).days > 31:
+            raise CalendarError(f"{field}, item {number}: a range of {(last - first).days + 1} days is not a "
+                                f"holiday; check the dates")
+        day = first
+        while day <= last:
+            if day.year != year:
+                raise CalendarError(f"{field}, item {number}: {day} is not in {year}")
+            days.add(day.isoformat())
+            if name.strip():
+                names[day.isoformat()] = name.strip()[:40]
+            day += dt.timedelta(days=1)
+    return sorted(days), names
+
+
+def calendar_year_from_notice(actor, *, year, holidays, adjusted_workdays, source: str) -> CalendarYear:
+    """Add or replace a year from the notice as typed (see :func:`parse_day_lines`); only the programme office and
+    administrators may. Validated: dates in the year, adjusted working days on weekends, no day both off and
+    worked, at least one day off."""
+    if actor is not None and not (actor.is_superuser or actor.is_program_office):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("only the programme office or an administrator loads a year's holidays")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise CalendarError(f"year: {year!r} is not a year") from None
+    if not 2000 <= year <= 2100:
+        raise CalendarError(f"year: {year} is outside 2000-2100")
+    days_off, names = parse_day_lines(holidays, "holidays", year)
+    worked, _names = parse_day_lines(adjusted_workdays, "adjusted_workdays", year)
+    if not days_off:
+        raise CalendarError("holidays: a notice always lists days off; none given")
+    return calendar_year_save(actor, year=year, holidays=days_off, adjusted_workdays=worked, source=source,
+                              names=names)
+
+
+def due_date(received, days: int, pauses=()) -> dict:
+    """The due date of a clock received on ``received`` with a limit of ``days`` working days and ``pauses``
+    (inclusive (start, end) dates), with the years it had to guess."""
+    from rollout5g.core.workdays import Clock, Pause
+
+    clock = Clock(received_on=received, limit_days=days, pauses=tuple(Pause(a, b) for a, b in pauses))
+    due = clock.due(working_calendar())
+    return {"received": clock.received_on, "days": days, "due": due.date, "provisional": due.provisional,
+            "unknown_years": list(due.unknown_years)}

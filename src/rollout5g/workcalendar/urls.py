@@ -5,4 +5,5 @@ from . import views
 app_name = "workcalendar"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("year/", views.year_edit, name="year_edit"),
 ]

@@ -1,5 +1,141 @@
-from django.shortcuts import render
+"""The working-day calendar pages: the loaded years (source, days off, adjusted working days, a month grid), the
+years missing, a due-date tool, and the form with which the programme office adds a year from the notice."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import CalendarYear
+from .services import CalendarError, calendar_year_from_notice, due_date, working_calendar
 
 
+def _may_edit(user) -> bool:
+    return user.is_superuser or user.is_program_office
+
+
+def _year_rows(cal):
+    rows = []
+    for row in CalendarYear.objects.all():
+        off_weekdays = sum(1 for d in row.holidays if dt.date.fromisoformat(d).weekday() < 5)
+        start, end = dt.date(row.year, 1, 1), dt.date(row.year, 12, 31)
+        working = cal.working_days_between(start - dt.timedelta(days=1), end).days
+        rows.append({"row": row, "days_off": len(row.holidays), "weekdays_off": off_weekdays,
+                     "adjusted": len(row.adjusted_workdays), "working_days": working})
+    return rows
+
+
+def missing_years(today: dt.date | None = None) -> list[int]:
+    """Years from the first loaded one to next year that are not loaded (deadlines in them are provisional)."""
+    today = today or dt.date.today()
+    loaded = set(CalendarYear.objects.values_list("year", flat=True))
+    first = min(loaded) if loaded else today.year
+    return [y for y in range(first, today.year + 2) if y not in loaded]
+
+
+def month_grid(cal, year: int) -> list[dict]:
+    """Twelve months of weeks (Monday first); each day with its class: off, adjusted, weekend, work, guess."""
+    months = []
+    loaded = cal.is_loaded(year)
+    for month in range(1, 13):
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            days = []
+            for day in week:
+                if day.month != month:
+                    days.append(None)
+                    continue
+                wd = cal.is_working_day(day)
+                if not loaded:
+                    css = "guess-work" if wd.working else "guess-off"
+                elif wd.working and day.weekday() >= 5:
+                    css = "adjusted"
+                elif not wd.working and day.weekday() < 5:
+                    css = "off"
+                elif not wd.working:
+                    css = "weekend"
+                else:
+                    css = "work"
+                days.append({"day": day, "css": css, "reason": wd.reason})
+            weeks.append(days)
+        months.append({"month": month, "weeks": weeks})
+    return months
+
+
+def _parse_pauses(text: str) -> list[tuple[dt.date, dt.date]]:
+    pauses = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        first, sep, last = line.strip().replace("~", "..").partition("..")
+        try:
+            a = dt.date.fromisoformat(first.strip())
+            b = dt.date.fromisoformat(last.strip()) if sep else a
+        except ValueError:
+            raise CalendarError(f"pauses, line {number}: {line.strip()!r} is not a date range "
+                                f"(YYYY-MM-DD..YYYY-MM-DD)") from None
+        if b < a:
+            raise CalendarError(f"pauses, line {number}: ends before it starts")
+        pauses.append((a, b))
+    return pauses
+
+
+@login_required
 def index(request):
-    return render(request, "web/coming.html", {})
+    cal = working_calendar()
+    today = dt.date.today()
+    try:
+        shown = int(request.GET.get("year") or today.year)
+    except ValueError:
+        shown = today.year
+    context = {"years": _year_rows(cal), "missing": missing_years(today), "shown": shown,
+               "grid": month_grid(cal, shown), "loaded": cal.is_loaded(shown), "may_edit": _may_edit(request.user),
+               "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")], "today": today,
+               "params": request.GET}
+    if request.GET.get("received"):
+        try:
+            received = dt.date.fromisoformat(request.GET["received"])
+            days = int(request.GET.get("days") or 0)
+            if days < 0 or days > 1000:
+                raise CalendarError(_("days: give a number of working days between 0 and 1000"))
+            context["due"] = due_date(received, days, _parse_pauses(request.GET.get("pauses", "")))
+        except ValueError as exc:
+            context["due_error"] = "; ".join(getattr(exc, "messages", [str(exc)])) if isinstance(
+                exc, CalendarError) else _("received: not a date (YYYY-MM-DD); days: a whole number")
+    return render(request, "workcalendar/index.html", context)
+
+
+@login_required
+def year_edit(request):
+    """Add or replace one year from the State Council notice (programme office and administrators)."""
+    if not _may_edit(request.user):
+        raise PermissionDenied("only the programme office or an administrator loads a year's holidays")
+    initial = {"year": request.GET.get("year", dt.date.today().year + 1), "holidays": "", "adjusted": "",
+               "source": ""}
+    existing = CalendarYear.objects.filter(year=initial["year"]).first() if str(initial["year"]).isdigit() else None
+    if existing is not None:
+        names = existing.names or {}
+        initial.update(holidays="\n".join(f"{d} {names.get(d, '')}".strip() for d in existing.holidays),
+                       adjusted="\n".join(existing.adjusted_workdays), source=existing.source)
+    error = None
+    if request.method == "POST":
+        data = request.POST
+        initial = {"year": data.get("year", ""), "holidays": data.get("holidays", ""),
+                   "adjusted": data.get("adjusted", ""), "source": data.get("source", "")}
+        try:
+            row = calendar_year_from_notice(request.user, year=data.get("year"), holidays=data.get("holidays", ""),
+                                            adjusted_workdays=data.get("adjusted", ""), source=data.get("source", ""))
+        except CalendarError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Calendar of %(year)s saved.") % {"year": row.year})
+            return redirect(f"{reverse('workcalendar:index')}?year={row.year}")
+    return render(request, "workcalendar/year_form.html", {"initial": initial, "error": error,
+                                                             "existing": existing}, status=422 if error else 200)
