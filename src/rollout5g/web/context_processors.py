@@ -15,6 +15,7 @@ NAVIGATION = [
     ("resources:index", _("Open list"), False),
     ("permits:index", _("Approvals"), False),
     ("cases:index", _("Cases"), True),
+    ("workcalendar:index", _("Working-day calendar"), True),
     ("program:index", _("Supervision"), True),
     ("incentives:index", _("Industry"), False),
     ("regions:map", _("Regions"), False),

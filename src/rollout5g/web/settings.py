@@ -138,6 +138,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
+# The address the platform is reached at from outside: links in emails and the QR code of approval certificates.
+ROLLOUT5G_BASE_URL = os.environ.get("ROLLOUT5G_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = os.environ.get("ROLLOUT5G_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 NINJA_PAGINATION_PER_PAGE = 50

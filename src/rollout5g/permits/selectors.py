@@ -1,0 +1,221 @@
+"""Reading the approval service: statutory clocks, queues, the public status, the timeline and the supervision
+summary. Clocks are counted in working days with the database calendar (``working_calendar()``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from rollout5g.audit.models import AuditEvent
+from rollout5g.core.workdays import Clock, ClockStatus, Extension, Pause
+from rollout5g.workcalendar.services import working_calendar
+
+from .choices import REVIEW_STATES, ApplicationState, ItemState
+from .models import Application, ApprovalItem, ClockExtension, ClockPause
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One clock for display: which limit, its length, the status on ``today`` and whether it is stopped
+    (the item or application was decided: the clock shows the decision day against the due date)."""
+
+    label: str
+    limit_days: int
+    extension_days: int
+    status: ClockStatus
+    stopped_on: dt.date | None = None
+
+    @property
+    def late(self) -> bool:
+        if self.stopped_on is not None:
+            return self.stopped_on > self.status.due.date
+        return self.status.state == "overdue"
+
+    @property
+    def state(self) -> str:
+        if self.stopped_on is not None:
+            return "late" if self.late else "in_time"
+        return self.status.state
+
+
+def _pauses(rows) -> tuple[Pause, ...]:
+    return tuple(Pause(p.start, p.end, f"{p.kind}: {p.reason}") for p in rows)
+
+
+def _extensions(rows) -> tuple[Extension, ...]:
+    return tuple(Extension(e.days, e.reason, str(e.approved_by or ""), e.approved_on) for e in rows)
+
+
+def acceptance_clock(application: Application, *, warn_days: int = 1) -> Clock | None:
+    """The completeness-check window: from the day received (or resubmitted), not counting that day."""
+    start = application.resubmitted_on or application.received_on
+    if start is None:
+        return None
+    return Clock(received_on=start, limit_days=application.acceptance_limit_days, warn_days=warn_days)
+
+
+def acceptance_due(application: Application):
+    """Due date (DueDate, maybe provisional) of the completeness check, or None before submission."""
+    clock = acceptance_clock(application)
+    return clock.due(working_calendar()) if clock else None
+
+
+def _review_start(application: Application) -> dt.date | None:
+    return application.accepted_on
+
+
+def application_clock(application: Application, *, promised: bool = False, warn_days: int = 2) -> Clock | None:
+    """The whole application's review clock (legal or promised limit), with the application-wide pauses and
+    extensions; None before acceptance."""
+    start = _review_start(application)
+    if start is None:
+        return None
+    pauses = ClockPause.objects.filter(application=application, item__isnull=True)
+    extensions = ClockExtension.objects.filter(application=application, item__isnull=True)
+    limit = application.promised_limit_days if promised else application.legal_limit_days
+    return Clock(received_on=start, limit_days=limit, pauses=_pauses(pauses), extensions=_extensions(extensions),
+                 warn_days=warn_days)
+
+
+def item_clock(item: ApprovalItem, *, promised: bool = False, warn_days: int = 2) -> Clock | None:
+    """An item's clock: the application's acceptance day, the item's limit, the application-wide pauses and the
+    item's own, the item's extensions."""
+    start = _review_start(item.application)
+    if start is None:
+        return None
+    pauses = ClockPause.objects.filter(Q(item__isnull=True) | Q(item=item), application_id=item.application_id)
+    extensions = ClockExtension.objects.filter(item=item)
+    limit = item.promised_limit_days if promised else item.legal_limit_days
+    return Clock(received_on=start, limit_days=limit, pauses=_pauses(pauses), extensions=_extensions(extensions),
+                 warn_days=warn_days)
+
+
+def _view(label, clock: Clock | None, today: dt.date, stopped_on=None) -> ClockView | None:
+    if clock is None:
+        return None
+    calendar = working_calendar()
+    return ClockView(label, clock.limit_days, clock.total_days - clock.limit_days,
+                     clock.status(calendar, min(today, stopped_on) if stopped_on else today), stopped_on)
+
+
+def application_clocks(application: Application, today: dt.date | None = None) -> list[ClockView]:
+    """The clocks shown for an application: acceptance window, then legal and promised review limits."""
+    today = today or dt.date.today()
+    out = []
+    if application.received_on and application.state != ApplicationState.DRAFT:
+        stop = application.notice_issued_on if application.state == ApplicationState.NOTICE_ISSUED else None
+        if application.accepted_on or application.state == ApplicationState.NOT_ACCEPTED:
+            stop = application.accepted_on or application.decided_on or today
+            if application.deemed_accepted:
+                stop = None
+        view = _view("acceptance", acceptance_clock(application), today, stop)
+        if view and not application.deemed_accepted:
+            out.append(view)
+    stop = application.decided_on
+    for label, promised in (("legal", False), ("promised", True)):
+        view = _view(label, application_clock(application, promised=promised), today, stop)
+        if view:
+            out.append(view)
+    return out
+
+
+def item_clocks(item: ApprovalItem, today: dt.date | None = None) -> list[ClockView]:
+    today = today or dt.date.today()
+    out = []
+    for label, promised in (("legal", False), ("promised", True)):
+        view = _view(label, item_clock(item, promised=promised), today, item.decided_on)
+        if view:
+            out.append(view)
+    return out
+
+
+def department_queue(user, *, include_decided: bool = False):
+    """Items the user's department reviews (restricted: a department sees only its own items)."""
+    qs = ApprovalItem.objects.restrict(user).select_related("application", "app_site__site", "item_type",
+                                                            "department")
+    if user.role == "department" and not user.is_superuser:
+        qs = qs.filter(department_id=user.organization_id)
+    if not include_decided:
+        qs = qs.filter(state=ItemState.IN_REVIEW)
+    return qs.order_by("application__accepted_on", "application__code", "pk")
+
+
+def public_status(code: str) -> dict | None:
+    """What the public may read about an application: its state and stage dates, no applicant, sites or comments."""
+    app = Application.objects.filter(code=code.strip().upper()).exclude(state=ApplicationState.DRAFT).first()
+    if app is None:
+        return None
+    items = app.items.all()
+    return {
+        "code": app.code, "state": app.state, "state_label": app.get_state_display(),
+        "received_on": app.received_on, "accepted_on": app.accepted_on, "decided_on": app.decided_on,
+        "decision": app.decision, "items_total": items.count(),
+        "items_decided": items.filter(state__in=[ItemState.APPROVED, ItemState.REJECTED]).count(),
+    }
+
+
+def timeline(application: Application):
+    """Every audit event of the application and of its parts (sites, materials, items, flags, survey, pauses,
+    extensions, certificate), oldest first."""
+    parts = [("permits.application", [application.pk])]
+    for model, ids in (
+        ("permits.applicationsite", application.sites.values_list("pk", flat=True)),
+        ("permits.material", application.materials.values_list("pk", flat=True)),
+        ("permits.approvalitem", application.items.values_list("pk", flat=True)),
+        ("permits.deficiency", application.deficiencies.values_list("pk", flat=True)),
+        ("permits.clockpause", application.pauses.values_list("pk", flat=True)),
+        ("permits.clockextension", application.extensions.values_list("pk", flat=True)),
+        ("permits.comment", application.comments.values_list("pk", flat=True)),
+    ):
+        parts.append((model, list(ids)))
+    survey = getattr(application, "survey", None) if hasattr(application, "survey") else None
+    if survey is not None:
+        parts.append(("permits.jointsurvey", [survey.pk]))
+        parts.append(("permits.surveysignature", list(survey.signatures.values_list("pk", flat=True))))
+    if hasattr(application, "certificate"):
+        parts.append(("permits.certificate", [application.certificate.pk]))
+    condition = Q(pk__in=[])
+    for model, ids in parts:
+        if ids:
+            condition |= Q(object_type=model, object_id__in=[str(i) for i in ids])
+    return AuditEvent.objects.filter(condition).order_by("seq")
+
+
+def approval_summary(*, region=None, today: dt.date | None = None) -> dict:
+    """For the supervision dashboard: applications in progress, those past their legal limit (acceptance window or
+    review clock), those decided, and the median working days from receipt to decision of the decided ones.
+
+    ``region``: a Region (a county or the city); applications count when one of their sites lies in it."""
+    today = today or dt.date.today()
+    qs = Application.objects.exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+    if region is not None:
+        codes = [region.pk, *region.children.values_list("pk", flat=True)]
+        qs = qs.filter(sites__site__region_id__in=codes).distinct()
+    calendar = working_calendar()
+    in_progress = late = decided = 0
+    durations = []
+    for app in qs:
+        if app.state == ApplicationState.DECIDED:
+            decided += 1
+            if app.received_on and app.decided_on:
+                durations.append(calendar.working_days_between(app.received_on, app.decided_on).days)
+            clock = application_clock(app)
+            if clock and app.decided_on and app.decided_on > clock.due(calendar, as_of=app.decided_on).date:
+                late += 1
+            continue
+        if app.state == ApplicationState.NOT_ACCEPTED:
+            continue
+        in_progress += 1
+        if app.state in REVIEW_STATES:
+            clock = application_clock(app)
+            if clock and clock.status(calendar, today).state == "overdue":
+                late += 1
+        elif app.state == ApplicationState.RECEIVED:
+            clock = acceptance_clock(app)
+            if clock and today > clock.due(calendar).date:
+                late += 1
+    return {"in_progress": in_progress, "late": late, "decided": decided,
+            "median_working_days": float(statistics.median(durations)) if durations else None}
