@@ -17,26 +17,37 @@ OUT = ROOT / "docs" / "traceability.md"
 # Feature of the platform serving each task tag: (feature, where, state). State is "landed" or the issue that
 # builds it; update it here when a capability lands.
 FEATURES = {
-    "approval": ("One-stop approval service (一件事): composite application, parallel review, joint survey, one decision", "permits", "issue 6"),
-    "planning": ("Site special plan (站址专项规划) and key areas; planned sites by district and year", "sites", "issue 3"),
-    "standards": ("Tracked as a supervised task with milestones and reports", "program", "issue 7"),
-    "open-list": ("Free open list of public facilities: batches, diff, public page, downloads, site requests", "resources", "issue 5"),
-    "smart-pole": ("Smart poles shared by several operators on the open list; pole conversion batches", "resources", "issue 5"),
-    "power": ("Power green channel and transfer-to-direct supply cases; direct-supply indicator", "permits", "issue 6"),
-    "land": ("Land and compensation in relocation cases", "permits", "issue 6"),
-    "relocation": ("Relocation cases: cause, compensation, new site before the old one goes, rebuild tracking", "permits", "issue 6"),
-    "coverage": ("Coverage engine: RSRP/SINR rasters, covered share per key area and district against targets", "coverage", "issue 4"),
+    "approval": ("One-stop approval service (一件事): composite application, one-time notice, parallel review, one joint "
+                 "survey, one decision with a QR-verifiable certificate, working-day clocks — `/approvals/`, "
+                 "docs/approvals.md", "permits", "landed"),
+    "planning": ("Site special plan (站址专项规划) and key areas; planned sites by district and year", "sites", "landed"),
+    "standards": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
+    "open-list": ("Free open list of public facilities: numbered batches with diffs, public page and API, downloads, "
+                  "site requests, fee refusal — `/open-list/`, docs/open-list.md", "resources", "landed"),
+    "smart-pole": ("Smart poles shared by several operators on the open list (capacity, sharing offers)", "resources",
+                   "landed"),
+    "power": ("Power green channel and transfer-to-direct supply cases; direct-supply indicator — `/cases/`",
+              "cases", "landed"),
+    "land": ("Land and compensation in relocation cases — `/cases/`", "cases", "landed"),
+    "relocation": ("Relocation cases: cause, compensation, new site before the old one goes, rebuild tracking — "
+                   "`/cases/`", "cases", "landed"),
+    "coverage": ("Coverage engine and runs: RSRP/SINR rasters, covered share per key area and district against "
+                 "targets, gap polygons — `/coverage/`, docs/coverage-runs.md", "coverage", "landed"),
     "industry": ("Industry registry: firms, tiers, parks, clusters, yearly statistics", "incentives", "issue 8"),
     "innovation": ("Innovation centres, institutes, incubators in the industry registry", "incentives", "issue 8"),
     "pilot": ("Pilot and demonstration projects; pilot awards", "incentives", "issue 8"),
     "application": ("Application pilots per sector", "incentives", "issue 8"),
-    "talent": ("Tracked as a supervised task with milestones and reports", "program", "issue 7"),
-    "incentive": ("Incentive clauses as data; applications, review, ledger (engine: rollout5g.core.incentives)", "incentives", "issue 8"),
-    "finance": ("Tracked as a supervised task; funds in the incentive ledger", "program", "issue 7"),
-    "security": ("Incidents: obstruction, theft, vandalism, interference routed to the responsible department", "permits", "issue 6"),
-    "organization": ("Joint meeting, decisions as follow-up actions, leading-group briefings", "program", "issue 7"),
-    "evaluation": ("Regional evaluation: composite score, entropy/TOPSIS cross-check (engine: rollout5g.core.evaluation)", "program", "issue 7"),
-    "promotion": ("Tracked as a supervised task with milestones and reports", "program", "issue 7"),
+    "talent": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
+    "incentive": ("Incentive clauses as data; applications, review, ledger (engine: rollout5g.core.incentives)",
+                  "incentives", "issue 8"),
+    "finance": ("Tracked as a supervised task; funds in the incentive ledger — `/supervision/`", "program", "landed"),
+    "security": ("Incidents: obstruction, theft, vandalism, interference, fees routed to the responsible department "
+                 "— `/cases/`", "cases", "landed"),
+    "organization": ("Joint meeting, decisions as follow-up actions, leading-group briefings — `/supervision/`",
+                     "program", "landed"),
+    "evaluation": ("Regional evaluation: composite score, entropy/TOPSIS cross-check, sensitivity — "
+                   "`/supervision/evaluation/` (engine: rollout5g.core.evaluation)", "program", "landed"),
+    "promotion": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
 }
 LANDED_FOR_EVERY_TASK = (
     "Task record with text, lead/supporting/responsible units (collective terms expanded), deadline and targets — "
@@ -77,7 +88,7 @@ def build() -> str:
                 features.append(f"{feature} (`{app}`, {state})")
             deadline = f"; deadline {task.deadline}" if task.deadline else ""
             lines.append(f"| {task.number} | {task.title}{deadline} | {'; '.join(records)} | "
-                         f"{'<br>'.join(dict.fromkeys(features)) or 'supervision only (issue 7)'} |")
+                         f"{'<br>'.join(dict.fromkeys(features)) or 'supervised task with milestones, reports and status — `/supervision/` (`program`, landed)'} |")
         if parsed.indicators:
             lines += ["", "Quantified goals:", "", "| clause | indicator | targets | actual values from |",
                       "| --- | --- | --- | --- |"]
