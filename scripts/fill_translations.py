@@ -174,8 +174,14 @@ def _merge_glossaries():
         spec = importlib.util.spec_from_file_location(f"glossary_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        ZH.update(getattr(module, "ZH", {}))
-        PLURALS.update(getattr(module, "PLURALS", {}))
+        for table, target in ((getattr(module, "ZH", {}), ZH), (getattr(module, "PLURALS", {}), PLURALS)):
+            for key, value in table.items():
+                # a blocktranslate written as {{ n }} is extracted as %(n)s: accept both spellings
+                target[_as_python_format(key)] = _as_python_format(value)
+
+
+def _as_python_format(text: str) -> str:
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", text)
 
 
 _merge_glossaries()

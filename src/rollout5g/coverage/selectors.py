@@ -38,7 +38,7 @@ def key_area_coverage(*, run: CoverageRun | None = None, user=None) -> list[dict
         {
             "area": r.name, "key_area_id": r.key_area_id, "category": r.key_area.category if r.key_area else "",
             "district": r.region.name if r.region else "", "covered_share": r.covered_share,
-            "target": r.target_share, "due_year": r.due_year, "met": r.met, "verdict": r.verdict,
+            "target": r.target_share, "due_year": r.due_year, "met": r.met, "verdict": r.verdict, "verdict_label": r.get_verdict_display(),
             "gap_m2": r.gap_area_m2, "run_id": run.pk, "as_of": run.as_of,
         }
         for r in rows
