@@ -171,6 +171,8 @@ class Clause:
     eligibility : mapping
         ``{fact: expected}``; expected is a scalar (equality), a list/tuple/set (membership) or a
         mapping of operators (``eq ne in not_in contains gte gt lte lt exists``). All must hold.
+        A list-valued fact (``level: ["national", "provincial"]``) meets a scalar or list condition when
+        any of its values does.
     cap : Decimal, optional
         Maximum per application [CNY], applied to the unrounded sum.
     rounding : str
@@ -309,6 +311,12 @@ def _check_one(key: str, cond, facts: Mapping[str, Any]) -> tuple[bool, str]:
         return True, f"{key}: {value!r} meets {dict(cond)!r}"
     if not present:
         return False, f"{key}: fact missing"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        # A multi-valued fact (a pilot recognised at national and provincial level) meets a scalar or a list
+        # condition when any of its values does; the exclusive group then decides which award is paid.
+        wanted = list(cond) if isinstance(cond, (list, tuple, set, frozenset)) else [cond]
+        ok = any(v in wanted for v in value)
+        return ok, f"{key}: {list(value)!r} {'includes' if ok else 'has none of'} {wanted!r}"
     if isinstance(cond, (list, tuple, set, frozenset)):
         ok = value in cond
         return ok, f"{key}: {value!r} {'in' if ok else 'not in'} {list(cond)!r}"
