@@ -33,13 +33,15 @@ FEATURES = {
                    "`/cases/`", "cases", "landed"),
     "coverage": ("Coverage engine and runs: RSRP/SINR rasters, covered share per key area and district against "
                  "targets, gap polygons — `/coverage/`, docs/coverage-runs.md", "coverage", "landed"),
-    "industry": ("Industry registry: firms, tiers, parks, clusters, yearly statistics", "incentives", "issue 8"),
-    "innovation": ("Innovation centres, institutes, incubators in the industry registry", "incentives", "issue 8"),
-    "pilot": ("Pilot and demonstration projects; pilot awards", "incentives", "issue 8"),
-    "application": ("Application pilots per sector", "incentives", "issue 8"),
+    "industry": ("Industry registry: firms, tiers, parks, clusters, yearly statistics — `/industry/`", "incentives",
+                 "landed"),
+    "innovation": ("Innovation centres, institutes, incubators in the industry registry — `/industry/`", "incentives",
+                   "landed"),
+    "pilot": ("Pilot and demonstration projects; pilot awards (免申即享) — `/industry/`", "incentives", "landed"),
+    "application": ("Application pilots per sector — `/industry/pilots/`", "incentives", "landed"),
     "talent": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
-    "incentive": ("Incentive clauses as data; applications, review, ledger (engine: rollout5g.core.incentives)",
-                  "incentives", "issue 8"),
+    "incentive": ("Incentive clauses as data; applications, review, public notice, ledger — `/industry/` "
+                  "(engine: rollout5g.core.incentives)", "incentives", "landed"),
     "finance": ("Tracked as a supervised task; funds in the incentive ledger — `/supervision/`", "program", "landed"),
     "security": ("Incidents: obstruction, theft, vandalism, interference, fees routed to the responsible department "
                  "— `/cases/`", "cases", "landed"),
