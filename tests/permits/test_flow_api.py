@@ -206,6 +206,6 @@ def test_pages(client_for):
     # the reviewer's page has the coverage-aware panel
     review = Application.objects.get(state="under_review", title__startswith="[示例]")
     page = planning.get(f"/approvals/{review.code}/").content.decode()
-    assert 'class="card review"' in page and 'class="gained"' in page and "EMF" in page
+    assert 'class="card review"' in page and 'class="gained"' in page and "电磁辐射达标距离" in page
     assert Client().get("/approvals/rules/").status_code == 200
     assert mobile.get(f"/approvals/{done.code}/export.json").json()["application_code"] == done.code

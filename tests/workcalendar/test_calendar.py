@@ -76,7 +76,7 @@ def test_page_for_everyone_logged_in(client_for, client):
     r = client_for("mobile").get("/calendar/?received=2026-12-28&days=5")
     assert "due-provisional" in r.content.decode()
     r = client_for("mobile").get("/calendar/?received=nope&days=5")
-    assert "not a date" in r.content.decode()
+    assert "不是日期" in r.content.decode()  # the page speaks the default language, Chinese
     assert client.get("/calendar/").status_code == 302
 
 
