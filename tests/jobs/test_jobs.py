@@ -113,7 +113,10 @@ def test_worker_loop_runs_jobs_until_stopped(users):
         return {}
 
     job_submit(users["office"], "test.stop_worker", {})
+    guard = threading.Timer(30, stop.set)  # a broken worker fails the assertions below instead of hanging
+    guard.start()
     worker_loop(stop, poll_seconds=0.01, name="test-worker")
+    guard.cancel()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.worker == "test-worker"
 

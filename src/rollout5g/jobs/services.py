@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from rollout5g.audit.services import record_event
@@ -128,6 +128,13 @@ def _heartbeat(job_id: int, stop: threading.Event) -> None:
             close_old_connections()
 
 
+def _release_connection() -> None:
+    """Drop a stale or expired connection between jobs — but never inside an atomic block (a caller's
+    transaction, as in a test), where closing would throw the caller's work away."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def run_job(job: Job) -> Job:
     """Run one claimed job to its end in this thread; the outcome is stored on the job and audited."""
     stop = threading.Event()
@@ -196,7 +203,7 @@ def worker_loop(stop: threading.Event, *, poll_seconds: float = 1.0, name: str |
         except Exception:  # noqa: BLE001 - the loop must outlive a database hiccup
             log.exception("job worker %s", name)
         finally:
-            close_old_connections()
+            _release_connection()
         stop.wait(poll_seconds)
 
 
