@@ -1,12 +1,12 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from rollout5g.platform.routes import signed_in
 from rollout5g.web.pagination import paginate
 
 from .models import AuditEvent
 
 
-@login_required
+@signed_in
 def event_list(request):
     queryset = AuditEvent.objects.restrict(request.user).order_by("-seq")
     for key in ("object_type", "object_id", "action", "actor_label"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.routes import signed_in
 from rollout5g.regions.models import Region
 from rollout5g.web.pagination import paginate
 
@@ -80,7 +80,7 @@ def _filter_context(request, family=None):
     }
 
 
-@login_required
+@signed_in
 def index(request):
     today = dt.date.today()
     sections = []
@@ -96,7 +96,7 @@ def index(request):
     })
 
 
-@login_required
+@signed_in
 def case_list(request, family):
     if family not in FAMILY_META:
         raise Http404
@@ -110,7 +110,7 @@ def case_list(request, family):
     return render(request, "cases/case_list.html", context)
 
 
-@login_required
+@signed_in
 def case_detail(request, family, number):
     if family not in FAMILY_META:
         raise Http404
@@ -130,7 +130,7 @@ def case_detail(request, family, number):
     })
 
 
-@login_required
+@signed_in
 def case_action(request, family, number, action):
     if family not in FAMILY_META:
         raise Http404
@@ -165,7 +165,7 @@ def _open_page(request, form_class, template, run):
     return render(request, "cases/case_form.html", {"form": form, "heading": template})
 
 
-@login_required
+@signed_in
 def power_new(request):
     def run(data):
         return services.power_apply(actor=request.user, site=data["site"], kind=data["kind"],
@@ -175,7 +175,7 @@ def power_new(request):
     return _open_page(request, PowerApplyForm, _("Apply to the power company"), run)
 
 
-@login_required
+@signed_in
 def relocation_new(request):
     def run(data):
         return services.relocation_open(actor=request.user, site=data["site"], cause=data["cause"],
@@ -186,7 +186,7 @@ def relocation_new(request):
     return _open_page(request, RelocationOpenForm, _("Record a relocation demand"), run)
 
 
-@login_required
+@signed_in
 def demolished_new(request):
     def run(data):
         return services.relocation_record_demolished(actor=request.user, site=data["site"], cause=data["cause"],
@@ -197,7 +197,7 @@ def demolished_new(request):
     return _open_page(request, DemolishedForm, _("Record a site demolished earlier"), run)
 
 
-@login_required
+@signed_in
 def incident_new(request):
     def run(data):
         return services.incident_report(actor=request.user, kind=data["kind"], site=data["site"],
@@ -207,7 +207,7 @@ def incident_new(request):
     return _open_page(request, IncidentReportForm, _("Report an incident"), run)
 
 
-@login_required
+@signed_in
 def rules(request):
     return render(request, "cases/rules.html",
                   {"rules": ClockRule.objects.restrict(request.user).select_related("organization")})

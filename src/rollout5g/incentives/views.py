@@ -4,7 +4,6 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
+from rollout5g.platform.routes import public, signed_in
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import IncentiveClause, Indicator
 from rollout5g.web.pagination import paginate
@@ -40,6 +40,7 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+@public
 def index(request):
     today = dt.date.today()
     indicators = []
@@ -61,6 +62,7 @@ def index(request):
                                                       "carrier_counts": carrier_counts, "clauses": clauses})
 
 
+@public
 def firm_list(request):
     qs = IndustryProfile.objects.restrict(request.user).select_related("organization", "region")
     tier = request.GET.get("tier", "")
@@ -73,6 +75,7 @@ def firm_list(request):
                                                          "params": request.GET})
 
 
+@public
 def firm_detail(request, code):
     profile = get_object_or_404(IndustryProfile.objects.restrict(request.user).select_related("organization", "region"),
                                 organization__code=code)
@@ -86,6 +89,7 @@ def firm_detail(request, code):
     })
 
 
+@public
 def carrier_list(request):
     qs = Carrier.objects.restrict(request.user).select_related("region", "operator")
     kind = request.GET.get("kind", "")
@@ -96,6 +100,7 @@ def carrier_list(request):
                                                             "params": request.GET})
 
 
+@public
 def carrier_detail(request, code):
     carrier = get_object_or_404(Carrier.objects.restrict(request.user).select_related("region", "operator"), code=code)
     return render(request, "incentives/carrier_detail.html", {
@@ -104,6 +109,7 @@ def carrier_detail(request, code):
     })
 
 
+@public
 def pilot_list(request):
     qs = PilotProject.objects.restrict(request.user).select_related("lead", "region").prefetch_related("recognitions")
     category = request.GET.get("category", "")
@@ -114,13 +120,14 @@ def pilot_list(request):
                                                           "categories": PilotCategory.choices, "params": request.GET})
 
 
+@public
 def pilot_detail(request, code):
     pilot = get_object_or_404(PilotProject.objects.restrict(request.user).select_related("lead", "region"), code=code)
     return render(request, "incentives/pilot_detail.html", {"pilot": pilot, "recognitions": pilot.recognitions.all()})
 
 
 # -- applications ------------------------------------------------------------------------------------------------
-@login_required
+@signed_in
 def application_list(request):
     qs = Application.objects.restrict(request.user).select_related("enterprise", "clause", "region")
     state = request.GET.get("state", "")
@@ -145,7 +152,7 @@ def _apply_context(request):
             "this_year": dt.date.today().year}
 
 
-@login_required
+@signed_in
 def application_new(request):
     if request.user.role != Role.ENTERPRISE:
         raise PermissionDenied("only enterprises apply")
@@ -175,7 +182,7 @@ def application_new(request):
     return render(request, "incentives/application_new.html", {**context, "params": {}})
 
 
-@login_required
+@signed_in
 def application_detail(request, number):
     app = get_object_or_404(Application.objects.restrict(request.user).select_related("enterprise", "clause",
                                                                                       "region", "pilot", "carrier"),
@@ -216,7 +223,7 @@ ACTIONS = {
 }
 
 
-@login_required
+@signed_in
 @require_POST
 def application_action(request, number, action):
     app = get_object_or_404(Application.objects.restrict(request.user), number=number)
@@ -233,7 +240,7 @@ def application_action(request, number, action):
     return redirect("incentives:application_detail", number)
 
 
-@login_required
+@signed_in
 def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
     content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
@@ -241,7 +248,7 @@ def evidence_download(request, pk):
                         content_type=content_type)
 
 
-@login_required
+@signed_in
 def matches(request):
     if request.method == "POST":
         if not (request.user.is_superuser or request.user.role == Role.PROGRAM_OFFICE):
@@ -255,13 +262,14 @@ def matches(request):
         "apps": qs, "can_run": request.user.is_superuser or request.user.role == Role.PROGRAM_OFFICE})
 
 
+@public
 def notices(request):
     today = dt.date.today()
     qs = PublicNotice.objects.restrict(request.user).filter(end__gte=today).select_related("application")
     return render(request, "incentives/notices.html", {"notices": qs, "today": today})
 
 
-@login_required
+@signed_in
 def ledger(request):
     entries = ledger_entries_for(request.user)
     year = request.GET.get("year", "")
@@ -271,7 +279,7 @@ def ledger(request):
                                                       "params": request.GET})
 
 
-@login_required
+@signed_in
 def ledger_export(request):
     entries = ledger_entries_for(request.user)
     year = request.GET.get("year", "")

@@ -1,29 +1,29 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.permissions import VIEW
+from rollout5g.platform.routes import signed_in
 
 from .models import Job
 from .services import job_cancel
 
 
-@login_required
+@signed_in
 def index(request):
     qs = Job.objects.restrict(request.user, VIEW).select_related("created_by")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "jobs/index.html", {"page": page})
 
 
-@login_required
+@signed_in
 def detail(request, pk: int):
     job = get_object_or_404(Job.objects.restrict(request.user, VIEW), pk=pk)
     template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"job": job})
 
 
-@login_required
+@signed_in
 @require_POST
 def cancel(request, pk: int):
     job = get_object_or_404(Job.objects.restrict(request.user, VIEW), pk=pk)

@@ -1,13 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from rollout5g.platform.routes import signed_in
 
 from .models import Notification
 from .services import mark_read
 
 
-@login_required
+@signed_in
 def index(request):
     qs = Notification.objects.filter(recipient=request.user)
     if request.GET.get("unread"):
@@ -16,7 +17,7 @@ def index(request):
     return render(request, "notifications/index.html", {"page": page, "unread_only": bool(request.GET.get("unread"))})
 
 
-@login_required
+@signed_in
 @require_POST
 def read(request):
     ids = request.POST.getlist("id")

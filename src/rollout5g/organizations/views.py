@@ -1,10 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.permissions import can_add
+from rollout5g.platform.routes import public, signed_in
 from rollout5g.policy.models import TaskUnit
 from rollout5g.web.pagination import paginate
 
@@ -14,6 +14,7 @@ from .forms import ContactForm
 from .models import ContactPerson, Organization, OrganizationGroup
 
 
+@public
 def organization_list(request):
     queryset = Organization.objects.restrict(request.user).select_related("region")
     kind, q, region = request.GET.get("kind", ""), request.GET.get("q", "").strip(), request.GET.get("region", "")
@@ -32,6 +33,7 @@ def organization_list(request):
     )
 
 
+@public
 def organization_detail(request, code):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
     task_units = (
@@ -52,19 +54,19 @@ def organization_detail(request, code):
     )
 
 
-@login_required
+@signed_in
 def contact_list(request):
     page, query = paginate(request, ContactPerson.objects.restrict(request.user).select_related("organization"))
     return render(request, "organizations/contact_list.html", {"page": page, "query": query})
 
 
-@login_required
+@signed_in
 def contact_detail(request, pk):
     contact = get_object_or_404(ContactPerson.objects.restrict(request.user), pk=pk)
     return render(request, "organizations/contact_detail.html", {"contact": contact})
 
 
-@login_required
+@signed_in
 def contact_add(request, code):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
     form = ContactForm(request.POST or None)

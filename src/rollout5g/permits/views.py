@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
+from rollout5g.platform.routes import public, signed_in
 from rollout5g.sites.choices import BAND_RANGES_MHZ, SiteState, SiteType
 from rollout5g.sites.models import Site
 from rollout5g.web.pagination import paginate
@@ -49,7 +49,7 @@ def _application(request, code) -> Application:
                              code=code)
 
 
-@login_required
+@signed_in
 def index(request):
     """The applicant's dashboard, the department's queue or the office's overview, by role."""
     user = request.user
@@ -69,7 +69,7 @@ def index(request):
     })
 
 
-@login_required
+@signed_in
 def create(request):
     if request.method == "POST":
         try:
@@ -85,7 +85,7 @@ def create(request):
     return render(request, "permits/create.html", {"post": request.POST})
 
 
-@login_required
+@signed_in
 def detail(request, code):
     app = _application(request, code)
     user = request.user
@@ -274,7 +274,7 @@ ACTIONS = {
 }
 
 
-@login_required
+@signed_in
 @require_POST
 def action(request, code, name):
     if name not in ACTIONS:
@@ -282,7 +282,7 @@ def action(request, code, name):
     return _post_action(request, code, ACTIONS[name])
 
 
-@login_required
+@signed_in
 @require_POST
 def upload(request, code):
     app = _application(request, code)
@@ -302,7 +302,7 @@ def upload(request, code):
     return redirect("permits:detail", code=code)
 
 
-@login_required
+@signed_in
 def material_download(request, code, pk):
     app = _application(request, code)
     mat = get_object_or_404(app.materials, pk=pk)
@@ -311,7 +311,7 @@ def material_download(request, code, pk):
     return response
 
 
-@login_required
+@signed_in
 def certificate_pdf(request, code):
     app = _application(request, code)
     cert = get_object_or_404(Certificate, application=app)
@@ -320,7 +320,7 @@ def certificate_pdf(request, code):
     return response
 
 
-@login_required
+@signed_in
 def export(request, code):
     app = _application(request, code)
     response = JsonResponse(application_export(app), json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -328,6 +328,7 @@ def export(request, code):
     return response
 
 
+@public
 def verify(request, token):
     """Public: is this certificate genuine, what does it permit, is it revoked."""
     cert = Certificate.objects.select_related("application__applicant").filter(token=token).first()
@@ -335,6 +336,7 @@ def verify(request, token):
     return render(request, "permits/verify.html", {"cert": cert, "items": items}, status=200 if cert else 404)
 
 
+@public
 def status_lookup(request):
     """Public: the status of an application by its code (no login, status only)."""
     code = request.GET.get("code", "").strip()
@@ -343,6 +345,7 @@ def status_lookup(request):
                   status=404 if code and status is None else 200)
 
 
+@public
 def rules(request):
     """The approval rules in force (public: they are the published service guide)."""
     ruleset = RuleSet.objects.order_by("-updated_at").first()

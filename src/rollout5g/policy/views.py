@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.routes import public
 from rollout5g.web.pagination import paginate
 
 from .choices import TaskStatus, UnitRole
@@ -20,6 +21,7 @@ def _tasks_with_units(queryset):
     )
 
 
+@public
 def document_list(request):
     documents = (
         PolicyDocument.objects.restrict(request.user)
@@ -30,6 +32,7 @@ def document_list(request):
     return render(request, "policy/document_list.html", {"documents": documents})
 
 
+@public
 def document_detail(request, key):
     document = get_object_or_404(PolicyDocument.objects.restrict(request.user), key=key)
     tasks = _tasks_with_units(PolicyTask.objects.restrict(request.user).filter(document=document))
@@ -46,6 +49,7 @@ def document_detail(request, key):
     )
 
 
+@public
 def task_list(request):
     queryset = PolicyTask.objects.restrict(request.user)
     try:
@@ -71,6 +75,7 @@ def task_list(request):
     )
 
 
+@public
 def task_detail(request, pk):
     task = get_object_or_404(_tasks_with_units(PolicyTask.objects.restrict(request.user)), pk=pk)
     return render(
@@ -88,6 +93,7 @@ def task_detail(request, pk):
     )
 
 
+@public
 def indicator_detail(request, key):
     indicator = get_object_or_404(Indicator.objects.restrict(request.user), key=key)
     rows = target_rows(indicator, dt.date.today())

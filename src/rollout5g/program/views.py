@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.routes import signed_in
 from rollout5g.policy.models import Indicator, PolicyTask
 from rollout5g.regions.models import Region
 
@@ -96,7 +96,7 @@ def dashboard_context(user, today: dt.date) -> dict:
     }
 
 
-@login_required
+@signed_in
 def index(request):
     context = dashboard_context(request.user, dt.date.today())
     context["scores_json"] = json.dumps({s["adcode"]: {"score": round(s["score"], 1), "tier": s["tier"],
@@ -104,7 +104,7 @@ def index(request):
     return render(request, "program/dashboard.html", context)
 
 
-@login_required
+@signed_in
 def task_board(request):
     rows = task_statuses(visible_tasks(request.user))
     counts = colour_counts(rows)
@@ -116,7 +116,7 @@ def task_board(request):
                                                         "counts": counts})
 
 
-@login_required
+@signed_in
 def task_detail(request, pk):
     task = get_object_or_404(visible_tasks(request.user), pk=pk)
     status = task_status(task)
@@ -144,7 +144,7 @@ def _task_for_post(request, pk):
     return get_object_or_404(visible_tasks(request.user), pk=pk)
 
 
-@login_required
+@signed_in
 @require_POST
 def task_transition(request, pk):
     task = _task_for_post(request, pk)
@@ -157,7 +157,7 @@ def task_transition(request, pk):
     return redirect("program:task", pk=task.pk)
 
 
-@login_required
+@signed_in
 @require_POST
 def task_report(request, pk):
     task = _task_for_post(request, pk)
@@ -178,7 +178,7 @@ def task_report(request, pk):
     return redirect("program:task", pk=task.pk)
 
 
-@login_required
+@signed_in
 @require_POST
 def task_extension(request, pk):
     task = _task_for_post(request, pk)
@@ -191,7 +191,7 @@ def task_extension(request, pk):
     return redirect("program:task", pk=task.pk)
 
 
-@login_required
+@signed_in
 @require_POST
 def extension_decide(request, pk):
     extension = get_object_or_404(Extension.objects.restrict(request.user), pk=pk)
@@ -204,7 +204,7 @@ def extension_decide(request, pk):
     return redirect("program:task", pk=extension.task_id)
 
 
-@login_required
+@signed_in
 @require_POST
 def milestone_done(request, pk):
     milestone = get_object_or_404(Milestone.objects.restrict(request.user), pk=pk)
@@ -216,14 +216,14 @@ def milestone_done(request, pk):
     return redirect("program:task", pk=milestone.task_id)
 
 
-@login_required
+@signed_in
 def indicators(request):
     return render(request, "program/indicators.html", {
         "indicators": Indicator.objects.restrict(request.user).select_related("document").order_by("document__key",
                                                                                                   "sort_order")})
 
 
-@login_required
+@signed_in
 def indicator_detail(request, key):
     indicator = get_object_or_404(Indicator.objects.restrict(request.user), key=key)
     if request.method == "POST":
@@ -244,7 +244,7 @@ def indicator_detail(request, key):
         "values": indicator.values.select_related("region", "entered_by").order_by("-as_of")[:50]})
 
 
-@login_required
+@signed_in
 def evaluation(request):
     weights = {}
     for ind in EvaluationIndicator.objects.all():
@@ -275,7 +275,7 @@ def evaluation(request):
         if result else []})
 
 
-@login_required
+@signed_in
 def snapshots(request):
     if not services.is_office(request.user):
         raise PermissionDenied
@@ -298,7 +298,7 @@ def snapshots(request):
     return render(request, "program/snapshots.html", {"snapshots": items, "diff": diff, "old": old, "new": new})
 
 
-@login_required
+@signed_in
 def meetings(request):
     if request.method == "POST":
         try:
@@ -311,7 +311,7 @@ def meetings(request):
         "meetings": Meeting.objects.restrict(request.user).distinct(), "is_office": services.is_office(request.user)})
 
 
-@login_required
+@signed_in
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.restrict(request.user).distinct(), pk=pk)
     if request.method == "POST":
@@ -339,7 +339,7 @@ def meeting_detail(request, pk):
         "today": dt.date.today()})
 
 
-@login_required
+@signed_in
 def ledger(request):
     result = None
     if request.method == "POST":
@@ -353,7 +353,7 @@ def ledger(request):
     return render(request, "program/ledger.html", {"result": result}, status=400 if result and not result.ok else 200)
 
 
-@login_required
+@signed_in
 def ledger_download(request):
     response = HttpResponse(export_ledger(request.user),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -361,7 +361,7 @@ def ledger_download(request):
     return response
 
 
-@login_required
+@signed_in
 def briefing_pdf(request):
     """The leading group's briefing: indicators against targets, county scores, colour counts and the red list."""
     from weasyprint import HTML
@@ -376,6 +376,6 @@ def briefing_pdf(request):
     return response
 
 
-@login_required
+@signed_in
 def rules(request):
     return render(request, "program/rules.html", {"rules": StatusRule.objects.restrict(request.user)})

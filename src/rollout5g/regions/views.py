@@ -1,8 +1,11 @@
 from django.shortcuts import get_object_or_404, render
 
+from rollout5g.platform.routes import public
+
 from .models import Region
 
 
+@public
 def region_map(request):
     """Browse regions on a map. The boundaries themselves are the base layer: there is no tile server offline."""
     regions = Region.objects.restrict(request.user).filter(level__in=["province", "city"]).order_by("adcode")
@@ -10,6 +13,7 @@ def region_map(request):
     return render(request, "regions/region_map.html", {"regions": regions, "focus": focus})
 
 
+@public
 def region_detail(request, adcode):
     region = get_object_or_404(Region.objects.restrict(request.user).select_related("parent"), adcode=adcode)
     return render(

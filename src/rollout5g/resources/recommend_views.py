@@ -7,7 +7,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.permissions import VIEW
 from rollout5g.jobs.models import Job
+from rollout5g.platform.routes import signed_in
 
 from .recommend import (
     JOB_KIND,
@@ -77,7 +77,7 @@ def _jobs(user):
     return Job.objects.restrict(user, VIEW).filter(kind=JOB_KIND)
 
 
-@login_required
+@signed_in
 def index(request):
     _require(request.user)
     form = RecommendForm(request.POST or None, user=request.user)
@@ -97,7 +97,7 @@ def index(request):
     return render(request, "resources/recommend.html", {"form": form, "recent": recent})
 
 
-@login_required
+@signed_in
 def detail(request, pk: int):
     _require(request.user)
     job = get_object_or_404(_jobs(request.user), pk=pk)
@@ -117,7 +117,7 @@ def detail(request, pk: int):
     })
 
 
-@login_required
+@signed_in
 @require_POST
 def convert(request, pk: int):
     _require(request.user)

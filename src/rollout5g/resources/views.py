@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -17,6 +16,7 @@ from rollout5g.accounts.choices import Role
 from rollout5g.accounts.permissions import CHANGE, can, can_add
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.routes import public, signed_in
 from rollout5g.regions.models import Region
 from rollout5g.web.pagination import paginate
 
@@ -54,6 +54,7 @@ def _published_release(user, number: int) -> ListRelease:
 # ---------------------------------------------------------------------------------------------------- public
 
 
+@public
 def index(request):
     """The public page: map and table of the latest published release, with filters, and the releases."""
     release = latest_release()
@@ -72,6 +73,7 @@ def index(request):
     })
 
 
+@public
 def release_detail(request, number: int):
     """A release with its diff against the previous one. Drafts are visible to the programme office only."""
     release = _published_release(request.user, number)
@@ -99,6 +101,7 @@ def release_detail(request, number: int):
     })
 
 
+@public
 def release_download(request, number: int, fmt: str):
     """CSV / XLSX / GeoJSON of a published release (WGS-84, or GCJ-02 with ?crs=gcj02)."""
     release = _published_release(request.user, number)
@@ -119,7 +122,7 @@ def release_download(request, number: int, fmt: str):
     return response
 
 
-@login_required
+@signed_in
 def release_new(request):
     if not request.user.is_program_office:
         raise PermissionDenied
@@ -139,7 +142,7 @@ def release_new(request):
         "notice_start": today, "notice_end": today + dt.timedelta(days=7)})
 
 
-@login_required
+@signed_in
 def release_publish(request, number: int):
     release = get_object_or_404(ListRelease.objects.restrict(request.user, CHANGE), number=number)
     if request.method == "POST":
@@ -155,7 +158,7 @@ def release_publish(request, number: int):
 # ---------------------------------------------------------------------------------------------------- resources
 
 
-@login_required
+@signed_in
 def manage(request):
     """The live list: an owner sees its own entries, the office and operators every entry."""
     user = request.user
@@ -186,7 +189,7 @@ def manage(request):
     })
 
 
-@login_required
+@signed_in
 def resource_detail(request, code):
     resource = get_object_or_404(
         PublicResource.objects.restrict(request.user).select_related("owner", "region").defer(*services.REGION_HEAVY)
@@ -209,7 +212,7 @@ def _resource_form_values(form) -> dict:
     return data
 
 
-@login_required
+@signed_in
 def resource_new(request):
     user = request.user
     if not can_add(user, PublicResource):
@@ -234,7 +237,7 @@ def resource_new(request):
     return render(request, "resources/resource_form.html", {"form": form, "resource": None})
 
 
-@login_required
+@signed_in
 def resource_edit(request, code):
     resource = get_object_or_404(PublicResource.objects.restrict(request.user), code=code)
     if not can(request.user, CHANGE, resource):
@@ -252,7 +255,7 @@ def resource_edit(request, code):
     return render(request, "resources/resource_form.html", {"form": form, "resource": resource})
 
 
-@login_required
+@signed_in
 def resource_action(request, code):
     """Confirm, change availability, or withdraw (POST ``action``)."""
     resource = get_object_or_404(PublicResource.objects.restrict(request.user), code=code)
@@ -281,7 +284,7 @@ def resource_action(request, code):
 # ---------------------------------------------------------------------------------------------------- requests
 
 
-@login_required
+@signed_in
 def request_list(request):
     queryset = SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource",
                                                                          "planned_site")
@@ -294,7 +297,7 @@ def request_list(request):
         "can_request": request.user.role == Role.OPERATOR, "today": dt.date.today()})
 
 
-@login_required
+@signed_in
 def request_new(request):
     user = request.user
     if user.role != Role.OPERATOR and not user.is_superuser:
@@ -321,7 +324,7 @@ def request_new(request):
     return render(request, "resources/request_new.html", {"form": form})
 
 
-@login_required
+@signed_in
 def request_detail(request, code):
     site_request = get_object_or_404(
         SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource", "planned_site",
@@ -340,7 +343,7 @@ def request_detail(request, code):
     })
 
 
-@login_required
+@signed_in
 def request_action(request, code):
     """Owner: accept / propose / decline. Requester: agree / withdraw. (POST ``action``)"""
     site_request = get_object_or_404(SiteRequest.objects.restrict(request.user, CHANGE), code=code)
@@ -375,14 +378,14 @@ def request_action(request, code):
 # ---------------------------------------------------------------------------------------------------- complaints
 
 
-@login_required
+@signed_in
 def complaint_list(request):
     queryset = FeeComplaint.objects.restrict(request.user).select_related("complainant", "respondent", "request")
     page, query = paginate(request, queryset)
     return render(request, "resources/complaint_list.html", {"page": page, "query": query})
 
 
-@login_required
+@signed_in
 def complaint_new(request):
     user = request.user
     if user.role != Role.OPERATOR and not user.is_superuser:
@@ -413,7 +416,7 @@ def complaint_new(request):
     return render(request, "resources/complaint_new.html", {"form": form, "fee_rule": services.FEE_RULE})
 
 
-@login_required
+@signed_in
 def complaint_detail(request, code):
     complaint = get_object_or_404(
         FeeComplaint.objects.restrict(request.user).select_related("complainant", "respondent", "request", "resource"),

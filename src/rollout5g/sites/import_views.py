@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rollout5g.core.geo import CRS_CHOICES
+from rollout5g.platform.routes import public, signed_in
 
 from . import exports, importer
 from .filters import FilterError
@@ -88,7 +88,7 @@ def _run(request, folder: Path, meta: dict, mode: str):
     return result
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """Upload form: file, coordinate system, and whether to preview first (default) or import at once."""
@@ -118,7 +118,7 @@ def import_upload(request):
     })
 
 
-@login_required
+@signed_in
 def import_preview(request, token: str):
     """The report: counts, the error table (file, row, column, reason), and what can be done next."""
     folder, meta = _load(request, token)
@@ -137,7 +137,7 @@ def import_preview(request, token: str):
     })
 
 
-@login_required
+@signed_in
 @require_POST
 def import_commit(request, token: str):
     """Import the previewed file: all rows (only when there were no errors) or the valid rows."""
@@ -149,7 +149,7 @@ def import_commit(request, token: str):
     return redirect("sites:import_preview", token=token)
 
 
-@login_required
+@signed_in
 def import_failed_rows(request, token: str):
     folder, meta = _load(request, token)
     failed = folder / "failed_rows.xlsx"
@@ -160,13 +160,14 @@ def import_failed_rows(request, token: str):
                         content_type=exports.CONTENT_TYPES["xlsx"])
 
 
+@public
 def import_template(request):
     response = HttpResponse(importer.template_xlsx(), content_type=exports.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = 'attachment; filename="gongcan-template.xlsx"'
     return response
 
 
-@login_required
+@signed_in
 def export(request, kind: str, fmt: str):
     """``/sites/export/<sites|cells>.<fmt>?<list filters>&crs=``: what the user may see, as the list shows it."""
     func = {"sites": exports.export_sites, "cells": exports.export_cells}.get(kind)

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from rollout5g.accounts.permissions import CHANGE, can
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.routes import public, signed_in
 from rollout5g.regions.models import Region
 from rollout5g.web.pagination import paginate
 
@@ -30,7 +30,7 @@ def _filter_context(request):
     }
 
 
-@login_required
+@signed_in
 def site_list(request):
     queryset = Site.objects.restrict(request.user).select_related("region", "owner")
     try:
@@ -43,7 +43,7 @@ def site_list(request):
     return render(request, "sites/site_list.html", {"page": page, "query": query, **_filter_context(request)})
 
 
-@login_required
+@signed_in
 def cell_list(request):
     queryset = Cell.objects.restrict(request.user).select_related("site", "operator", "site__region")
     try:
@@ -55,7 +55,7 @@ def cell_list(request):
     return render(request, "sites/cell_list.html", {"page": page, "query": query, **_filter_context(request)})
 
 
-@login_required
+@signed_in
 def site_detail(request, code):
     site = get_object_or_404(
         Site.objects.restrict(request.user).select_related("region", "owner", "plan_entry", "import_batch")
@@ -81,7 +81,7 @@ def site_detail(request, code):
     )
 
 
-@login_required
+@signed_in
 def site_transition(request, code):
     site = get_object_or_404(Site.objects.restrict(request.user), code=code)
     if request.method != "POST":
@@ -97,7 +97,7 @@ def site_transition(request, code):
     return redirect("sites:detail", code=code)
 
 
-@login_required
+@signed_in
 def plan_list(request):
     queryset = PlannedSite.objects.restrict(request.user).select_related("region", "organization", "key_area")
     region, year = request.GET.get("region", ""), request.GET.get("year", "")
@@ -123,6 +123,7 @@ def plan_list(request):
     })
 
 
+@public
 def key_area_list(request):
     areas = KeyArea.objects.restrict(request.user).select_related("region")
     category = request.GET.get("category", "")
@@ -131,7 +132,7 @@ def key_area_list(request):
     return render(request, "sites/key_area_list.html", {"areas": areas, "params": request.GET})
 
 
-@login_required
+@signed_in
 def registry_overview(request):
     """Counts by county for the registry (base stations on air today, sites by state)."""
     jiaxing = Region.objects.get(pk="330400")

@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from rollout5g.platform.routes import public
 
 from . import views
 from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", public(auth_views.LoginView.as_view(template_name="web/login.html")), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("policy/", include("rollout5g.policy.urls")),
     path("organizations/", include("rollout5g.organizations.urls")),
     path("regions/", include("rollout5g.regions.urls")),

@@ -3,11 +3,13 @@ import datetime as dt
 from django.db.models import Count
 from django.shortcuts import render
 
+from rollout5g.platform.routes import public
 from rollout5g.policy.choices import TaskStatus
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import Indicator, PolicyDocument, PolicyTask
 
 
+@public
 def home(request):
     """The programme at a glance: tasks by status per document, targets against actual values so far."""
     today = dt.date.today()

@@ -7,11 +7,12 @@ import calendar as pycalendar
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from rollout5g.platform.routes import signed_in
 
 from .models import CalendarYear
 from .services import CalendarError, calendar_year_from_notice, due_date, working_calendar
@@ -87,7 +88,7 @@ def _parse_pauses(text: str) -> list[tuple[dt.date, dt.date]]:
     return pauses
 
 
-@login_required
+@signed_in
 def index(request):
     cal = working_calendar()
     today = dt.date.today()
@@ -112,7 +113,7 @@ def index(request):
     return render(request, "workcalendar/index.html", context)
 
 
-@login_required
+@signed_in
 def year_edit(request):
     """Add or replace one year from the State Council notice (programme office and administrators)."""
     if not _may_edit(request.user):
