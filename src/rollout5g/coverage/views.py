@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.choices import Role
-from rollout5g.platform.routes import signed_in
+from rollout5g.platform.routes import roles
 from rollout5g.web.pagination import paginate
 
 from . import services
@@ -32,9 +32,8 @@ def _may_start(user) -> bool:
     return user.is_superuser or user.role in (Role.PROGRAM_OFFICE, Role.OPERATOR)
 
 
-@signed_in
+@roles(*PAGE_ROLES)
 def index(request):
-    _require_page(request.user)
     is_operator = request.user.role == Role.OPERATOR and not request.user.is_superuser
     form = None
     if _may_start(request.user):
@@ -68,7 +67,7 @@ def _visible_run(request, pk) -> CoverageRun:
                              pk=pk)
 
 
-@signed_in
+@roles(*PAGE_ROLES)
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
     results = list(run.results.select_related("region", "key_area").order_by("kind", "region_id", "name"))
@@ -89,7 +88,7 @@ def run_detail(request, pk: int):
     return render(request, "coverage/run_detail.html", context)
 
 
-@signed_in
+@roles(*PAGE_ROLES)
 def overlay_png(request, pk: int, layer: str):
     run = _visible_run(request, pk)
     if layer not in OverlayLayer.values or not run.succeeded:
@@ -102,7 +101,7 @@ def overlay_png(request, pk: int, layer: str):
     return response
 
 
-@signed_in
+@roles(*PAGE_ROLES)
 def download(request, pk: int, name: str):
     run = _visible_run(request, pk)
     if name not in DOWNLOADS or not run.succeeded or not (run.output_dir / name).exists():
@@ -133,7 +132,7 @@ def _min_gap() -> float:
     return MIN_GAP_M2
 
 
-@signed_in
+@roles(*PAGE_ROLES)
 def gaps_geojson(request, pk: int):
     run = _visible_run(request, pk)
     area = request.GET.get("area")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
-from rollout5g.platform.routes import public, signed_in
+from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import IncentiveClause, Indicator
 from rollout5g.web.pagination import paginate
@@ -152,10 +152,8 @@ def _apply_context(request):
             "this_year": dt.date.today().year}
 
 
-@signed_in
+@roles(Role.ENTERPRISE)
 def application_new(request):
-    if request.user.role != Role.ENTERPRISE:
-        raise PermissionDenied("only enterprises apply")
     context = _apply_context(request)
     if request.method == "POST":
         p = request.POST

@@ -14,9 +14,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.routes import signed_in
+from rollout5g.platform.routes import roles, signed_in
 from rollout5g.policy.models import Indicator, PolicyTask
 from rollout5g.regions.models import Region
 
@@ -275,10 +276,8 @@ def evaluation(request):
         if result else []})
 
 
-@signed_in
+@roles(Role.PROGRAM_OFFICE)
 def snapshots(request):
-    if not services.is_office(request.user):
-        raise PermissionDenied
     items = list(Snapshot.objects.restrict(request.user).order_by("-as_of"))
     diff, old, new = None, None, None
     if request.method == "POST":

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from rollout5g.accounts.choices import Role
 from rollout5g.accounts.permissions import VIEW
 from rollout5g.jobs.models import Job
-from rollout5g.platform.routes import signed_in
+from rollout5g.platform.routes import roles
 
 from .recommend import (
     JOB_KIND,
@@ -67,6 +68,9 @@ class RecommendForm(forms.Form):
             raise ValidationError(_("Give either a number of new sites or a covered-share target."))
         return data
 
+#: Operators (and the tower company) and the programme office plan sites (``can_recommend``).
+RECOMMEND_ROLES = (Role.OPERATOR, Role.PROGRAM_OFFICE)
+
 
 def _require(user):
     if not can_recommend(user):
@@ -77,7 +81,7 @@ def _jobs(user):
     return Job.objects.restrict(user, VIEW).filter(kind=JOB_KIND)
 
 
-@signed_in
+@roles(*RECOMMEND_ROLES)
 def index(request):
     _require(request.user)
     form = RecommendForm(request.POST or None, user=request.user)
@@ -97,7 +101,7 @@ def index(request):
     return render(request, "resources/recommend.html", {"form": form, "recent": recent})
 
 
-@signed_in
+@roles(*RECOMMEND_ROLES)
 def detail(request, pk: int):
     _require(request.user)
     job = get_object_or_404(_jobs(request.user), pk=pk)
@@ -117,7 +121,7 @@ def detail(request, pk: int):
     })
 
 
-@signed_in
+@roles(*RECOMMEND_ROLES)
 @require_POST
 def convert(request, pk: int):
     _require(request.user)

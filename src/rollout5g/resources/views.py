@@ -16,7 +16,7 @@ from rollout5g.accounts.choices import Role
 from rollout5g.accounts.permissions import CHANGE, can, can_add
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.routes import public, signed_in
+from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.regions.models import Region
 from rollout5g.web.pagination import paginate
 
@@ -122,10 +122,8 @@ def release_download(request, number: int, fmt: str):
     return response
 
 
-@signed_in
+@roles(Role.PROGRAM_OFFICE)
 def release_new(request):
-    if not request.user.is_program_office:
-        raise PermissionDenied
     if request.method == "POST":
         try:
             release = services.release_create(
