@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
 from rollout5g.sites.models import KeyArea
 
@@ -137,17 +138,17 @@ def start_run(request, payload: RunIn):
     return 201, {"run_id": run.pk, "job_id": run.job_id}
 
 
-@router.get("/runs", response=list[RunOut], summary="Coverage runs you may see, newest first")
+@router.get("/runs", response=list[RunOut], summary="Coverage runs you may see, newest first", openapi_extra=PUBLIC_API)
 def list_runs(request, limit: int = 50):
     return list(_runs(request).order_by("-pk")[: max(1, min(limit, 500))])
 
 
-@router.get("/runs/{run_id}", response=RunDetailOut, summary="A run: status, progress and the area results")
+@router.get("/runs/{run_id}", response=RunDetailOut, summary="A run: status, progress and the area results", openapi_extra=PUBLIC_API)
 def get_run(request, run_id: int):
     return get_object_or_404(_runs(request), pk=run_id)
 
 
-@router.get("/runs/{run_id}/gaps.geojson", summary="Gap polygons of the run's key areas (WGS-84 GeoJSON)")
+@router.get("/runs/{run_id}/gaps.geojson", summary="Gap polygons of the run's key areas (WGS-84 GeoJSON)", openapi_extra=PUBLIC_API)
 def run_gaps(request, run_id: int, area: int | None = None):
     run = get_object_or_404(_runs(request), pk=run_id)
     return JsonResponse(gaps_feature_collection(run, area), json_dumps_params={"ensure_ascii": False})

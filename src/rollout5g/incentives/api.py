@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from .models import Application, Carrier, IndustryProfile, PilotProject, PublicNotice
 from .selectors import ledger_entries_for, ledger_totals
 
@@ -139,27 +141,27 @@ class LedgerOut(Schema):
         return obj.enterprise.code
 
 
-@router.get("/firms", response=list[FirmOut])
+@router.get("/firms", response=list[FirmOut], openapi_extra=PUBLIC_API)
 @paginate
 def firms(request):
     return IndustryProfile.objects.restrict(request.user).select_related("organization")
 
 
-@router.get("/carriers", response=list[CarrierOut])
+@router.get("/carriers", response=list[CarrierOut], openapi_extra=PUBLIC_API)
 @paginate
 def carriers(request, kind: str = ""):
     qs = Carrier.objects.restrict(request.user).prefetch_related("recognitions")
     return qs.filter(kind=kind) if kind else qs
 
 
-@router.get("/pilots", response=list[PilotOut])
+@router.get("/pilots", response=list[PilotOut], openapi_extra=PUBLIC_API)
 @paginate
 def pilots(request, category: str = ""):
     qs = PilotProject.objects.restrict(request.user).select_related("lead").prefetch_related("recognitions")
     return qs.filter(category=category) if category else qs
 
 
-@router.get("/applications", response=list[ApplicationOut])
+@router.get("/applications", response=list[ApplicationOut], openapi_extra=PUBLIC_API)
 @paginate
 def applications(request, state: str = "", track: str = ""):
     qs = Application.objects.restrict(request.user).select_related("enterprise", "clause")
@@ -170,26 +172,26 @@ def applications(request, state: str = "", track: str = ""):
     return qs
 
 
-@router.get("/applications/{number}", response=ApplicationOut)
+@router.get("/applications/{number}", response=ApplicationOut, openapi_extra=PUBLIC_API)
 def application(request, number: str):
     return get_object_or_404(Application.objects.restrict(request.user).select_related("enterprise", "clause"),
                              number=number)
 
 
-@router.get("/notices", response=list[NoticeOut])
+@router.get("/notices", response=list[NoticeOut], openapi_extra=PUBLIC_API)
 def notices(request):
     """Claims in public notice today (no login needed)."""
     return list(PublicNotice.objects.restrict(request.user).filter(end__gte=dt.date.today()))
 
 
-@router.get("/ledger", response=list[LedgerOut])
+@router.get("/ledger", response=list[LedgerOut], openapi_extra=PUBLIC_API)
 @paginate
 def ledger(request, year: int | None = None):
     qs = ledger_entries_for(request.user)
     return qs.filter(year=year) if year else qs
 
 
-@router.get("/ledger/totals")
+@router.get("/ledger/totals", openapi_extra=PUBLIC_API)
 def ledger_totals_view(request, year: int | None = None):
     """Approved, paid, clawed back and net paid [CNY, strings] in all, per clause, per region and per year."""
     qs = ledger_entries_for(request.user)

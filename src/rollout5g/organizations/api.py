@@ -5,6 +5,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from . import services
 from .models import ContactPerson, Organization, OrganizationGroup
 
@@ -56,7 +58,7 @@ class ContactIn(Schema):
     responsibility: str = ""
 
 
-@router.get("/", response=list[OrganizationOut], summary="List organizations (public)")
+@router.get("/", response=list[OrganizationOut], summary="List organizations (public)", openapi_extra=PUBLIC_API)
 @paginate
 def list_organizations(request, kind: str = "", region: str = ""):
     qs = Organization.objects.restrict(request.user)
@@ -67,7 +69,7 @@ def list_organizations(request, kind: str = "", region: str = ""):
     return qs
 
 
-@router.get("/groups", response=list[GroupOut], summary="Collective terms and their members (public)")
+@router.get("/groups", response=list[GroupOut], summary="Collective terms and their members (public)", openapi_extra=PUBLIC_API)
 def list_groups(request):
     return OrganizationGroup.objects.restrict(request.user).prefetch_related("members")
 
@@ -96,6 +98,6 @@ def create_contact(request, payload: ContactIn):
         raise HttpError(422, "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())) from exc
 
 
-@router.get("/{code}", response=OrganizationOut, summary="One organization (public)")
+@router.get("/{code}", response=OrganizationOut, summary="One organization (public)", openapi_extra=PUBLIC_API)
 def get_organization(request, code: str):
     return get_object_or_404(Organization.objects.restrict(request.user), code=code)

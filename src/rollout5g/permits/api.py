@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.sites.models import Site
 
 from . import selectors, services
@@ -161,7 +162,7 @@ class ExtensionIn(Schema):
 
 
 # ---- public and fixed paths first ('/{code}' would shadow them)
-@router.get("/rules", summary="The approval rules in force (public)")
+@router.get("/rules", summary="The approval rules in force (public)", openapi_extra=PUBLIC_API)
 def rules(request):
     ruleset = RuleSet.objects.order_by("-updated_at").first()
     if ruleset is None:
@@ -180,7 +181,7 @@ def rules(request):
     }
 
 
-@router.get("/status/{code}", summary="Public status of an application by its code (no login; status only)")
+@router.get("/status/{code}", summary="Public status of an application by its code (no login; status only)", openapi_extra=PUBLIC_API)
 def public_status(request, code: str):
     status = selectors.public_status(code)
     if status is None:
@@ -188,7 +189,7 @@ def public_status(request, code: str):
     return status
 
 
-@router.get("/verify/{token}", summary="Verify a certificate (public): valid or revoked, and what it permits")
+@router.get("/verify/{token}", summary="Verify a certificate (public): valid or revoked, and what it permits", openapi_extra=PUBLIC_API)
 def verify(request, token: str):
     cert = get_object_or_404(Certificate.objects.select_related("application__applicant"), token=token)
     return {"number": cert.number, "application": cert.application.code, "holder": cert.application.applicant.name,

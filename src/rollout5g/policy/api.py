@@ -7,6 +7,8 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from .filters import FilterError, filter_tasks
 from .indicators import target_rows
 from .models import IncentiveClause, Indicator, PolicyDocument, PolicyTask
@@ -119,17 +121,17 @@ class IncentiveOut(Schema):
     valid_to: dt.date | None
 
 
-@router.get("/documents", response=list[DocumentOut], summary="Policy documents (public)")
+@router.get("/documents", response=list[DocumentOut], summary="Policy documents (public)", openapi_extra=PUBLIC_API)
 def list_documents(request):
     return PolicyDocument.objects.restrict(request.user).order_by("level", "key")
 
 
-@router.get("/documents/{key}", response=DocumentOut)
+@router.get("/documents/{key}", response=DocumentOut, openapi_extra=PUBLIC_API)
 def get_document(request, key: str):
     return get_object_or_404(PolicyDocument.objects.restrict(request.user), key=key)
 
 
-@router.get("/tasks", response=list[TaskOut], summary="Policy tasks with units, deadlines and targets (public)")
+@router.get("/tasks", response=list[TaskOut], summary="Policy tasks with units, deadlines and targets (public)", openapi_extra=PUBLIC_API)
 @paginate
 def list_tasks(request, filters: Query[TaskFilters]):
     try:
@@ -139,7 +141,7 @@ def list_tasks(request, filters: Query[TaskFilters]):
     return [dict(task_record(t), id=t.pk) for t in tasks_queryset(qs)]
 
 
-@router.get("/tasks/{task_id}", response=TaskOut)
+@router.get("/tasks/{task_id}", response=TaskOut, openapi_extra=PUBLIC_API)
 def get_task(request, task_id: int):
     task = get_object_or_404(tasks_queryset(PolicyTask.objects.restrict(request.user)), pk=task_id)
     return dict(task_record(task), id=task.pk)
@@ -160,7 +162,7 @@ def _indicator_out(indicator: Indicator) -> dict:
     }
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="Indicators with targets and actual values")
+@router.get("/indicators", response=list[IndicatorOut], summary="Indicators with targets and actual values", openapi_extra=PUBLIC_API)
 def list_indicators(request, document: str = ""):
     qs = Indicator.objects.restrict(request.user).select_related("document")
     if document:
@@ -168,12 +170,12 @@ def list_indicators(request, document: str = ""):
     return [_indicator_out(i) for i in qs]
 
 
-@router.get("/indicators/{key}", response=IndicatorOut)
+@router.get("/indicators/{key}", response=IndicatorOut, openapi_extra=PUBLIC_API)
 def get_indicator(request, key: str):
     return _indicator_out(get_object_or_404(Indicator.objects.restrict(request.user).select_related("document"), key=key))
 
 
-@router.get("/incentives", response=list[IncentiveOut], summary="Incentive clauses as data (public)")
+@router.get("/incentives", response=list[IncentiveOut], summary="Incentive clauses as data (public)", openapi_extra=PUBLIC_API)
 def list_incentives(request):
     return [
         dict({f: getattr(c, f) for f in IncentiveOut.model_fields if f != "document"}, document=c.document.key)

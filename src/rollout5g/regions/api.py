@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from .models import Region
 
 router = Router(tags=["regions"])
@@ -21,7 +23,7 @@ class RegionOut(Schema):
         return (obj.centroid_lon, obj.centroid_lat)
 
 
-@router.get("/", response=list[RegionOut], summary="Regions (public), filterable by level and parent")
+@router.get("/", response=list[RegionOut], summary="Regions (public), filterable by level and parent", openapi_extra=PUBLIC_API)
 def list_regions(request, level: str = "", parent: str = ""):
     qs = Region.objects.restrict(request.user)
     if level:
@@ -31,7 +33,7 @@ def list_regions(request, level: str = "", parent: str = ""):
     return qs.defer("geometry", "display_geometry")
 
 
-@router.get("/geojson", summary="Simplified WGS-84 boundaries as a GeoJSON FeatureCollection (public)")
+@router.get("/geojson", summary="Simplified WGS-84 boundaries as a GeoJSON FeatureCollection (public)", openapi_extra=PUBLIC_API)
 def regions_geojson(request, level: str = "", parent: str = "", full: bool = False):
     qs = Region.objects.restrict(request.user)
     if level:
@@ -50,6 +52,6 @@ def regions_geojson(request, level: str = "", parent: str = "", full: bool = Fal
     return {"type": "FeatureCollection", "crs_note": "WGS-84 (EPSG:4326) longitude/latitude", "features": features}
 
 
-@router.get("/{adcode}", response=RegionOut)
+@router.get("/{adcode}", response=RegionOut, openapi_extra=PUBLIC_API)
 def get_region(request, adcode: str):
     return get_object_or_404(Region.objects.restrict(request.user).defer("geometry", "display_geometry"), adcode=adcode)

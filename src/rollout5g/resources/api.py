@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from rollout5g.accounts.permissions import CHANGE
+from rollout5g.platform.routes import PUBLIC_API
 
 from . import downloads, services
 from .models import FeeComplaint, ListRelease, PublicResource, ReleaseEntry, SiteRequest
@@ -219,23 +220,23 @@ def _raise(exc):
     raise HttpError(422, "; ".join(exc.messages)) from exc
 
 
-@router.get("/releases", response=list[ReleaseOut], summary="Published releases (第N批); the office also sees drafts")
+@router.get("/releases", response=list[ReleaseOut], summary="Published releases (第N批); the office also sees drafts", openapi_extra=PUBLIC_API)
 def list_releases(request):
     return list(ListRelease.objects.restrict(request.user).order_by("-number"))
 
 
-@router.get("/releases/{number}", response=ReleaseOut, summary="One release ('latest' for the newest published)")
+@router.get("/releases/{number}", response=ReleaseOut, summary="One release ('latest' for the newest published)", openapi_extra=PUBLIC_API)
 def get_release(request, number: str):
     return _release(request, number)
 
 
-@router.get("/releases/{number}/entries", response=list[EntryOut], summary="Entries of a release, as published")
+@router.get("/releases/{number}/entries", response=list[EntryOut], summary="Entries of a release, as published", openapi_extra=PUBLIC_API)
 @paginate
 def list_entries(request, number: str, filters: Query[EntryFilters]):
     return _entries(request, _release(request, number), filters).order_by("code")
 
 
-@router.get("/releases/{number}/diff", response=DiffOut, summary="Added, changed (with fields) and withdrawn codes")
+@router.get("/releases/{number}/diff", response=DiffOut, summary="Added, changed (with fields) and withdrawn codes", openapi_extra=PUBLIC_API)
 def get_diff(request, number: str):
     release = _release(request, number)
     if not release.is_published:
@@ -245,7 +246,7 @@ def get_diff(request, number: str):
             "added": diff["added"], "changed": diff["changed"], "withdrawn": diff["withdrawn"]}
 
 
-@router.get("/releases/{number}/geojson", summary="A published release as GeoJSON (crs=wgs84 default, or gcj02)")
+@router.get("/releases/{number}/geojson", summary="A published release as GeoJSON (crs=wgs84 default, or gcj02)", openapi_extra=PUBLIC_API)
 def release_geojson(request, number: str, filters: Query[EntryFilters], crs: str = "wgs84"):
     release = _release(request, number)
     if not release.is_published:
@@ -258,7 +259,7 @@ def release_geojson(request, number: str, filters: Query[EntryFilters], crs: str
     return HttpResponse(downloads.to_geojson(release, snapshots, crs), content_type="application/geo+json")
 
 
-@router.get("/releases/{number}/map", summary="Compact points of a published release for the public map")
+@router.get("/releases/{number}/map", summary="Compact points of a published release for the public map", openapi_extra=PUBLIC_API)
 def release_map(request, number: str, filters: Query[EntryFilters]):
     release = _release(request, number)
     if not release.is_published:

@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
 
 from . import services
@@ -149,7 +150,7 @@ def get_cell(request, cell_id: str):
 
 
 @router.get("/plan", response=list[PlannedSiteOut], summary="Special-plan entries: published ones for everyone, "
-            "unpublished ones for their planner and the programme office")
+            "unpublished ones for their planner and the programme office", openapi_extra=PUBLIC_API)
 @paginate
 def list_plan(request, region: str = "", year: int | None = None):
     qs = PlannedSite.objects.restrict(request.user).select_related("organization")
@@ -160,7 +161,7 @@ def list_plan(request, region: str = "", year: int | None = None):
     return qs
 
 
-@router.get("/key-areas", summary="Key areas with their coverage targets as GeoJSON (public)")
+@router.get("/key-areas", summary="Key areas with their coverage targets as GeoJSON (public)", openapi_extra=PUBLIC_API)
 def key_areas(request, category: str = ""):
     qs = KeyArea.objects.restrict(request.user)
     if category:
@@ -179,7 +180,7 @@ def key_areas(request, category: str = ""):
     }
 
 
-@router.get("/counts", response=CountsOut, summary="5G base stations on air per region and date (from the registry)")
+@router.get("/counts", response=CountsOut, summary="5G base stations on air per region and date (from the registry)", openapi_extra=PUBLIC_API)
 def counts(request, region: str = "330400", as_of: dt.date | None = None):
     r = get_object_or_404(Region, pk=region)
     as_of = as_of or dt.date.today()

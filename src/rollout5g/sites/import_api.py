@@ -17,6 +17,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from . import exports, importer
 from .filters import FilterError
 from .import_services import MODES, import_cells
@@ -46,7 +48,7 @@ def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mod
     return Status(200, report)
 
 
-@router.get("/template.xlsx", summary="The 工参 import template (.xlsx with Chinese headers and notes)")
+@router.get("/template.xlsx", summary="The 工参 import template (.xlsx with Chinese headers and notes)", openapi_extra=PUBLIC_API)
 def template(request):
     response = HttpResponse(importer.template_xlsx(), content_type=exports.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = 'attachment; filename="gongcan-template.xlsx"'

@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from .filters import FilterError, filter_sites_full, parse_bbox
 from .map import MAX_ZOOM, MIN_ZOOM, map_features
 from .models import Cell, Site
@@ -28,6 +30,7 @@ class MapQuery(Schema):
     description="Returns `{mode: clusters|sites, total, features}` with GeoJSON Point features. Uses the filters "
     "of the site list and the same permissions: an operator sees only the sites it owns or shares; anonymous "
     "callers see only public sites (none). A malformed bbox or filter value is answered with 422.",
+    openapi_extra=PUBLIC_API,
 )
 def site_map_data(request, filters: Query[MapQuery]):
     params = filters.dict()

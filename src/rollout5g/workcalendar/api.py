@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from rollout5g.platform.routes import PUBLIC_API
+
 from .models import CalendarYear
 from .services import CalendarError, due_date
 
@@ -40,7 +42,7 @@ class DueQuery(Schema):
     pauses: list[str] = []
 
 
-@router.get("/years", response=YearsOut, summary="Loaded years with their days off and adjusted working days")
+@router.get("/years", response=YearsOut, summary="Loaded years with their days off and adjusted working days", openapi_extra=PUBLIC_API)
 def years(request):
     from .views import missing_years
 
@@ -49,7 +51,7 @@ def years(request):
 
 @router.get("/due", response=DueOut,
             summary="Due date of a period of `days` working days from the day of receipt (not counted); "
-                    "pauses as start..end, repeatable; provisional if a year is not loaded")
+                    "pauses as start..end, repeatable; provisional if a year is not loaded", openapi_extra=PUBLIC_API)
 def due(request, query: Query[DueQuery]):
     if not 0 <= query.days <= 1000:
         raise HttpError(422, "days: between 0 and 1000")
