@@ -25,6 +25,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.codes import next_code
 from rollout5g.sites.choices import PowerSupply, SiteState
 from rollout5g.sites.models import Site
 from rollout5g.sites.services import site_transition, site_update
@@ -109,11 +110,7 @@ def _office(actor) -> bool:
 
 
 def _next_number(model, prefix: str, year: int) -> str:
-    stem = f"{prefix}-{year}-"
-    n = model.objects.filter(number__startswith=stem).count() + 1
-    while model.objects.filter(number=f"{stem}{n:04d}").exists():
-        n += 1
-    return f"{stem}{n:04d}"
+    return next_code(model=model, field="number", prefix=f"{prefix}-{year}-", width=4)
 
 
 def _date(value, field: str) -> dt.date:

@@ -19,6 +19,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core import incentives as engine
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.codes import next_code
 from rollout5g.policy.models import IncentiveClause
 
 from .choices import (
@@ -130,11 +131,7 @@ def reviewing_units(clause: IncentiveClause) -> list[Organization]:
 
 
 def _next_number(year: int) -> str:
-    prefix = f"JL-{year}-"
-    last = Application.objects.filter(number__startswith=prefix).order_by("-number").values_list("number",
-                                                                                                    flat=True).first()
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    return next_code(model=Application, field="number", prefix=f"JL-{year}-", width=4)
 
 
 # -- registry ---------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.codes import next_code
 from rollout5g.sites.choices import SiteState, SiteType
 from rollout5g.sites.models import Site
 from rollout5g.sites.services import site_create, site_transition
@@ -144,10 +145,7 @@ def validate_project_code(code: str) -> str:
 
 
 def _next_code(year: int) -> str:
-    prefix = f"YJS{year}"
-    last = Application.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
-    n = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{n:05d}"
+    return next_code(model=Application, prefix=f"YJS{year}", width=5)
 
 
 # ---------------------------------------------------------------------------------------------------- drafting

@@ -21,6 +21,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core.geo import to_wgs84
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.codes import next_code, next_number
 from rollout5g.regions.services import find_region
 
 from .choices import (
@@ -62,10 +63,8 @@ class ReleaseImmutable(ValidationError):
 
 
 def _next_code(model, prefix: str, width: int) -> str:
-    """The next free ``<prefix><n>`` code (n zero-padded to ``width``), after the highest existing one."""
-    last = model.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
-    n = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
-    return f"{prefix}{n:0{width}d}"
+    """The next free ``<prefix><n>`` code (n zero-padded to ``width``); call inside the transaction that saves."""
+    return next_code(model=model, prefix=prefix, width=width)
 
 
 def _office_users():
@@ -242,11 +241,11 @@ def release_create(*, actor, notice_start: dt.date, notice_end: dt.date, title: 
     if notice_end < notice_start:
         raise ValidationError({"notice_end": f"the notice period ends ({notice_end}) before it starts ({notice_start})"})
     with transaction.atomic():
+        number = next_number(model=ListRelease)  # locks the batch counter: one release_create at a time
         draft = ListRelease.objects.select_for_update().filter(published_at__isnull=True).first()
         if draft is not None:
             raise ValidationError(f"{draft.label} is still a draft: publish or change it instead of opening another")
-        last = ListRelease.objects.order_by("-number").values_list("number", flat=True).first() or 0
-        release = ListRelease(number=last + 1, title=title, notice_start=notice_start, notice_end=notice_end, note=note)
+        release = ListRelease(number=number, title=title, notice_start=notice_start, notice_end=notice_end, note=note)
         release.full_clean()
         release.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=release, after=snapshot(release))

@@ -15,6 +15,7 @@ from rollout5g.accounts.permissions import CHANGE, require
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.codes import next_code
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import find_regions
 
@@ -103,11 +104,7 @@ def planned_site_create(*, actor, organization: Organization, lon: float, lat: f
     region = _county_at(lon, lat)
     with transaction.atomic():
         if code is None:
-            prefix = f"P-{region.adcode}-{planned_year}-"
-            n = PlannedSite.objects.filter(code__startswith=prefix).count() + 1
-            while PlannedSite.objects.filter(code=f"{prefix}{n:04d}").exists():
-                n += 1
-            code = f"{prefix}{n:04d}"
+            code = next_code(model=PlannedSite, prefix=f"P-{region.adcode}-{planned_year}-", width=4)
         plan = PlannedSite(code=code, name=name[:100], lon=lon, lat=lat, region=region, planned_year=planned_year,
                            site_type=site_type, place=place[:100], key_area=key_area, organization=organization,
                            published=published)
@@ -128,11 +125,7 @@ def site_create(*, actor, owner: Organization, name: str, lon: float, lat: float
     region = _county_at(lon, lat)
     with transaction.atomic():
         if code is None:
-            prefix = f"S-{region.adcode}-"
-            n = Site.objects.filter(code__startswith=prefix).count() + 1
-            while Site.objects.filter(code=f"{prefix}{n:05d}").exists():
-                n += 1
-            code = f"{prefix}{n:05d}"
+            code = next_code(model=Site, prefix=f"S-{region.adcode}-", width=5)
         site = Site(code=code, name=name[:150], lon=lon, lat=lat, region=region, site_type=site_type, owner=owner,
                     address=address[:300], height_m=height_m, plan_entry=plan_entry, state=SiteState.PLANNED,
                     state_since=dt.date.today())

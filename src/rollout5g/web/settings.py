@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files (offline), not from a CDN
+    "rollout5g.platform.writes",  # counters behind generated codes, idempotency keys
     "rollout5g.accounts",
     "rollout5g.audit",
     "rollout5g.regions",
