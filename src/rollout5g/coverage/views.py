@@ -67,7 +67,7 @@ def _visible_run(request, pk) -> CoverageRun:
                              pk=pk)
 
 
-@roles(*PAGE_ROLES)
+@roles(*PAGE_ROLES, record="coverage.CoverageRun", lookup=("pk", "pk"))
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
     results = list(run.results.select_related("region", "key_area").order_by("kind", "region_id", "name"))

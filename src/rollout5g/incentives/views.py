@@ -180,7 +180,7 @@ def application_new(request):
     return render(request, "incentives/application_new.html", {**context, "params": {}})
 
 
-@signed_in
+@signed_in(record="incentives.Application", lookup=("number", "number"))
 def application_detail(request, number):
     app = get_object_or_404(Application.objects.restrict(request.user).select_related("enterprise", "clause",
                                                                                       "region", "pilot", "carrier"),

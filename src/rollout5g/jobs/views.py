@@ -16,7 +16,7 @@ def index(request):
     return render(request, "jobs/index.html", {"page": page})
 
 
-@signed_in
+@signed_in(record="jobs.Job", lookup=("pk", "pk"))
 def detail(request, pk: int):
     job = get_object_or_404(Job.objects.restrict(request.user, VIEW), pk=pk)
     template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/detail.html"

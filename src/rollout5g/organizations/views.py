@@ -60,7 +60,7 @@ def contact_list(request):
     return render(request, "organizations/contact_list.html", {"page": page, "query": query})
 
 
-@signed_in
+@signed_in(record="organizations.ContactPerson", lookup=("pk", "pk"))
 def contact_detail(request, pk):
     contact = get_object_or_404(ContactPerson.objects.restrict(request.user), pk=pk)
     return render(request, "organizations/contact_detail.html", {"contact": contact})

@@ -85,7 +85,7 @@ def create(request):
     return render(request, "permits/create.html", {"post": request.POST})
 
 
-@signed_in
+@signed_in(record="permits.Application", lookup=("code", "code"))
 def detail(request, code):
     app = _application(request, code)
     user = request.user

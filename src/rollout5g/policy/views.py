@@ -75,7 +75,7 @@ def task_list(request):
     )
 
 
-@public
+@public(record="policy.PolicyTask", lookup=("pk", "pk"))
 def task_detail(request, pk):
     task = get_object_or_404(_tasks_with_units(PolicyTask.objects.restrict(request.user)), pk=pk)
     return render(

@@ -310,7 +310,7 @@ def meetings(request):
         "meetings": Meeting.objects.restrict(request.user).distinct(), "is_office": services.is_office(request.user)})
 
 
-@signed_in
+@signed_in(record="program.Meeting", lookup=("pk", "pk"))
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.restrict(request.user).distinct(), pk=pk)
     if request.method == "POST":
@@ -363,10 +363,17 @@ def ledger_download(request):
 @signed_in
 def briefing_pdf(request):
     """The leading group's briefing: indicators against targets, county scores, colour counts and the red list."""
-    from weasyprint import HTML
+    from rollout5g.platform.fonts import MissingFontError, require_cjk_font
 
     if not services.is_office(request.user):
         raise Http404
+    try:
+        require_cjk_font()  # never a briefing of empty boxes: refuse, naming the package to install
+    except MissingFontError as exc:
+        messages.error(request, str(exc))
+        return redirect("program:index")
+    from weasyprint import HTML
+
     context = dashboard_context(request.user, dt.date.today())
     html = render_to_string("program/briefing.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

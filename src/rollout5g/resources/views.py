@@ -187,7 +187,7 @@ def manage(request):
     })
 
 
-@signed_in
+@signed_in(record="resources.PublicResource", lookup=("code", "code"))
 def resource_detail(request, code):
     resource = get_object_or_404(
         PublicResource.objects.restrict(request.user).select_related("owner", "region").defer(*services.REGION_HEAVY)
@@ -322,7 +322,7 @@ def request_new(request):
     return render(request, "resources/request_new.html", {"form": form})
 
 
-@signed_in
+@signed_in(record="resources.SiteRequest", lookup=("code", "code"))
 def request_detail(request, code):
     site_request = get_object_or_404(
         SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource", "planned_site",
@@ -414,7 +414,7 @@ def complaint_new(request):
     return render(request, "resources/complaint_new.html", {"form": form, "fee_rule": services.FEE_RULE})
 
 
-@signed_in
+@signed_in(record="resources.FeeComplaint", lookup=("code", "code"))
 def complaint_detail(request, code):
     complaint = get_object_or_404(
         FeeComplaint.objects.restrict(request.user).select_related("complainant", "respondent", "request", "resource"),

@@ -55,7 +55,7 @@ def cell_list(request):
     return render(request, "sites/cell_list.html", {"page": page, "query": query, **_filter_context(request)})
 
 
-@signed_in
+@signed_in(record="sites.Site", lookup=("code", "code"))
 def site_detail(request, code):
     site = get_object_or_404(
         Site.objects.restrict(request.user).select_related("region", "owner", "plan_entry", "import_batch")
