@@ -4,6 +4,11 @@ from django.db.models import Q
 from rollout5g.organizations.models import Organization
 from rollout5g.sites.choices import PowerSupply, SiteState
 from rollout5g.sites.models import Site
+from tests.conftest import world
+
+#: The records these tests build on (see tests/conftest.py: world).
+world_records = world("registry", "cases")
+
 
 
 @pytest.fixture

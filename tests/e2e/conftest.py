@@ -89,3 +89,11 @@ def login(page, username):
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.click("#login-submit")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is a browser test (``-m e2e`` selects them, ``-m "not e2e"`` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -3,6 +3,11 @@ import pytest
 from rollout5g.incentives import services
 from rollout5g.organizations.models import Organization
 from rollout5g.policy.models import IncentiveClause
+from tests.conftest import world
+
+#: The records these tests build on (see tests/conftest.py: world).
+world_records = world("incentives")
+
 
 
 @pytest.fixture

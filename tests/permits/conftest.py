@@ -1,6 +1,11 @@
 import pytest
 
 from rollout5g.organizations.models import Organization
+from tests.conftest import world
+
+#: The records these tests build on (see tests/conftest.py: world).
+world_records = world("registry", "approvals")
+
 
 
 @pytest.fixture
