@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "rollout5g.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -32,3 +32,26 @@ class User(AbstractUser):
     @property
     def is_program_office(self) -> bool:
         return self.is_superuser or self.role == Role.PROGRAM_OFFICE
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238: 30-second steps, 6 digits, SHA-1 — what every authenticator
+    app reads from the QR code). Unconfirmed until the user has typed one code from it; only a confirmed device is
+    asked for at login. ``last_step`` is the last time step accepted, so a code cannot be used twice."""
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last accepted time step"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self):
+        return f"{self.user} ({'confirmed' if self.confirmed_at else 'not confirmed'})"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -8,3 +8,8 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     TRANSITION = "transition", _("State changed")
     IMPORT = "import", _("Imported")
+    # Sign-in events (rollout5g.accounts.signals)
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKOUT = "lockout", _("Locked out")
+    LOGOUT = "logout", _("Logged out")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files (offline), not from a CDN
+    "axes",  # throttling and lockout of repeated failed logins (per account and per address)
     "rollout5g.platform.writes",  # counters behind generated codes, idempotency keys
     "rollout5g.accounts",
     "rollout5g.audit",
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rollout5g.web.middleware.ContentSecurityPolicyMiddleware",
+    "rollout5g.web.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,6 +80,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rollout5g.accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+]
+
+# Lockout first (django-axes), then the user table. A call of authenticate() without a request (Django's test
+# client login) skips the lockout check, see rollout5g.accounts.backends.
+AUTHENTICATION_BACKENDS = [
+    "rollout5g.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "rollout5g.web.urls"
@@ -120,10 +133,31 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# A session lasts ROLLOUT5G_SESSION_AGE seconds (default 8 hours, one working day) and ends with the browser.
+SESSION_COOKIE_AGE = int(os.environ.get("ROLLOUT5G_SESSION_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# An uploaded import file waiting for its preview to be confirmed is deleted after this many hours.
+ROLLOUT5G_UPLOAD_KEEP_HOURS = float(os.environ.get("ROLLOUT5G_UPLOAD_KEEP_HOURS", "24"))
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one user name, or from one address, further
+# attempts are refused for the cool-off time; a success resets the count. Every login, failure, lockout and logout
+# is in the audit history (rollout5g.accounts.signals).
+AXES_FAILURE_LIMIT = int(os.environ.get("ROLLOUT5G_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ROLLOUT5G_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Second factor (TOTP, RFC 6238): optional for everyone; the roles listed here must enrol before they can work.
+ROLLOUT5G_TOTP_REQUIRED_ROLES = [r for r in os.environ.get("ROLLOUT5G_TOTP_REQUIRED_ROLES", "").split(",") if r]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -144,6 +178,7 @@ ROLLOUT5G_BASE_URL = os.environ.get("ROLLOUT5G_BASE_URL", "http://127.0.0.1:8000
 EMAIL_BACKEND = os.environ.get("ROLLOUT5G_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "rollout5g.web.pagination.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from rollout5g.accounts import views as account_views
 from rollout5g.platform.routes import public
 
 from . import views
@@ -10,8 +11,9 @@ from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", public(auth_views.LoginView.as_view(template_name="web/login.html")), name="login"),
+    path("accounts/login/", account_views.login_view, name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/", include("rollout5g.accounts.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("policy/", include("rollout5g.policy.urls")),
     path("organizations/", include("rollout5g.organizations.urls")),

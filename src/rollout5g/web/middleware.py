@@ -1,0 +1,78 @@
+"""Security middleware of the web layer.
+
+- :class:`ContentSecurityPolicyMiddleware` sends a Content-Security-Policy without inline scripts: pages load their
+  JavaScript from ``/static/`` (``rollout5g/js/*.js``) and read their data from ``json_script`` blocks, so a value
+  that slipped into the HTML unescaped still cannot run. Styles may be inline (Leaflet and ECharts position their
+  elements with style attributes); images may be ``data:``/``blob:`` URIs (map icons, QR codes, chart export).
+- :class:`UploadLimitMiddleware` refuses a request body larger than the upload limit
+  (``ROLLOUT5G_MAX_UPLOAD_BYTES``, default 20 MB, plus room for the form's other fields) before it is read:
+  413 with a problem+json body under ``/api/``, a short page elsewhere.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Room for the other fields of a multipart form and its boundaries, on top of the file's own limit.
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "ROLLOUT5G_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+def upload_too_large_message(size: int | None = None) -> str:
+    limit_mb = max_upload_bytes() / (1024 * 1024)
+    if size is None:
+        return _("The upload is too large: at most %(limit).0f MB may be uploaded.") % {"limit": limit_mb}
+    return _("The file is too large (%(size).1f MB): at most %(limit).0f MB may be uploaded.") % {
+        "size": size / (1024 * 1024), "limit": limit_mb}
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > max_upload_bytes() + FORM_OVERHEAD_BYTES:
+            message = upload_too_large_message()
+            if request.path.startswith("/api/"):
+                return JsonResponse({"type": "about:blank", "title": "Content Too Large", "status": 413,
+                                     "detail": message}, status=413, content_type="application/problem+json")
+            return HttpResponse(f"<!DOCTYPE html><title>413</title><h1>413</h1><p id=\"upload-error\">"
+                                f"{escape(message)}</p>", status=413, content_type="text/html; charset=utf-8")
+        return self.get_response(request)
