@@ -53,13 +53,12 @@ login_view = public(LoginView.as_view())
 def login_verify(request):
     """Second step: the 6-digit code of the user's authenticator app."""
     pending = request.session.get(PENDING_KEY)
-    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+    user = None
+    if pending and time.time() - pending.get("at", 0) <= PENDING_SECONDS:
+        user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None:  # nobody passed the password step, or too long ago: start again
         request.session.pop(PENDING_KEY, None)
-        return redirect("login")
-    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
-    if user is None:
-        request.session.pop(PENDING_KEY, None)
-        return redirect("login")
+        return render(request, "accounts/login_verify.html", {"expired": True})
     credentials = {"username": user.get_username()}
     if not AxesProxyHandler.is_allowed(request, credentials):
         return get_lockout_response(request, None, credentials)

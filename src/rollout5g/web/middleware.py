@@ -4,12 +4,16 @@
   JavaScript from ``/static/`` (``rollout5g/js/*.js``) and read their data from ``json_script`` blocks, so a value
   that slipped into the HTML unescaped still cannot run. Styles may be inline (Leaflet and ECharts position their
   elements with style attributes); images may be ``data:``/``blob:`` URIs (map icons, QR codes, chart export).
+- :class:`ApiVersionMiddleware` serves the unversioned ``/api/...`` paths (the pages' scripts, older clients) with
+  version 1, the canonical ``/api/v1/...``: the path is rewritten before URL resolution.
 - :class:`UploadLimitMiddleware` refuses a request body larger than the upload limit
   (``ROLLOUT5G_MAX_UPLOAD_BYTES``, default 20 MB, plus room for the form's other fields) before it is read:
   413 with a problem+json body under ``/api/``, a short page elsewhere.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -76,3 +80,22 @@ class UploadLimitMiddleware:
             return HttpResponse(f"<!DOCTYPE html><title>413</title><h1>413</h1><p id=\"upload-error\">"
                                 f"{escape(message)}</p>", status=413, content_type="text/html; charset=utf-8")
         return self.get_response(request)
+
+
+CURRENT_API_PREFIX = "/api/v1/"
+
+
+class ApiVersionMiddleware:
+    """``/api/<path>`` without a version is ``/api/v1/<path>`` (a request names a version with ``/api/vN/``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/api/") and not _VERSIONED.match(path):
+            request.path_info = CURRENT_API_PREFIX + path[len("/api/"):]
+        return self.get_response(request)
+
+
+_VERSIONED = re.compile(r"^/api/v\d+(/|$)")

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rollout5g.web.middleware.ContentSecurityPolicyMiddleware",
     "rollout5g.web.middleware.UploadLimitMiddleware",
+    "rollout5g.web.middleware.ApiVersionMiddleware",  # /api/... is version 1 (/api/v1/...)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -7,7 +7,7 @@ from rollout5g.accounts import views as account_views
 from rollout5g.platform.routes import public
 
 from . import views
-from .api import api
+from .api import versioned_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +30,6 @@ urlpatterns = [
     path("open-list/recommend/", include("rollout5g.resources.recommend_urls")),
     path("supervision/", include("rollout5g.program.urls")),
     path("industry/", include("rollout5g.incentives.urls")),
-    path("api/", api.urls),
+    *versioned_urls(),
     path("admin/", admin.site.urls),
 ]
