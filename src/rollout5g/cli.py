@@ -228,16 +228,36 @@ def import_areas_command(
 
 @audit_app.command("verify")
 def audit_verify(data_dir: DataDir = None):
-    """Check the hash chain of the audit history; name the first broken event."""
+    """Check the hash chain of the audit history and compare it with the signed checkpoints outside the database;
+    name the first broken event, a truncated tail, a recomputed chain or an edited checkpoint file."""
     setup_django(data_dir)
+    from rollout5g.audit.checkpoints import checkpoint_file
     from rollout5g.audit.services import verify_chain
 
     result = verify_chain()
     if result.ok:
-        console.print(f"[green]OK[/green]: {result.events_checked} audit events, chain intact.")
+        console.print(f"[green]OK[/green]: {result.events_checked} audit events, chain intact; "
+                      f"{result.checkpoints_checked} checkpoints in {checkpoint_file()} agree.")
         return
-    err_console.print(f"[bold red]BROKEN[/bold red] at event #{result.first_broken_seq}: {result.reason}")
+    where = f" at event #{result.first_broken_seq}" if result.first_broken_seq else ""
+    err_console.print(f"[bold red]BROKEN[/bold red]{where}: {result.reason}")
+    for problem in result.problems[1:]:
+        err_console.print(f"  also: {problem}")
     raise typer.Exit(code=1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(data_dir: DataDir = None):
+    """Verify the chain, then append a signed checkpoint of its head to the checkpoint file and the log."""
+    setup_django(data_dir)
+    from rollout5g.audit.checkpoints import CheckpointError, checkpoint_file, write_checkpoint
+
+    try:
+        cp = write_checkpoint(reason="manual")
+    except CheckpointError as exc:
+        err_console.print(f"[bold red]REFUSED[/bold red]: {exc}")
+        raise typer.Exit(code=1) from None
+    console.print(f"checkpoint {cp.line}: event #{cp.seq} {cp.hash[:16]}… signed, appended to {checkpoint_file()}")
 
 
 def _register_capability_commands() -> None:

@@ -10,6 +10,8 @@ from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, VIEW, AccessPoli
 from .choices import AuditAction
 
 GENESIS_HASH = "0" * 64
+#: Version of the hashed payload. 1 (until migration 0003) left the acting user's id out; 2 covers every field.
+HASH_SCHEME = 2
 
 
 class AuditChainHead(models.Model):
@@ -26,8 +28,11 @@ class AuditChainHead(models.Model):
 class AuditEvent(models.Model):
     """One state change: who did what to which object, with the object's fields before and after.
 
-    Events form a hash chain: ``hash = sha256(prev_hash + canonical JSON of this event)``, so editing or deleting
-    any stored event breaks the chain from that event on (``rollout5g audit verify`` names the first one).
+    Events form a hash chain: ``hash = sha256(prev_hash + canonical JSON of this event)`` where the JSON holds every
+    stored field but the row id and the hash itself (the acting user's id included), so editing or deleting any
+    stored event breaks the chain from that event on (``rollout5g audit verify`` names the first one). Signed
+    checkpoints of the chain head outside the database (:mod:`rollout5g.audit.checkpoints`) catch what the chain
+    alone cannot: a truncated tail or a chain recomputed after a rewrite.
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
@@ -68,10 +73,13 @@ class AuditEvent(models.Model):
         raise ValueError("audit events are append-only")
 
     def canonical_payload(self) -> str:
-        """The exact text that is hashed. Only stored fields go in, so verification needs nothing else."""
+        """The exact text that is hashed: every stored field except the row id and the hash (scheme version
+        :data:`HASH_SCHEME`). Only stored fields go in, so verification needs nothing else."""
         data = {
+            "v": HASH_SCHEME,
             "seq": self.seq,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
             "actor_label": self.actor_label,
             "action": self.action,
             "object_type": self.object_type,

@@ -124,24 +124,46 @@ class ChainCheck:
     events_checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    checkpoints_checked: int = 0
+    problems: tuple[str, ...] = ()
 
 
-def verify_chain() -> ChainCheck:
-    """Walk the chain from the first event; report the first event whose hash, link or sequence is wrong."""
+def _walk_chain() -> tuple[int, list[tuple[int, str]]]:
+    """Walk the chain from the first event: (events read, [(seq, problem)] — the first problem only)."""
     prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         count += 1
         if event.seq != expected_seq:
-            return ChainCheck(False, count, expected_seq, f"event #{expected_seq} is missing (next stored is #{event.seq})")
+            return count, [(expected_seq, f"event #{expected_seq} is missing (next stored is #{event.seq})")]
         if event.prev_hash != prev_hash:
-            return ChainCheck(False, count, event.seq, f"event #{event.seq} does not link to the event before it")
+            return count, [(event.seq, f"event #{event.seq} does not link to the event before it")]
         if event.compute_hash() != event.hash:
-            return ChainCheck(False, count, event.seq, f"event #{event.seq} was altered after it was recorded")
+            return count, [(event.seq, f"event #{event.seq} was altered after it was recorded "
+                                                  "(a field, the actor included, no longer matches its hash)")]
         prev_hash, expected_seq = event.hash, expected_seq + 1
+    last_seq = expected_seq - 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq != expected_seq - 1:
-        return ChainCheck(False, count, expected_seq, f"events after #{expected_seq - 1} are missing (head says #{head.last_seq})")
-    return ChainCheck(True, count)
+    if head is not None and head.last_seq != last_seq:
+        return count, [(expected_seq, f"events after #{last_seq} are missing (head says #{head.last_seq})")]
+    return count, []
+
+
+def verify_chain(*, checkpoints: bool = True) -> ChainCheck:
+    """Walk the chain from the first event and report the first event whose hash, link or sequence is wrong; then
+    (``checkpoints``) compare the chain with the signed checkpoints outside the database, which reveal a truncated
+    tail and a chain recomputed after a rewrite (:mod:`rollout5g.audit.checkpoints`)."""
+    count, problems = _walk_chain()
+    checked = 0
+    if checkpoints:
+        from .checkpoints import check_against_checkpoints
+
+        stored_last = AuditEvent.objects.aggregate(last=models.Max("seq"))["last"] or 0
+        checked, more = check_against_checkpoints(last_seq=stored_last)
+        problems += more
+    if not problems:
+        return ChainCheck(True, count, checkpoints_checked=checked)
+    seq, reason = problems[0]
+    return ChainCheck(False, count, seq or None, reason, checked, tuple(message for _, message in problems))
 
 
 def history_for(obj: models.Model):
