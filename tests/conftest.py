@@ -109,6 +109,15 @@ def load_reference_data() -> None:
     ensure_user(actor=None, username="admin", password=DEMO_PASSWORD, is_superuser=True, display_name="系统管理员")
 
 
+def _ensure_reference_data() -> None:
+    """Reload the reference data if a transactional test emptied the tables (pytest-django runs those after the
+    others, and tests without the database after them)."""
+    from rollout5g.regions.models import Region
+
+    if not Region.objects.exists():
+        load_reference_data()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=True):
@@ -198,6 +207,7 @@ def world(*steps: str, scope: str = "package"):
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
+                _ensure_reference_data()
                 for step in wanted:
                     _world_step(step)
                 yield
@@ -220,6 +230,7 @@ def demo_world(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            _ensure_reference_data()
             yield load_demo(password=DEMO_PASSWORD)
         finally:
             transaction.set_rollback(True)

@@ -49,7 +49,7 @@ def test_incident_reported_and_resolved_through_the_pages(client_for, site_of):
     site = site_of("jx-mobile")
     mobile = client_for("mobile")
     assert mobile.get("/cases/incident/new/").status_code == 200
-    r = mobile.post("/cases/incident/new/", {"kind": "theft", "site": site.code, "occurred_on": "2026-11-20",
+    r = mobile.post("/cases/incident/new/", {"kind": "theft", "site": site.code, "occurred_on": "2026-11-13",
                                              "description": "蓄电池被盗"})
     assert r.status_code == 302
     case = IncidentCase.objects.get(site=site)
@@ -72,7 +72,7 @@ def test_incident_reported_and_resolved_through_the_pages(client_for, site_of):
 
 def test_form_errors_name_the_field(client_for, site_of):
     r = client_for("mobile").post("/cases/incident/new/", {"kind": "fees", "location": "小区", "description": "x",
-                                                            "occurred_on": "2026-11-20", "fee_amount": "-10"})
+                                                            "occurred_on": "2026-11-13", "fee_amount": "-10"})
     assert r.status_code == 200 and "fee_amount: must be ≥ 0" in r.content.decode()
     r = client_for("mobile").post("/cases/power/new/", {"site": "NO-SUCH", "kind": "connection"})
     assert "NO-SUCH" in r.content.decode()
