@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.sites.models import Site
 
 from . import actions, services
@@ -190,6 +191,7 @@ def power_list(request, state: str = ""):
 
 
 @router.post("/power", response={201: PowerOut}, auth=django_auth, summary="Apply to the power company")
+@idempotent
 def power_create(request, payload: PowerIn):
     site = _site(request, payload.site)
     case = _call(services.power_apply, actor=request.user, site=site, kind=payload.kind,
@@ -205,6 +207,7 @@ def relocation_list(request, state: str = ""):
 
 
 @router.post("/relocation", response={201: RelocationOut}, auth=django_auth, summary="Record a relocation demand")
+@idempotent
 def relocation_create(request, payload: RelocationIn):
     site = _site(request, payload.site)
     case = _call(services.relocation_open, actor=request.user, site=site, cause=payload.cause,
@@ -227,6 +230,7 @@ def incident_list(request, state: str = ""):
 
 
 @router.post("/incident", response={201: IncidentOut}, auth=django_auth, summary="Report an incident")
+@idempotent
 def incident_create(request, payload: IncidentIn):
     site = _site(request, payload.site)
     case = _call(services.incident_report, actor=request.user, kind=payload.kind, description=payload.description,
@@ -261,6 +265,7 @@ def case_detail(request, family: str, number: str):
 @router.post("/{family}/{number}/{action}", auth=django_auth,
              summary="A transition of a case: power accept/survey/complete/refuse; relocation compensation/secure/"
                      "remove/rebuilt/cancel; incident assign/start/resolve/close/reroute")
+@idempotent
 def case_action(request, family: str, number: str, action: str, payload: ActionIn):
     case = _get(request, family, number)
     data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in payload.dict().items() if v is not None}

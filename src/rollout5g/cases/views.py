@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import signed_in
 from rollout5g.regions.models import Region
 from rollout5g.web.pagination import paginate
@@ -166,6 +167,7 @@ def _open_page(request, form_class, template, run):
 
 
 @signed_in
+@single_submit
 def power_new(request):
     def run(data):
         return services.power_apply(actor=request.user, site=data["site"], kind=data["kind"],
@@ -176,6 +178,7 @@ def power_new(request):
 
 
 @signed_in
+@single_submit
 def relocation_new(request):
     def run(data):
         return services.relocation_open(actor=request.user, site=data["site"], cause=data["cause"],
@@ -187,6 +190,7 @@ def relocation_new(request):
 
 
 @signed_in
+@single_submit
 def demolished_new(request):
     def run(data):
         return services.relocation_record_demolished(actor=request.user, site=data["site"], cause=data["cause"],
@@ -198,6 +202,7 @@ def demolished_new(request):
 
 
 @signed_in
+@single_submit
 def incident_new(request):
     def run(data):
         return services.incident_report(actor=request.user, kind=data["kind"], site=data["site"],

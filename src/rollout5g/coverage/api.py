@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
 from rollout5g.sites.models import KeyArea
@@ -115,6 +116,7 @@ def _runs(request):
 
 @router.post("/runs", response={201: StartedOut}, auth=django_auth,
              summary="Start a coverage run (a background job); returns the run id and the job id")
+@idempotent
 def start_run(request, payload: RunIn):
     region = None
     if payload.region:

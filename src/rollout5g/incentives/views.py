@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
+from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import IncentiveClause, Indicator
@@ -153,6 +154,7 @@ def _apply_context(request):
 
 
 @roles(Role.ENTERPRISE)
+@single_submit
 def application_new(request):
     context = _apply_context(request)
     if request.method == "POST":

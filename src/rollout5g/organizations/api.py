@@ -5,6 +5,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
 from . import services
@@ -87,6 +88,7 @@ def get_contact(request, contact_id: int):
 
 
 @router.post("/contacts", response={201: ContactOut}, auth=django_auth)
+@idempotent
 def create_contact(request, payload: ContactIn):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=payload.organization)
     data = payload.dict(exclude={"organization"})

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.permissions import can_add
+from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import public, signed_in
 from rollout5g.policy.models import TaskUnit
 from rollout5g.web.pagination import paginate
@@ -67,6 +68,7 @@ def contact_detail(request, pk):
 
 
 @signed_in
+@single_submit
 def contact_add(request, code):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
     form = ContactForm(request.POST or None)

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.sites.models import Site
 
@@ -228,6 +229,7 @@ def list_applications(request, state: str = ""):
 
 
 @router.post("/", auth=django_auth, summary="Create a draft application (operator or tower company)")
+@idempotent
 def create(request, payload: ApplicationIn):
     app = _call(services.application_create, actor=request.user, **payload.dict())
     return _out(app, request.user)
@@ -245,6 +247,7 @@ def export(request, code: str):
 
 
 @router.post("/{code}/sites", auth=django_auth, summary="Add an existing planned site or a new one")
+@idempotent
 def add_site(request, code: str, payload: SiteIn):
     app = _app(request, code)
     data = payload.dict()
@@ -259,6 +262,7 @@ def add_site(request, code: str, payload: SiteIn):
 
 
 @router.post("/{code}/materials", auth=django_auth, summary="Upload one material (multipart: code, file)")
+@idempotent
 def upload(request, code: str, material: Form[str], file: File[UploadedFile]):
     app = _app(request, code)
     _call(services.material_upload, actor=request.user, application=app, code=material, file_name=file.name,
@@ -271,6 +275,7 @@ def _simple(name, func, schema=None, summary=""):
 
     if schema is None:
         @router.post(f"/{{code}}/{name}", auth=django_auth, summary=summary)
+        @idempotent
         def endpoint(request, code: str):
             app = _app(request, code)
             _call(func, app=app, payload=None, user=request.user)
@@ -278,6 +283,7 @@ def _simple(name, func, schema=None, summary=""):
             return _out(app, request.user)
     else:
         @router.post(f"/{{code}}/{name}", auth=django_auth, summary=summary)
+        @idempotent
         def endpoint(request, code: str, payload: schema):  # type: ignore[valid-type]
             app = _app(request, code)
             _call(func, app=app, payload=payload, user=request.user)
@@ -340,6 +346,7 @@ _simple("extensions", lambda app, payload, user: services.extension_grant(
 
 
 @router.post("/{code}/pauses/{pause_id}/end", auth=django_auth, summary="End a pause")
+@idempotent
 def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
     app = _app(request, code)
     pause = get_object_or_404(app.pauses, pk=pause_id)
@@ -348,6 +355,7 @@ def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
 
 
 @router.post("/{code}/items/{item_id}/decide", auth=django_auth, summary="Decide one item with reasons")
+@idempotent
 def decide(request, code: str, item_id: int, payload: DecideIn):
     app = _app(request, code)
     item = ApprovalItem.objects.restrict(request.user, "change").filter(application=app, pk=item_id).first()
@@ -360,6 +368,7 @@ def decide(request, code: str, item_id: int, payload: DecideIn):
 
 
 @router.post("/{code}/certificate/revoke", auth=django_auth, summary="Revoke the certificate (the office)")
+@idempotent
 def revoke(request, code: str, payload: ReasonIn):
     app = _app(request, code)
     cert = get_object_or_404(Certificate, application=app)

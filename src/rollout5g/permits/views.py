@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
+from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import public, signed_in
 from rollout5g.sites.choices import BAND_RANGES_MHZ, SiteState, SiteType
 from rollout5g.sites.models import Site
@@ -70,6 +71,7 @@ def index(request):
 
 
 @signed_in
+@single_submit
 def create(request):
     if request.method == "POST":
         try:

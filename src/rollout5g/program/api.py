@@ -9,6 +9,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
+
 from . import services
 from .models import ProgressReport
 from .selectors import regional_evaluation, task_status, task_statuses
@@ -64,6 +66,7 @@ class ReportOut(Schema):
 
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut})
+@idempotent
 def submit_report(request, task_id: int, payload: ReportIn):
     from rollout5g.organizations.models import Organization
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import roles, signed_in
 from rollout5g.policy.models import Indicator, PolicyTask
 from rollout5g.regions.models import Region
@@ -160,6 +161,7 @@ def task_transition(request, pk):
 
 @signed_in
 @require_POST
+@single_submit
 def task_report(request, pk):
     task = _task_for_post(request, pk)
     if not services.may_report(request.user, task):
@@ -298,6 +300,7 @@ def snapshots(request):
 
 
 @signed_in
+@single_submit
 def meetings(request):
     if request.method == "POST":
         try:
@@ -311,6 +314,7 @@ def meetings(request):
 
 
 @signed_in(record="program.Meeting", lookup=("pk", "pk"))
+@single_submit
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.restrict(request.user).distinct(), pk=pk)
     if request.method == "POST":

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from rollout5g.accounts.permissions import CHANGE
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
 from . import downloads, services
@@ -308,6 +309,7 @@ def get_request(request, code: str):
 
 @router.post("/requests", response={201: RequestOut}, auth=django_auth,
              summary="Ask for a resource, or for the nearest open resource within radius_m of (lon, lat)")
+@idempotent
 def create_request(request, payload: RequestIn):
     resource = None
     if payload.resource:
@@ -325,6 +327,7 @@ def create_request(request, payload: RequestIn):
 
 @router.post("/requests/{code}/answer", response=RequestOut, auth=django_auth,
              summary="Owner: accept / propose / decline; requester: agree / withdraw")
+@idempotent
 def answer_request(request, code: str, payload: AnswerIn):
     site_request = get_object_or_404(SiteRequest.objects.restrict(request.user, CHANGE), code=code)
     user, charges = request.user, [c.dict() for c in payload.charges]
@@ -354,6 +357,7 @@ def list_complaints(request):
 
 
 @router.post("/complaints", response={201: ComplaintOut}, auth=django_auth, summary="Report an entry-fee demand")
+@idempotent
 def create_complaint(request, payload: ComplaintIn):
     site_request = resource = None
     if payload.request:

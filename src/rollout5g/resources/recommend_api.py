@@ -12,6 +12,7 @@ from ninja.security import django_auth
 
 from rollout5g.accounts.permissions import VIEW
 from rollout5g.jobs.models import Job
+from rollout5g.platform.idempotency import idempotent
 
 from .recommend import JOB_KIND, RecommendError, can_recommend, submit_recommendation
 
@@ -55,6 +56,7 @@ def _check(request):
 
 
 @router.post("", response={201: SubmittedOut}, summary="Queue a site recommendation")
+@idempotent
 def submit(request, payload: RecommendIn):
     _check(request)
     if (payload.area is None) == (payload.polygon is None):

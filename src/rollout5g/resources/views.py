@@ -16,6 +16,7 @@ from rollout5g.accounts.choices import Role
 from rollout5g.accounts.permissions import CHANGE, can, can_add
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.regions.models import Region
 from rollout5g.web.pagination import paginate
@@ -123,6 +124,7 @@ def release_download(request, number: int, fmt: str):
 
 
 @roles(Role.PROGRAM_OFFICE)
+@single_submit
 def release_new(request):
     if request.method == "POST":
         try:
@@ -211,6 +213,7 @@ def _resource_form_values(form) -> dict:
 
 
 @signed_in
+@single_submit
 def resource_new(request):
     user = request.user
     if not can_add(user, PublicResource):
@@ -296,6 +299,7 @@ def request_list(request):
 
 
 @signed_in
+@single_submit
 def request_new(request):
     user = request.user
     if user.role != Role.OPERATOR and not user.is_superuser:
@@ -384,6 +388,7 @@ def complaint_list(request):
 
 
 @signed_in
+@single_submit
 def complaint_new(request):
     user = request.user
     if user.role != Role.OPERATOR and not user.is_superuser:

@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
 
@@ -198,6 +199,7 @@ def get_site(request, code: str):
 
 @router.post("/{code}/transition", response=SiteOut, auth=django_auth,
              summary="Move a site along its lifecycle (audited)")
+@idempotent
 def transition_site(request, code: str, payload: TransitionIn):
     site = get_object_or_404(Site.objects.restrict(request.user), code=code)
     try:

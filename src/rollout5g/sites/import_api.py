@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
 from . import exports, importer
@@ -29,6 +30,7 @@ router = Router(tags=["sites"])
 
 @router.post("/import", auth=django_auth, response={200: dict, 422: dict},
              summary="Import an engineering-parameter table (.xlsx/.csv); all or nothing unless mode=valid_rows")
+@idempotent
 def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mode: Form[str] = "all_or_nothing",
                 organization: Form[str] = ""):
     if mode not in MODES:
