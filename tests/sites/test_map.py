@@ -215,7 +215,11 @@ def test_map_page_uses_local_leaflet_and_the_list_filters(client_for, client):
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="site-map"' in html and 'id="registry-filters"' in html
-    assert "vendor/leaflet/leaflet.js" in html and "/api/sites/map" in html
+    assert "vendor/leaflet/leaflet.js" in html and 'data-map="site-registry"' in html and "js/maps.js" in html
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("rollout5g/js/maps.js"), encoding="utf-8") as fh:
+        assert "/api/sites/map" in fh.read()
     assert "https://" not in html.split("<main>", 1)[1]  # no CDN, no tile server
     assert 'name="band"' in html and 'value="n78"' in html and 'value="jx-mobile"' in html
     assert client.get("/sites/map/").status_code == 302  # login required

@@ -92,8 +92,14 @@ def test_unpublished_plans_are_private_to_their_planner(client_for, client, user
     tower_plan = PlannedSite.objects.filter(published=False, organization__code="jx-tower").first()
     published = PlannedSite.objects.filter(published=True).first()
     def codes(c, plan=tower_plan):
-        url = f"/api/sites/plan?year={plan.planned_year}&region={plan.region_id}&limit=100000"
-        return {p["code"] for p in c.get(url).json()["items"]}
+        found, offset = set(), 0
+        while True:  # every page (limit is at most 1000)
+            url = f"/api/sites/plan?year={plan.planned_year}&region={plan.region_id}&limit=1000&offset={offset}"
+            page = c.get(url).json()
+            found |= {p["code"] for p in page["items"]}
+            offset += 1000
+            if offset >= page["count"]:
+                return found
 
     assert published.code in codes(client, published)
     assert tower_plan.code not in codes(client)

@@ -32,7 +32,6 @@ Everything here is plain Python over numpy arrays and frozen dataclasses; no Dja
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
@@ -48,6 +47,7 @@ import numpy as np
 import shapely
 import yaml
 
+from rollout5g.core import csvsafe
 from rollout5g.core.geo import gcj02_to_wgs84
 
 __all__ = [
@@ -1105,7 +1105,7 @@ def write_cells_csv(
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with open(dest, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csvsafe.writer(fh)
         writer.writerow(CELLS_CSV_COLUMNS)
         for c in scenario.cells:
             if bands is not None and c.band not in bands:

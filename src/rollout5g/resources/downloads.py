@@ -7,7 +7,6 @@ rows; the GeoJSON in a ``crs`` member (the 2008 form, still read by QGIS) and in
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -15,6 +14,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from rollout5g.core import csvsafe
 from rollout5g.core.geo import CRS_CHOICES, from_wgs84
 
 #: Columns of the CSV and XLSX (snapshot key, Chinese header, English header).
@@ -71,7 +71,7 @@ def to_csv(release, snapshots: list[dict], crs: str = "wgs84") -> bytes:
     buf = io.StringIO()
     buf.write(f"# 嘉兴市公共资源开放清单 {release.label} / open list batch {release.number}; "
               f"coordinate system: {CRS_CHOICES[crs]}; notice period {release.notice_start}..{release.notice_end}\n")
-    writer = csv.writer(buf)
+    writer = csvsafe.writer(buf)  # no cell a spreadsheet would run as a formula
     writer.writerow([f"{zh} {en}" for _, zh, en in COLUMNS] + ["坐标系 crs"])
     for row in _rows(snapshots, crs):
         writer.writerow([_cell(row.get(key)) for key, _, _ in COLUMNS] + [crs])
@@ -92,6 +92,9 @@ def to_xlsx(release, snapshots: list[dict], crs: str = "wgs84") -> bytes:
         cell.font = Font(bold=True)
     for row in _rows(snapshots, crs):
         ws.append([_cell(row.get(key)) for key, _, _ in COLUMNS])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # openpyxl takes a text starting with "=" for a formula: keep it text
+                cell.data_type = "s"
     ws.freeze_panes = "A4"
     out = io.BytesIO()
     wb.save(out)

@@ -7,7 +7,14 @@ with the file, the feature (1-based, as the user counts them) and the field.
 - KML: Placemarks with a ``<name>`` and Polygon / MultiGeometry; KML is WGS-84 by definition (OGC 07-147r2), unless
   the user says the coordinates are GCJ-02 (common in files exported from Chinese web maps).
 - Shapefile (``.shp`` with its ``.dbf`` / ``.prj``, or a ``.zip`` of them): the ``.prj`` is honoured — projected
-  systems such as CGCS2000 / 3-degree Gauss-Kruger are transformed to WGS-84 with pyproj.
+  systems such as CGCS2000 / 3-degree Gauss-Kruger are transformed to WGS-84 with pyproj. A zip is checked for its
+  unpacked size first (:func:`rollout5g.sites.import_limits.check_zip_archive`).
+
+Invalid geometry (a self-intersecting ring, a hole outside its shell — OGC Simple Features validity) is refused
+with the feature and GEOS's reason (``Self-intersection[120.75 30.76]``): a "repair" changes the shape, and an
+area that silently became another shape would be measured against its coverage target. With ``repair=True`` the
+reader repairs it (``shapely.make_valid``) and says so in :attr:`AreaFeature.warnings`, which the caller must show
+to the user who uploaded the file.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from rollout5g.core import geo
+
+from . import import_limits
 
 ZHEJIANG_BBOX = (118.0, 27.0, 123.3, 31.3)  # lon/lat, a little larger than the province
 NAME_FIELDS = ("name", "名称", "NAME", "Name", "mc", "MC")
@@ -55,6 +64,7 @@ class AreaFeature:
     geometry: dict  # WGS-84 GeoJSON (Multi)Polygon
     properties: dict = field(default_factory=dict)
     index: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def _name(props: dict) -> str:
@@ -65,10 +75,12 @@ def _name(props: dict) -> str:
     return ""
 
 
-def _check(file: str, items: list[tuple[int, str, object, dict]], crs: str) -> list[AreaFeature]:
+def _check(file: str, items: list[tuple[int, str, object, dict]], crs: str, repair: bool = False
+           ) -> list[AreaFeature]:
     """Validate (index, name, shapely geometry in WGS-84, props) tuples into features, collecting problems."""
     problems, features = [], []
     for index, name, geom, props in items:
+        warnings = []
         if not name:
             problems.append(AreaProblem(file, index, "name", "missing: every area needs a name"))
         if geom is None or geom.is_empty:
@@ -78,8 +90,22 @@ def _check(file: str, items: list[tuple[int, str, object, dict]], crs: str) -> l
             problems.append(AreaProblem(file, index, "geometry", f"{geom.geom_type} is not an area (Polygon)"))
             continue
         if not geom.is_valid:
+            reason = shapely.is_valid_reason(geom)
+            if not repair:
+                problems.append(AreaProblem(file, index, "geometry", f"invalid polygon: {reason}; fix it in the GIS "
+                                            "tool, or import again with repair to let it be repaired (the shape "
+                                            "changes)"))
+                continue
+            before = geom.area
             geom = shapely.make_valid(geom)
             geom = shapely.union_all([g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")])
+            if geom.is_empty:
+                problems.append(AreaProblem(file, index, "geometry", f"invalid polygon ({reason}) with no area left "
+                                            "after repair"))
+                continue
+            change = (geom.area - before) / before * 100 if before else 0.0
+            warnings.append(f"feature {index} ({name}): invalid polygon ({reason}) repaired; its area changed by "
+                            f"{change:+.1f} %: check the shape")
         min_lon, min_lat, max_lon, max_lat = geom.bounds
         b = ZHEJIANG_BBOX
         if not (b[0] <= min_lon and max_lon <= b[2] and b[1] <= min_lat and max_lat <= b[3]):
@@ -89,7 +115,7 @@ def _check(file: str, items: list[tuple[int, str, object, dict]], crs: str) -> l
                 "wrong coordinate system or lon/lat swapped?"))
             continue
         features.append(AreaFeature(name=name, geometry=json.loads(json.dumps(mapping(geom))), properties=props,
-                                    index=index))
+                                    index=index, warnings=warnings))
     if problems:
         raise AreaFileError(problems)
     return features
@@ -100,7 +126,7 @@ def _to_wgs84(geom, crs: str):
     return shapely.transform(geom, lambda xy: np.column_stack(geo.to_wgs84(xy[:, 0], xy[:, 1], crs)))
 
 
-def read_geojson(path: Path, *, crs: str = "wgs84") -> list[AreaFeature]:
+def read_geojson(path: Path, *, crs: str = "wgs84", repair: bool = False) -> list[AreaFeature]:
     file = path.name
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -121,7 +147,7 @@ def read_geojson(path: Path, *, crs: str = "wgs84") -> list[AreaFeature]:
         items.append((index, _name(props), geom, props))
     if problems:
         raise AreaFileError(problems)
-    return _check(file, items, crs)
+    return _check(file, items, crs, repair)
 
 
 def _kml_coords(text: str):
@@ -132,7 +158,7 @@ def _kml_coords(text: str):
     return points
 
 
-def read_kml(path: Path, *, crs: str = "wgs84") -> list[AreaFeature]:
+def read_kml(path: Path, *, crs: str = "wgs84", repair: bool = False) -> list[AreaFeature]:
     file = path.name
     try:
         root = ET.parse(path).getroot()
@@ -164,14 +190,18 @@ def read_kml(path: Path, *, crs: str = "wgs84") -> list[AreaFeature]:
         raise AreaFileError(problems)
     if not items:
         raise AreaFileError([AreaProblem(file, 0, "<file>", "no Placemark found")])
-    return _check(file, items, crs)
+    return _check(file, items, crs, repair)
 
 
-def read_shapefile(path: Path) -> list[AreaFeature]:
+def read_shapefile(path: Path, *, repair: bool = False) -> list[AreaFeature]:
     file = path.name
     with tempfile.TemporaryDirectory() as tmp:
         shp = path
         if path.suffix.lower() == ".zip":
+            try:
+                import_limits.check_zip_archive(path, file)
+            except import_limits.UploadRefused as exc:
+                raise AreaFileError([AreaProblem(file, 0, "<file>", str(exc))]) from None
             with zipfile.ZipFile(path) as zf:
                 zf.extractall(tmp)
             found = sorted(Path(tmp).rglob("*.shp"))
@@ -198,18 +228,25 @@ def read_shapefile(path: Path) -> list[AreaFeature]:
                 if geom is not None and transformer is not None:
                     geom = shapely.transform(geom, lambda xy, t=transformer: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
                 items.append((index, _name(props), geom, props))
-    return _check(file, items, "wgs84")
+    return _check(file, items, "wgs84", repair)
 
 
-def read_area_file(path, *, crs: str = "wgs84") -> list[AreaFeature]:
-    """Read areas from a .geojson/.json, .kml, .shp or .zip (shapefile) file, in WGS-84."""
+def read_area_file(path, *, crs: str = "wgs84", repair: bool = False) -> list[AreaFeature]:
+    """Read areas from a .geojson/.json, .kml, .shp or .zip (shapefile) file, in WGS-84. Invalid polygons are
+    refused unless ``repair`` (then each repaired feature carries a warning)."""
     path = Path(path)
+    try:
+        import_limits.check_upload_size(path.stat().st_size, path.name)
+    except import_limits.UploadRefused as exc:
+        raise AreaFileError([AreaProblem(path.name, 0, "<file>", str(exc))]) from None
+    except OSError:
+        pass  # a missing file is reported by the reader
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
-        return read_geojson(path, crs=crs)
+        return read_geojson(path, crs=crs, repair=repair)
     if suffix == ".kml":
-        return read_kml(path, crs=crs)
+        return read_kml(path, crs=crs, repair=repair)
     if suffix in (".shp", ".zip"):
-        return read_shapefile(path)
+        return read_shapefile(path, repair=repair)
     raise AreaFileError([AreaProblem(path.name, 0, "<file>",
                                      f"unsupported file type '{suffix}'; use .geojson, .kml, .shp or a .zip shapefile")])

@@ -13,7 +13,6 @@ columns are the import template's, so an exported file imports again.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -26,7 +25,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from rollout5g.core import geo
+from rollout5g.core import csvsafe, geo
 
 from .choices import PowerSupply, SiteState, SiteType
 from .filters import filter_cells, filter_sites_full
@@ -277,7 +276,7 @@ def _xlsx(headers, rows, meta) -> Iterator[bytes]:
 
 def _csv(headers, rows) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)  # no cell a spreadsheet would run as a formula
     buffer.write("\ufeff")  # so that Excel reads the Chinese headers as UTF-8
     writer.writerow(headers)
     for i, r in enumerate(rows, start=1):

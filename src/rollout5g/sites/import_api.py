@@ -20,7 +20,7 @@ from ninja.security import django_auth
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
-from . import exports, importer
+from . import exports, import_limits, importer
 from .filters import FilterError
 from .import_services import MODES, import_cells
 from .import_views import save_upload
@@ -35,7 +35,10 @@ def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mod
                 organization: Form[str] = ""):
     if mode not in MODES:
         raise HttpError(422, f"mode: unknown mode {mode!r}; valid: {', '.join(MODES)}")
-    token, path = save_upload(request.user, file, crs=crs, mode=mode)
+    try:
+        token, path = save_upload(request.user, file, crs=crs, mode=mode)
+    except import_limits.UploadRefused as exc:
+        raise HttpError(413, str(exc)) from exc
     try:
         result = import_cells(actor=request.user, path=path, crs=crs, mode=mode, organization=organization or None,
                               file_name=file.name)
@@ -43,6 +46,8 @@ def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mod
         raise HttpError(403, str(exc)) from exc
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
+    if result.committed:
+        path.unlink(missing_ok=True)  # imported: the file is in the audit history by its hash
     report = result.as_dict(max_errors=1000)
     report["token"] = token
     if result.errors and mode == "all_or_nothing":

@@ -1,6 +1,8 @@
 """Pages of the 工参 import (upload → preview with the error table → import all / import the valid rows) and
 the registry exports. The uploaded file waits in ``MEDIA_ROOT/imports/<token>/`` between the preview and the
-import; only the user who uploaded it may use its token.
+import; only the user who uploaded it may use its token. It is deleted once imported, and a folder left waiting
+longer than ``ROLLOUT5G_UPLOAD_KEEP_HOURS`` is deleted by the periodic check ``sites.purge_uploads`` (and at the
+next upload). A file over ``ROLLOUT5G_MAX_UPLOAD_BYTES`` is refused before it is stored.
 
 The lead mounts :data:`urlpatterns` under ``/sites/`` in the ``sites`` namespace (before ``<code>/``).
 """
@@ -11,6 +13,7 @@ import json
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rollout5g.core.geo import CRS_CHOICES
 from rollout5g.platform.routes import public, signed_in
 
-from . import exports, importer
+from . import exports, import_limits, importer
 from .filters import FilterError
 from .import_services import import_cells
 
@@ -44,7 +47,10 @@ def _safe_name(name: str) -> str:
 
 
 def save_upload(user, upload, *, crs: str, mode: str) -> tuple[str, Path]:
-    """Keep an uploaded file under a new token; returns ``(token, path)``."""
+    """Keep an uploaded file under a new token; returns ``(token, path)``. Refuses (``UploadRefused``) a file over
+    the upload limit, and deletes the folders of uploads abandoned for longer than the keeping time."""
+    import_limits.check_upload_size(upload.size, upload.name)
+    import_limits.purge_stale_uploads(imports_dir())
     token = secrets.token_urlsafe(18)
     folder = imports_dir() / token
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,7 +59,7 @@ def save_upload(user, upload, *, crs: str, mode: str) -> tuple[str, Path]:
         for chunk in upload.chunks():
             out.write(chunk)
     meta = {"user": user.pk, "file_name": upload.name, "path": target.name, "crs": crs, "mode": mode,
-            "uploaded_at": timezone.now().isoformat()}
+            "uploaded_at": timezone.now().isoformat(), "uploaded_ts": time.time()}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return token, target
 
@@ -103,6 +109,8 @@ def import_upload(request):
             error = "Use an .xlsx or .csv file."
         elif crs not in CRS_CHOICES or mode not in ("dry_run", "all_or_nothing"):
             error = "Unknown coordinate system or mode."
+        elif upload.size > import_limits.max_upload_bytes():
+            error = import_limits.too_large_message(upload.size)
         else:
             token, _ = save_upload(request.user, upload, crs=crs, mode=mode)
             folder, meta = _load(request, token)

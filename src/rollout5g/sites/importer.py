@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import import_limits
 from .choices import BAND_RANGES_MHZ, NR_BANDS, PowerSupply, SiteState, SiteType, Technology
 
 HEADER_SEARCH_ROWS = 15
@@ -238,15 +239,26 @@ def _detect_encoding(data: bytes) -> tuple[str, str]:
         raise ImportFileError("the file is neither UTF-8 nor GBK text") from exc
 
 
-def _csv_rows(data: bytes) -> tuple[list[tuple[int, tuple]], str]:
+def _csv_rows(data: bytes, file_name: str = "") -> tuple[list[tuple[int, tuple]], str]:
     text, encoding = _detect_encoding(data)
     sample = text[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
         delimiter = ","
+    # The csv module refuses a field over its limit (131,072 characters by default) with an exception; the file
+    # is already in memory, so no field can be longer than it: let the reader through and report a long value as a
+    # row/column error (validate_table, MAX_FIELD_CHARS).
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(reader.line_num, tuple(r)) for r in reader], encoding
+    rows = []
+    try:
+        for r in reader:
+            rows.append((reader.line_num, tuple(r)))
+    except csv.Error as exc:
+        raise ImportFileError(f"{file_name}: line {reader.line_num}: not readable as CSV ({exc})") from exc
+    return rows, encoding
 
 
 def _openpyxl_sheets(path: Path):
@@ -439,13 +451,21 @@ def read_table(path: Path | str, *, file_name: str | None = None, engine: str = 
     suffix = Path(file_name).suffix.lower() or path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ImportFileError(f"{file_name}: unsupported file type '{suffix}'; use .xlsx or .csv")
+    try:
+        import_limits.check_upload_size(path.stat().st_size, file_name)
+    except import_limits.UploadRefused as exc:
+        raise ImportFileError(str(exc)) from None
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if suffix in (".csv", ".txt"):
-        all_rows, encoding = _csv_rows(data)
+        all_rows, encoding = _csv_rows(data, file_name)
         candidates = [("", all_rows)]
     else:
         encoding = ""
+        try:
+            import_limits.check_zip_archive(path, file_name)
+        except import_limits.UploadRefused as exc:
+            raise ImportFileError(str(exc)) from None
         if engine not in XLSX_ENGINES:
             raise ValueError(f"unknown engine {engine!r}; valid: {', '.join(XLSX_ENGINES)}")
         if engine == "openpyxl":
@@ -1081,7 +1101,15 @@ def validate_table(table: RawTable, *, operators: dict[str, str], default_operat
         return out
     arfcn_column = table.header_keys.get("freq", "") in _ARFCN_HEADERS
     seen_ids: dict[str, list[int]] = defaultdict(list)
+    limit = import_limits.MAX_FIELD_CHARS
     for number, values in table.rows:
+        too_long = [(i, v) for i, v in enumerate(values) if isinstance(v, str) and len(v) > limit]
+        if too_long:
+            for i, v in too_long:
+                header = table.headers[i] if i < len(table.headers) and table.headers[i] else f"#{i + 1}"
+                out.errors.append(RowError(table.file_name, number, header,
+                                           f"value is {len(v):,} characters long; at most {limit:,} allowed"))
+            continue
         row = _Row(table, number, values)
         cell = _validate_row(row, operators=operators, default_operator=default_operator,
                              default_owner=default_owner, arfcn_column=arfcn_column)
