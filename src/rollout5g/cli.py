@@ -49,16 +49,42 @@ def migrate_database() -> None:
     seed_from_chinese_calendar()  # the holiday years the package knows; later years come from the notices
 
 
-def _serve(host: str, port: int, worker: bool = True) -> None:
-    from django.core.management import call_command
+def _refuse_unless_migrated() -> None:
+    """``serve`` never changes the schema: it stops, naming the command, when the database is not up to date."""
+    from rollout5g.ops.checks import check_database, check_migrations
 
-    if worker:
-        # Background jobs (coverage runs, recommendations) run in a thread of the server by default; jobs
-        # left running by a killed server are picked up again by this worker.
-        from rollout5g.jobs.services import start_worker_thread
+    for check in (check_database(), check_migrations()):
+        if not check.ok:
+            err_console.print(f"[bold red]Not started[/bold red]: {check.name}: {check.detail}", highlight=False)
+            if check.name == "database":
+                err_console.print("Create it with `rollout5g migrate` (or `rollout5g demo --no-serve`).")
+            raise typer.Exit(code=2)
 
-        start_worker_thread()
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+def _serve(host: str, port: int, *, dev: bool = False, workers: int = 2, threads: int = 4, job_workers: int = 1) -> None:
+    """Serve: gunicorn with ``workers`` processes and ``job_workers`` job worker processes under one supervisor;
+    ``dev``: Django's auto-reloading development server with the job worker in a thread."""
+    _refuse_unless_migrated()
+    from django.db import connections
+
+    connections.close_all()  # the children open their own connections
+    if dev:
+        from django.core.management import call_command
+
+        if job_workers and os.environ.get("RUN_MAIN") == "true":  # the reloader's child, not its watcher
+            # Background jobs run in a thread of the development server; jobs left running by a killed server
+            # are picked up again by this worker.
+            from rollout5g.jobs.services import start_worker_thread
+
+            start_worker_thread()
+        call_command("runserver", f"{host}:{port}", use_reloader=True, use_threading=True)
+        return
+    from rollout5g.ops.serve import serve_production
+
+    code = serve_production(host=host, port=port, workers=workers, threads=threads, job_workers=job_workers,
+                            say=lambda line: err_console.print(line, highlight=False))
+    if code:
+        raise typer.Exit(code=code)
 
 
 @app.command()
@@ -66,6 +92,7 @@ def demo(
     data_dir: DataDir = None,
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web server afterwards.")] = True,
+    dev: Annotated[bool, typer.Option("--dev", help="Serve with the auto-reloading development server.")] = False,
 ):
     """Create or upgrade the database, load regions, organizations, both policy documents and demo accounts,
     print the URL and the demo logins, then serve on 127.0.0.1. Safe to run again."""
@@ -89,20 +116,31 @@ def demo(
     url = f"http://127.0.0.1:{port}/"
     console.print(f"[bold green]Open {url}[/bold green]  (API docs: {url}api/docs)")
     if serve:
-        _serve("127.0.0.1", port)
+        _serve("127.0.0.1", port, dev=dev)
 
 
 @app.command("serve")
 def serve_command(
     data_dir: DataDir = None,
-    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Run background jobs in this process.")] = True,
+    host: Annotated[str, typer.Option(envvar="ROLLOUT5G_HOST", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="ROLLOUT5G_PORT", help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(envvar="ROLLOUT5G_WEB_WORKERS", min=1,
+                                         help="gunicorn worker processes (about 2 per CPU core).")] = 2,
+    threads: Annotated[int, typer.Option(envvar="ROLLOUT5G_WEB_THREADS", min=1,
+                                         help="Threads per worker process.")] = 4,
+    job_workers: Annotated[int, typer.Option("--job-workers", envvar="ROLLOUT5G_JOB_WORKERS", min=0,
+                                             help="Background job worker processes (0: run `rollout5g worker` "
+                                                  "elsewhere).")] = 1,
+    worker: Annotated[bool, typer.Option("--worker/--no-worker",
+                                         help="--no-worker is --job-workers 0.")] = True,
+    dev: Annotated[bool, typer.Option("--dev", help="Django's auto-reloading development server instead "
+                                                    "(one process, jobs in a thread).")] = False,
 ):
-    """Serve the web application (database must exist: run `rollout5g demo --no-serve` or `migrate` first)."""
+    """Serve the web application: gunicorn with --workers processes plus --job-workers background job workers,
+    restarted if they die (--dev: the development server). Never migrates: refuses to start until
+    `rollout5g migrate` has brought the database up to date."""
     setup_django(data_dir)
-    migrate_database()
-    _serve(host, port, worker=worker)
+    _serve(host, port, dev=dev, workers=workers, threads=threads, job_workers=job_workers if worker else 0)
 
 
 @app.command("migrate")
@@ -111,6 +149,158 @@ def migrate_command(data_dir: DataDir = None):
     setup_django(data_dir)
     migrate_database()
     console.print("Database is up to date.")
+
+
+@app.command("doctor")
+def doctor_command(
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+):
+    """Every prerequisite and its state: database and its version, pending migrations, job worker heartbeat,
+    working-day calendar years, Chinese font, pango, writable data and media folders, deploy settings. Exit 1 on
+    anything that would break a user."""
+    setup_django(data_dir)
+    from rollout5g.ops.checks import ERROR, WARNING, doctor_checks
+
+    found = doctor_checks()
+    if as_json:
+        sys.stdout.write(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(title="rollout5g doctor")
+        for col in ("check", "state", "detail"):
+            table.add_column(col)
+        colour = {ERROR: "bold red", WARNING: "yellow"}
+        for c in found:
+            table.add_row(c.name, f"[{colour.get(c.state, 'green')}]{c.state}[/]", c.detail)
+        console.print(table)
+    errors = [c for c in found if c.state == ERROR]
+    if errors:
+        err_console.print(f"[bold red]{len(errors)} problem(s) would break the platform[/bold red]: "
+                          + ", ".join(c.name for c in errors))
+        raise typer.Exit(code=1)
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Option("--out", help="Archive to write (.tar, or .tar.gz to compress).")],
+    data_dir: DataDir = None,
+):
+    """A consistent online copy of the database (SQLite backup API, or pg_dump of one snapshot), the data and media
+    files, and a manifest with every table's row count and every file's checksum. Safe while the server runs."""
+    setup_django(data_dir)
+    from rollout5g.ops.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(out, progress=lambda m: err_console.print(m, highlight=False))
+    except BackupError as exc:
+        err_console.print(f"[bold red]Backup failed[/bold red]: {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    rows = sum(manifest["tables"].values())
+    head = manifest["audit_head"] or {}
+    console.print(f"{out}: {len(manifest['tables'])} tables, {rows} rows, {len(manifest['files'])} files; "
+                  f"audit chain at event #{head.get('last_seq', 0)}")
+
+
+@app.command("restore")
+def restore_command(
+    archive: Annotated[Path, typer.Argument(help="Archive written by `rollout5g backup`.", exists=True,
+                                            dir_okay=False)],
+    data_dir: DataDir = None,
+):
+    """Restore a backup into an empty database and data directory, compare every table's row count and every
+    file's checksum with the manifest, then verify the audit chain. Exit 1 on any difference."""
+    setup_django(data_dir)
+    import subprocess
+
+    from rollout5g.ops.backup import BackupError, restore_backup
+
+    try:
+        report = restore_backup(archive, progress=lambda m: err_console.print(m, highlight=False))
+    except BackupError as exc:
+        err_console.print(f"[bold red]Not restored[/bold red]: {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    for problem in report.problems:
+        err_console.print(f"[bold red]differs[/bold red]: {problem}", highlight=False)
+    console.print(f"restored {report.tables} tables, {report.rows} rows, {report.files} files"
+                  + ("" if report.problems else ": row counts and checksums match the manifest"))
+    # A fresh process reads the restored keys (secret key, audit checkpoint key) from the data directory.
+    verify = subprocess.run([sys.executable, "-m", "rollout5g.cli", "audit", "verify"], check=False)
+    if report.problems or verify.returncode != 0:
+        raise typer.Exit(code=1)
+
+
+token_app = typer.Typer(help="API tokens for machines (Authorization: Bearer …).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create_command(
+    user: Annotated[str, typer.Option("--user", help="User name the token acts as.")],
+    scope: Annotated[str, typer.Option(help="read (GET/HEAD only) or write.")] = "read",
+    expires: Annotated[int | None, typer.Option("--expires", help="Days until it expires (default: never).")] = None,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "created with rollout5g token create",
+    data_dir: DataDir = None,
+):
+    """Create a token and print it (on standard output, alone: it is not shown again)."""
+    setup_django(data_dir)
+    from django.core.exceptions import ValidationError
+
+    from rollout5g.accounts.models import User
+    from rollout5g.accounts.tokens import token_create
+
+    account = User.objects.filter(username=user).first()
+    if account is None:
+        err_console.print(f"no user {user!r}")
+        raise typer.Exit(code=2)
+    try:
+        token, secret = token_create(actor=None, user=account, name=name, scope=scope, expires_days=expires)
+    except ValidationError as exc:
+        err_console.print("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()), highlight=False)
+        raise typer.Exit(code=2) from None
+    err_console.print(f"token #{token.pk} for {user} ({token.scope}"
+                      + (f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else ", no expiry") + "):")
+    sys.stdout.write(secret + "\n")
+
+
+@token_app.command("list")
+def token_list_command(
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
+    data_dir: DataDir = None,
+):
+    """Tokens with their owner, scope, expiry, last use and state (never the secret)."""
+    setup_django(data_dir)
+    from rollout5g.accounts.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")
+    if user:
+        tokens = tokens.filter(user__username=user)
+    table = Table()
+    for col in ("id", "user", "name", "starts with", "scope", "expires", "last used", "state"):
+        table.add_column(col)
+    for t in tokens:
+        state = "revoked" if t.revoked_at else "expired" if t.expired else "active"
+        table.add_row(str(t.pk), t.user.username, t.name, t.prefix + "…", t.scope,
+                      f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "never",
+                      f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "—", state)
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke_command(
+    token_id: Annotated[int, typer.Argument(help="Token id (see `rollout5g token list`).")],
+    data_dir: DataDir = None,
+):
+    """Revoke a token now (audited)."""
+    setup_django(data_dir)
+    from rollout5g.accounts.models import ApiToken
+    from rollout5g.accounts.tokens import token_revoke
+
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is None:
+        err_console.print(f"no token #{token_id}")
+        raise typer.Exit(code=2)
+    token_revoke(actor=None, token=token)
+    console.print(f"token #{token_id} ({token.name}) of {token.user.username} revoked")
 
 
 @app.command("load-policy")

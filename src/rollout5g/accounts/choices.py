@@ -10,3 +10,10 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator / tower company")
     RESOURCE_OWNER = "resource_owner", _("Resource owner")
     ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do: read (GET and HEAD only) or read and write."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")

@@ -1,8 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
+from .choices import Role, TokenScope
+from .permissions import AccessPolicy, RestrictedManager
 
 
 class User(AbstractUser):
@@ -55,3 +57,38 @@ class TOTPDevice(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class ApiToken(models.Model):
+    """A user's token for the JSON API (``Authorization: Bearer …``): acts with the user's rights, limited to reads
+    by the ``read`` scope. Only the SHA-256 hash of the secret is stored (see ``rollout5g.accounts.tokens``)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("token name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    prefix = models.CharField(_("token starts with"), max_length=16)
+    key_hash = models.CharField(_("hash of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    # Personal: the account page lists ``user.api_tokens``; restrict() gives them to superusers only.
+    access_policy = AccessPolicy()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and not self.expired

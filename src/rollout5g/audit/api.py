@@ -3,7 +3,8 @@ from typing import Any
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.security import django_auth
+
+from rollout5g.accounts.api_auth import session_or_token
 
 from .models import AuditEvent
 
@@ -24,7 +25,7 @@ class AuditEventOut(Schema):
     hash: str
 
 
-@router.get("/events", response=list[AuditEventOut], auth=django_auth,
+@router.get("/events", response=list[AuditEventOut], auth=session_or_token,
             summary="Audit history (programme office only)")
 @paginate
 def list_events(request, object_type: str = "", object_id: str = ""):

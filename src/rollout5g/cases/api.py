@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.sites.models import Site
 
@@ -183,14 +183,14 @@ def _with_family(obj):
     return obj
 
 
-@router.get("/power", response=list[PowerOut], auth=django_auth, summary="Power cases you may see")
+@router.get("/power", response=list[PowerOut], auth=session_or_token, summary="Power cases you may see")
 @paginate
 def power_list(request, state: str = ""):
     qs = PowerCase.objects.restrict(request.user).select_related("site", "applicant", "handler")
     return [_with_family(c) for c in (qs.filter(state=state) if state else qs)]
 
 
-@router.post("/power", response={201: PowerOut}, auth=django_auth, summary="Apply to the power company")
+@router.post("/power", response={201: PowerOut}, auth=session_or_token, summary="Apply to the power company")
 @idempotent
 def power_create(request, payload: PowerIn):
     site = _site(request, payload.site)
@@ -199,14 +199,14 @@ def power_create(request, payload: PowerIn):
     return Status(201, _with_family(case))
 
 
-@router.get("/relocation", response=list[RelocationOut], auth=django_auth, summary="Relocation cases you may see")
+@router.get("/relocation", response=list[RelocationOut], auth=session_or_token, summary="Relocation cases you may see")
 @paginate
 def relocation_list(request, state: str = ""):
     qs = RelocationCase.objects.restrict(request.user).select_related("site", "operator", "replacement_site")
     return [_with_family(c) for c in (qs.filter(state=state) if state else qs)]
 
 
-@router.post("/relocation", response={201: RelocationOut}, auth=django_auth, summary="Record a relocation demand")
+@router.post("/relocation", response={201: RelocationOut}, auth=session_or_token, summary="Record a relocation demand")
 @idempotent
 def relocation_create(request, payload: RelocationIn):
     site = _site(request, payload.site)
@@ -216,20 +216,20 @@ def relocation_create(request, payload: RelocationIn):
     return Status(201, _with_family(case))
 
 
-@router.get("/relocation/rebuild", response=list[RelocationOut], auth=django_auth,
+@router.get("/relocation/rebuild", response=list[RelocationOut], auth=session_or_token,
             summary="Sites removed that must be rebuilt, earliest due first")
 def relocation_rebuild(request):
     return [_with_family(c) for c, _clock in rebuild_list(RelocationCase.objects.restrict(request.user))]
 
 
-@router.get("/incident", response=list[IncidentOut], auth=django_auth, summary="Incidents you may see")
+@router.get("/incident", response=list[IncidentOut], auth=session_or_token, summary="Incidents you may see")
 @paginate
 def incident_list(request, state: str = ""):
     qs = IncidentCase.objects.restrict(request.user).select_related("site", "reporter", "department")
     return [_with_family(c) for c in (qs.filter(state=state) if state else qs)]
 
 
-@router.post("/incident", response={201: IncidentOut}, auth=django_auth, summary="Report an incident")
+@router.post("/incident", response={201: IncidentOut}, auth=session_or_token, summary="Report an incident")
 @idempotent
 def incident_create(request, payload: IncidentIn):
     site = _site(request, payload.site)
@@ -239,7 +239,7 @@ def incident_create(request, payload: IncidentIn):
     return Status(201, _with_family(case))
 
 
-@router.get("/supply", response=list[SupplyOut], auth=django_auth,
+@router.get("/supply", response=list[SupplyOut], auth=session_or_token,
             summary="Sites on direct and transfer supply and conversions, by county of Jiaxing")
 def supply(request):
     return [{"county": r.region.adcode, "name": r.region.name, "direct": r.direct, "transfer": r.transfer,
@@ -256,13 +256,13 @@ def _get(request, family: str, number: str):
     return get_object_or_404(actions.FAMILIES[family].objects.restrict(request.user), number=number)
 
 
-@router.get("/{family}/{number}", auth=django_auth, summary="One case (power, relocation or incident)")
+@router.get("/{family}/{number}", auth=session_or_token, summary="One case (power, relocation or incident)")
 def case_detail(request, family: str, number: str):
     case = _get(request, family, number)
     return OUT[family].from_orm(_with_family(case)).dict()
 
 
-@router.post("/{family}/{number}/{action}", auth=django_auth,
+@router.post("/{family}/{number}/{action}", auth=session_or_token,
              summary="A transition of a case: power accept/survey/complete/refuse; relocation compensation/secure/"
                      "remove/rebuilt/cancel; incident assign/start/resolve/close/reroute")
 @idempotent

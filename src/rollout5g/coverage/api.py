@@ -7,8 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
@@ -114,7 +114,7 @@ def _runs(request):
     return CoverageRun.objects.restrict(user).select_related("job", "operator")
 
 
-@router.post("/runs", response={201: StartedOut}, auth=django_auth,
+@router.post("/runs", response={201: StartedOut}, auth=session_or_token,
              summary="Start a coverage run (a background job); returns the run id and the job id")
 @idempotent
 def start_run(request, payload: RunIn):

@@ -5,13 +5,13 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import VIEW
 
 from .models import Job
 
-router = Router(tags=["Jobs"], auth=django_auth)
+router = Router(tags=["Jobs"], auth=session_or_token)
 
 
 class JobOut(Schema):

@@ -3,12 +3,13 @@
 from datetime import datetime
 
 from ninja import Router, Schema
-from ninja.security import django_auth
+
+from rollout5g.accounts.api_auth import session_or_token
 
 from .models import Notification
 from .services import mark_read
 
-router = Router(tags=["Notifications"], auth=django_auth)
+router = Router(tags=["Notifications"], auth=session_or_token)
 
 
 class NotificationOut(Schema):

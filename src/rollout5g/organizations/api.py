@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
@@ -75,19 +75,19 @@ def list_groups(request):
     return OrganizationGroup.objects.restrict(request.user).prefetch_related("members")
 
 
-@router.get("/contacts", response=list[ContactOut], auth=django_auth,
+@router.get("/contacts", response=list[ContactOut], auth=session_or_token,
             summary="Contacts you may see: your organization's, or all for the programme office")
 @paginate
 def list_contacts(request):
     return ContactPerson.objects.restrict(request.user).select_related("organization")
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut, auth=django_auth)
+@router.get("/contacts/{contact_id}", response=ContactOut, auth=session_or_token)
 def get_contact(request, contact_id: int):
     return get_object_or_404(ContactPerson.objects.restrict(request.user).select_related("organization"), pk=contact_id)
 
 
-@router.post("/contacts", response={201: ContactOut}, auth=django_auth)
+@router.post("/contacts", response={201: ContactOut}, auth=session_or_token)
 @idempotent
 def create_contact(request, payload: ContactIn):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=payload.organization)

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.sites.models import Site
@@ -202,14 +202,14 @@ def verify(request, token: str):
                                                                            "app_site__site")]}
 
 
-@router.get("/queue", auth=django_auth, summary="Items waiting for the caller's department, with their clocks")
+@router.get("/queue", auth=session_or_token, summary="Items waiting for the caller's department, with their clocks")
 def queue(request):
     return [{"id": i.pk, "application": i.application.code, "site_code": i.app_site.site.code,
              "item": i.item_type.code, "department": i.department.code,
              "clocks": [_clock(c) for c in selectors.item_clocks(i)]} for i in selectors.department_queue(request.user)]
 
 
-@router.get("/summary", auth=django_auth, summary="In progress / late / decided / median working days")
+@router.get("/summary", auth=session_or_token, summary="In progress / late / decided / median working days")
 def summary(request, region: str = ""):
     from rollout5g.regions.models import Region
 
@@ -218,7 +218,7 @@ def summary(request, region: str = ""):
     return selectors.approval_summary(region=get_object_or_404(Region, pk=region) if region else None)
 
 
-@router.get("/", auth=django_auth, summary="Applications the caller may see")
+@router.get("/", auth=session_or_token, summary="Applications the caller may see")
 def list_applications(request, state: str = ""):
     qs = Application.objects.restrict(request.user).select_related("applicant").distinct()
     if state:
@@ -228,25 +228,25 @@ def list_applications(request, state: str = ""):
             for a in qs.order_by("-created_at")[:500]]
 
 
-@router.post("/", auth=django_auth, summary="Create a draft application (operator or tower company)")
+@router.post("/", auth=session_or_token, summary="Create a draft application (operator or tower company)")
 @idempotent
 def create(request, payload: ApplicationIn):
     app = _call(services.application_create, actor=request.user, **payload.dict())
     return _out(app, request.user)
 
 
-@router.get("/{code}", auth=django_auth, summary="One application with its items, clocks, flags and comments")
+@router.get("/{code}", auth=session_or_token, summary="One application with its items, clocks, flags and comments")
 def get_application(request, code: str):
     return _out(_app(request, code), request.user)
 
 
-@router.get("/{code}/export", auth=django_auth,
+@router.get("/{code}/export", auth=session_or_token,
             summary="The application in the exchange format rollout5g.approval-application/1")
 def export(request, code: str):
     return application_export(_app(request, code))
 
 
-@router.post("/{code}/sites", auth=django_auth, summary="Add an existing planned site or a new one")
+@router.post("/{code}/sites", auth=session_or_token, summary="Add an existing planned site or a new one")
 @idempotent
 def add_site(request, code: str, payload: SiteIn):
     app = _app(request, code)
@@ -261,7 +261,7 @@ def add_site(request, code: str, payload: SiteIn):
     return _out(app, request.user)
 
 
-@router.post("/{code}/materials", auth=django_auth, summary="Upload one material (multipart: code, file)")
+@router.post("/{code}/materials", auth=session_or_token, summary="Upload one material (multipart: code, file)")
 @idempotent
 def upload(request, code: str, material: Form[str], file: File[UploadedFile]):
     app = _app(request, code)
@@ -274,7 +274,7 @@ def _simple(name, func, schema=None, summary=""):
     """Register POST /{code}/<name> calling ``func(app, payload, user)``."""
 
     if schema is None:
-        @router.post(f"/{{code}}/{name}", auth=django_auth, summary=summary)
+        @router.post(f"/{{code}}/{name}", auth=session_or_token, summary=summary)
         @idempotent
         def endpoint(request, code: str):
             app = _app(request, code)
@@ -282,7 +282,7 @@ def _simple(name, func, schema=None, summary=""):
             app.refresh_from_db()
             return _out(app, request.user)
     else:
-        @router.post(f"/{{code}}/{name}", auth=django_auth, summary=summary)
+        @router.post(f"/{{code}}/{name}", auth=session_or_token, summary=summary)
         @idempotent
         def endpoint(request, code: str, payload: schema):  # type: ignore[valid-type]
             app = _app(request, code)
@@ -345,7 +345,7 @@ _simple("extensions", lambda app, payload, user: services.extension_grant(
     ExtensionIn, "Record an extension (the office approves)")
 
 
-@router.post("/{code}/pauses/{pause_id}/end", auth=django_auth, summary="End a pause")
+@router.post("/{code}/pauses/{pause_id}/end", auth=session_or_token, summary="End a pause")
 @idempotent
 def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
     app = _app(request, code)
@@ -354,7 +354,7 @@ def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
     return _out(app, request.user)
 
 
-@router.post("/{code}/items/{item_id}/decide", auth=django_auth, summary="Decide one item with reasons")
+@router.post("/{code}/items/{item_id}/decide", auth=session_or_token, summary="Decide one item with reasons")
 @idempotent
 def decide(request, code: str, item_id: int, payload: DecideIn):
     app = _app(request, code)
@@ -367,7 +367,7 @@ def decide(request, code: str, item_id: int, payload: DecideIn):
     return _out(app, request.user)
 
 
-@router.post("/{code}/certificate/revoke", auth=django_auth, summary="Revoke the certificate (the office)")
+@router.post("/{code}/certificate/revoke", auth=session_or_token, summary="Revoke the certificate (the office)")
 @idempotent
 def revoke(request, code: str, payload: ReasonIn):
     app = _app(request, code)

@@ -23,7 +23,18 @@ def qr_svg_data_uri(url: str) -> str:
 
 
 def render_certificate_pdf(certificate) -> bytes:
-    """The certificate as PDF bytes (the application's decided items, in site order)."""
+    """The certificate as PDF bytes (the application's decided items, in site order).
+
+    Refuses (``ApprovalError`` naming the font package) when no Chinese font is installed: a certificate of empty
+    boxes must never be issued and sealed."""
+    from rollout5g.platform.fonts import MissingFontError, require_cjk_font
+
+    try:
+        require_cjk_font()
+    except MissingFontError as exc:
+        from .services import ApprovalError
+
+        raise ApprovalError(str(exc)) from exc
     from weasyprint import HTML
 
     app = certificate.application

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 
 from . import services
@@ -16,7 +16,7 @@ from .models import ProgressReport
 from .selectors import regional_evaluation, task_status, task_statuses
 from .views import visible_tasks
 
-router = Router(tags=["Supervision"], auth=django_auth)
+router = Router(tags=["Supervision"], auth=session_or_token)
 
 
 class TaskStatusOut(Schema):

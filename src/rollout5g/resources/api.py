@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import CHANGE
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
@@ -273,7 +273,7 @@ def release_map(request, number: str, filters: Query[EntryFilters]):
             "points": points}
 
 
-@router.get("/resources", response=list[ResourceOut], auth=django_auth, summary="The live list you may see")
+@router.get("/resources", response=list[ResourceOut], auth=session_or_token, summary="The live list you may see")
 @paginate
 def list_resources(request, filters: Query[EntryFilters]):
     qs = PublicResource.objects.restrict(request.user).select_related("owner").prefetch_related("hosted_operators")
@@ -289,12 +289,12 @@ def list_resources(request, filters: Query[EntryFilters]):
     return qs.order_by("code")
 
 
-@router.get("/resources/{code}", response=ResourceOut, auth=django_auth)
+@router.get("/resources/{code}", response=ResourceOut, auth=session_or_token)
 def get_resource(request, code: str):
     return get_object_or_404(PublicResource.objects.restrict(request.user).select_related("owner"), code=code)
 
 
-@router.get("/requests", response=list[RequestOut], auth=django_auth, summary="Site requests you may see")
+@router.get("/requests", response=list[RequestOut], auth=session_or_token, summary="Site requests you may see")
 @paginate
 def list_requests(request, status: str = ""):
     qs = SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource", "shares_with",
@@ -302,12 +302,12 @@ def list_requests(request, status: str = ""):
     return qs.filter(status=status) if status else qs
 
 
-@router.get("/requests/{code}", response=RequestOut, auth=django_auth)
+@router.get("/requests/{code}", response=RequestOut, auth=session_or_token)
 def get_request(request, code: str):
     return get_object_or_404(SiteRequest.objects.restrict(request.user), code=code)
 
 
-@router.post("/requests", response={201: RequestOut}, auth=django_auth,
+@router.post("/requests", response={201: RequestOut}, auth=session_or_token,
              summary="Ask for a resource, or for the nearest open resource within radius_m of (lon, lat)")
 @idempotent
 def create_request(request, payload: RequestIn):
@@ -325,7 +325,7 @@ def create_request(request, payload: RequestIn):
     return 201, site_request
 
 
-@router.post("/requests/{code}/answer", response=RequestOut, auth=django_auth,
+@router.post("/requests/{code}/answer", response=RequestOut, auth=session_or_token,
              summary="Owner: accept / propose / decline; requester: agree / withdraw")
 @idempotent
 def answer_request(request, code: str, payload: AnswerIn):
@@ -351,12 +351,12 @@ def answer_request(request, code: str, payload: AnswerIn):
     return SiteRequest.objects.get(pk=site_request.pk)
 
 
-@router.get("/complaints", response=list[ComplaintOut], auth=django_auth)
+@router.get("/complaints", response=list[ComplaintOut], auth=session_or_token)
 def list_complaints(request):
     return list(FeeComplaint.objects.restrict(request.user).select_related("complainant", "respondent", "request"))
 
 
-@router.post("/complaints", response={201: ComplaintOut}, auth=django_auth, summary="Report an entry-fee demand")
+@router.post("/complaints", response={201: ComplaintOut}, auth=session_or_token, summary="Report an entry-fee demand")
 @idempotent
 def create_complaint(request, payload: ComplaintIn):
     site_request = resource = None

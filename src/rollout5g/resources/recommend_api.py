@@ -8,15 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import VIEW
 from rollout5g.jobs.models import Job
 from rollout5g.platform.idempotency import idempotent
 
 from .recommend import JOB_KIND, RecommendError, can_recommend, submit_recommendation
 
-router = Router(tags=["Site recommendation"], auth=django_auth)
+router = Router(tags=["Site recommendation"], auth=session_or_token)
 
 
 class RecommendIn(Schema):

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
@@ -131,21 +131,21 @@ def _filtered(func, queryset, filters):
         raise HttpError(422, str(exc)) from exc
 
 
-@router.get("/", response=list[SiteOut], auth=django_auth, summary="Sites you may see, with the list filters")
+@router.get("/", response=list[SiteOut], auth=session_or_token, summary="Sites you may see, with the list filters")
 @paginate
 def list_sites(request, filters: Query[SiteFilters]):
     qs = Site.objects.restrict(request.user).select_related("owner", "plan_entry").prefetch_related("operators")
     return _filtered(filter_sites_full, qs, filters).order_by("code")
 
 
-@router.get("/cells", response=list[CellOut], auth=django_auth, summary="Cells you may see, with the list filters")
+@router.get("/cells", response=list[CellOut], auth=session_or_token, summary="Cells you may see, with the list filters")
 @paginate
 def list_cells(request, filters: Query[CellFilters]):
     qs = Cell.objects.restrict(request.user).select_related("site", "operator")
     return _filtered(filter_cells, qs, filters).order_by("cell_id")
 
 
-@router.get("/cells/{cell_id}", response=CellOut, auth=django_auth)
+@router.get("/cells/{cell_id}", response=CellOut, auth=session_or_token)
 def get_cell(request, cell_id: str):
     return get_object_or_404(Cell.objects.restrict(request.user).select_related("site", "operator"), cell_id=cell_id)
 
@@ -190,14 +190,14 @@ def counts(request, region: str = "330400", as_of: dt.date | None = None):
 
 
 # Last: '/{code}' would otherwise match the fixed paths above.
-@router.get("/{code}", response=SiteOut, auth=django_auth)
+@router.get("/{code}", response=SiteOut, auth=session_or_token)
 def get_site(request, code: str):
     return get_object_or_404(
         Site.objects.restrict(request.user).select_related("owner", "plan_entry").prefetch_related("operators"),
         code=code)
 
 
-@router.post("/{code}/transition", response=SiteOut, auth=django_auth,
+@router.post("/{code}/transition", response=SiteOut, auth=session_or_token,
              summary="Move a site along its lifecycle (audited)")
 @idempotent
 def transition_site(request, code: str, payload: TransitionIn):

@@ -15,8 +15,8 @@ from django.http import HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
+from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
@@ -28,7 +28,7 @@ from .import_views import save_upload
 router = Router(tags=["sites"])
 
 
-@router.post("/import", auth=django_auth, response={200: dict, 422: dict},
+@router.post("/import", auth=session_or_token, response={200: dict, 422: dict},
              summary="Import an engineering-parameter table (.xlsx/.csv); all or nothing unless mode=valid_rows")
 @idempotent
 def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mode: Form[str] = "all_or_nothing",
@@ -72,14 +72,14 @@ def _export(request, kind: str, fmt: str):
     return exports.http_response(export)
 
 
-@router.get("/export/sites.{fmt}", auth=django_auth,
+@router.get("/export/sites.{fmt}", auth=session_or_token,
             summary="Sites you may see, filtered like the site list, as xlsx, csv, geojson or kml")
 def export_sites(request, fmt: str, region: str = "", operator: str = "", band: str = "", state: str = "",
                  site_type: str = "", q: str = "", bbox: str = "", crs: str = "wgs84"):
     return _export(request, "sites", fmt)
 
 
-@router.get("/export/cells.{fmt}", auth=django_auth,
+@router.get("/export/cells.{fmt}", auth=session_or_token,
             summary="Cells you may see, filtered like the cell list, as xlsx, csv, geojson or kml")
 def export_cells(request, fmt: str, region: str = "", operator: str = "", band: str = "", state: str = "",
                  site_type: str = "", q: str = "", bbox: str = "", site: str = "", crs: str = "wgs84"):

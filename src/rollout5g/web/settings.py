@@ -7,6 +7,9 @@ Everything that differs between a laptop demo and production comes from the envi
 - ``ROLLOUT5G_DATA_DIR`` (or ``--data-dir`` on every command) is where the SQLite database, uploads and coverage
   rasters live; default ``~/.rollout5g``.
 - ``ROLLOUT5G_SECRET_KEY``, ``ROLLOUT5G_DEBUG``, ``ROLLOUT5G_ALLOWED_HOSTS`` as usual.
+
+Every variable (HTTPS behind a proxy, cookies, HSTS, SMTP, logging, uploads, metrics, Dask…) is listed in one table
+in ``docs/deploy.md``; ``deploy/rollout5g.env`` is the production example that ``check --deploy`` passes with.
 """
 
 from __future__ import annotations
@@ -25,10 +28,28 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 (DATA_DIR / "static").mkdir(exist_ok=True)  # whitenoise serves the package assets; this stays for collectstatic
 
 
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_secret(name: str) -> str:
+    """``NAME`` or the content of the file ``NAME_FILE`` (systemd credentials, Docker secrets)."""
+    if os.environ.get(f"{name}_FILE"):
+        return Path(os.environ[f"{name}_FILE"]).read_text().strip()
+    return os.environ.get(name, "")
+
+
 def _secret_key() -> str:
     """Secret from the environment, else one generated once per data directory (never a constant in code)."""
-    if os.environ.get("ROLLOUT5G_SECRET_KEY"):
-        return os.environ["ROLLOUT5G_SECRET_KEY"]
+    if _env_secret("ROLLOUT5G_SECRET_KEY"):
+        return _env_secret("ROLLOUT5G_SECRET_KEY")
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -38,7 +59,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("ROLLOUT5G_DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("ROLLOUT5G_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = _env_list("ROLLOUT5G_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,10 +86,12 @@ INSTALLED_APPS = [
     "rollout5g.cases",
     "rollout5g.program",
     "rollout5g.incentives",
+    "rollout5g.ops",  # health, readiness, metrics, worker heartbeat
     "rollout5g.web",
 ]
 
 MIDDLEWARE = [
+    "rollout5g.ops.metrics.RequestMetricsMiddleware",  # first: counts and times every response, errors included
     "django.middleware.security.SecurityMiddleware",
     "rollout5g.web.middleware.ContentSecurityPolicyMiddleware",
     "rollout5g.web.middleware.UploadLimitMiddleware",
@@ -79,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rollout5g.accounts.api_auth.ApiTokenMiddleware",  # Authorization: Bearer on /api/ acts as the token's user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rollout5g.accounts.middleware.SecondFactorMiddleware",
@@ -113,7 +137,8 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60,
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -172,18 +197,75 @@ STATIC_ROOT = DATA_DIR / "static"
 # The package ships its assets; whitenoise serves them straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("ROLLOUT5G_MEDIA_DIR") or DATA_DIR / "media").expanduser()
 
 # The address the platform is reached at from outside: links in emails and the QR code of approval certificates.
 ROLLOUT5G_BASE_URL = os.environ.get("ROLLOUT5G_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-EMAIL_BACKEND = os.environ.get("ROLLOUT5G_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# --- HTTPS, cookies, proxies (all off by default: the demo runs on plain http://127.0.0.1) -------------------------
+# Origins a browser may post forms from, with scheme: "https://rollout5g.example.gov.cn". Needed behind a proxy
+# whose public name or port differs from what the application sees.
+CSRF_TRUSTED_ORIGINS = _env_list("ROLLOUT5G_CSRF_TRUSTED_ORIGINS")
+# Opt-in: trust X-Forwarded-Proto from the reverse proxy (only when the proxy sets it and clients cannot reach the
+# application directly), so Django knows the request came over HTTPS.
+if _env_flag("ROLLOUT5G_TRUST_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("ROLLOUT5G_SECURE_COOKIES")
+SECURE_SSL_REDIRECT = _env_flag("ROLLOUT5G_SSL_REDIRECT")
+# Probes and the metrics scraper call these over plain http on the loopback address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("ROLLOUT5G_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("ROLLOUT5G_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_flag("ROLLOUT5G_HSTS_PRELOAD")
+
+# --- Uploads ---------------------------------------------------------------------------------------------------------
+# The largest file (or request body) accepted, in MB; nginx's client_max_body_size should match it.
+ROLLOUT5G_MAX_UPLOAD_MB = float(os.environ.get("ROLLOUT5G_MAX_UPLOAD_MB", "20"))
+ROLLOUT5G_MAX_UPLOAD_BYTES = int(ROLLOUT5G_MAX_UPLOAD_MB * 1024 * 1024)
+# Request bodies other than files (JSON, form fields) up to the same size; files above 2.5 MB go to a temporary
+# file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ROLLOUT5G_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("ROLLOUT5G_UPLOAD_MEMORY_MB", "2.5")) * 1024 * 1024)
+
+# --- Email: console by default; an SMTP server when ROLLOUT5G_SMTP_HOST is set --------------------------------------
+EMAIL_HOST = os.environ.get("ROLLOUT5G_SMTP_HOST", "")
+EMAIL_BACKEND = os.environ.get("ROLLOUT5G_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_USE_SSL = _env_flag("ROLLOUT5G_SMTP_SSL")  # implicit TLS (port 465)
+EMAIL_USE_TLS = _env_flag("ROLLOUT5G_SMTP_STARTTLS")  # STARTTLS (port 587)
+EMAIL_PORT = int(os.environ.get("ROLLOUT5G_SMTP_PORT") or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25))
+EMAIL_HOST_USER = os.environ.get("ROLLOUT5G_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = _env_secret("ROLLOUT5G_SMTP_PASSWORD")
+EMAIL_TIMEOUT = int(os.environ.get("ROLLOUT5G_SMTP_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("ROLLOUT5G_EMAIL_FROM", "rollout5g@localhost")
+
+# --- Coverage at province scale: a Dask scheduler ("tcp://10.0.0.5:8786"); None computes in the job worker ------
+ROLLOUT5G_DASK_SCHEDULER = os.environ.get("ROLLOUT5G_DASK_SCHEDULER") or None
+
+# --- Operations: /metrics is off unless a token or an address list is set; readiness wants a worker this recent ---
+ROLLOUT5G_METRICS_TOKEN = _env_secret("ROLLOUT5G_METRICS_TOKEN")
+ROLLOUT5G_METRICS_ALLOW = _env_list("ROLLOUT5G_METRICS_ALLOW")  # addresses or networks: 127.0.0.1, 10.0.0.0/8
+ROLLOUT5G_WORKER_MAX_SILENCE = int(os.environ.get("ROLLOUT5G_WORKER_MAX_SILENCE", "60"))  # seconds
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_CLASS = "rollout5g.web.pagination.BoundedLimitOffsetPagination"
 
+# Logs go to standard error (the journal under systemd); one JSON object per line with ROLLOUT5G_LOG_FORMAT=json;
+# also to a file (reopened after logrotate) with ROLLOUT5G_LOG_FILE.
+_LOG_FORMAT = "json" if os.environ.get("ROLLOUT5G_LOG_FORMAT", "text").strip().lower() == "json" else "text"
+_LOG_HANDLERS = {"console": {"class": "logging.StreamHandler", "formatter": _LOG_FORMAT}}
+if os.environ.get("ROLLOUT5G_LOG_FILE"):
+    _LOG_HANDLERS["file"] = {"class": "logging.handlers.WatchedFileHandler", "formatter": _LOG_FORMAT,
+                             "filename": os.environ["ROLLOUT5G_LOG_FILE"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ROLLOUT5G_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
+        "json": {"()": "rollout5g.ops.logs.JsonFormatter"},
+    },
+    "handlers": _LOG_HANDLERS,
+    "root": {"handlers": list(_LOG_HANDLERS), "level": os.environ.get("ROLLOUT5G_LOG_LEVEL", "INFO").upper()},
+    # WeasyPrint logs every unsupported CSS property and missing glyph at WARNING: keep its noise out of INFO logs
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", account_views.login_view, name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/api-tokens/", include("rollout5g.accounts.token_urls")),
     path("accounts/", include("rollout5g.accounts.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("policy/", include("rollout5g.policy.urls")),
@@ -32,4 +33,5 @@ urlpatterns = [
     path("industry/", include("rollout5g.incentives.urls")),
     *versioned_urls(),
     path("admin/", admin.site.urls),
+    path("", include("rollout5g.ops.urls")),  # /healthz, /readyz, /metrics
 ]
