@@ -63,6 +63,28 @@ def _organization(ref: str) -> Organization:
     return org
 
 
+#: Contact persons of the operators (synthetic: names and numbers are invented).
+DEMO_CONTACTS = [
+    ("jx-mobile", "王建国（示例）", "网络部 规划主管", "13900000101"),
+    ("jx-telecom", "李晓红（示例）", "网络发展部 经理", "13900000102"),
+    ("jx-unicom", "陈志强（示例）", "建设维护部 主管", "13900000103"),
+    ("jx-tower", "张海燕（示例）", "站址资源部 经理", "13900000104"),
+]
+
+
+def _load_contacts() -> int:
+    from rollout5g.organizations.models import ContactPerson
+    from rollout5g.organizations.services import contact_create
+
+    added = 0
+    for code, name, title, phone in DEMO_CONTACTS:
+        organization = _organization(code)
+        if not ContactPerson.objects.filter(organization=organization, name=name).exists():
+            contact_create(actor=None, organization=organization, name=name, title=title, phone=phone)
+            added += 1
+    return added
+
+
 def load_demo(*, password: str, console=None) -> DemoSummary:
     summary = DemoSummary()
 
@@ -107,6 +129,7 @@ def load_demo(*, password: str, console=None) -> DemoSummary:
     admin, _ = ensure_user(actor=None, username="admin", password=password, is_superuser=True,
                            display_name="系统管理员")
     summary.users.append(admin)
+    summary.lines.append(f"contacts: {_load_contacts()} added (synthetic)")
 
     # Capabilities that build on the registry and the demo accounts, in dependency order.
     from rollout5g.cases.demo import load_demo as load_cases_demo
