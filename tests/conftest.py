@@ -47,6 +47,10 @@ def _moment(value) -> dt.datetime:
 @pytest.fixture(autouse=True)
 def _today(request):
     """Travel to the test's day (``TODAY`` unless ``@pytest.mark.today``) with the clock ticking."""
+    if request.node.get_closest_marker("e2e"):
+        # Browser tests drive a server in another process, on the real clock; they compute their dates from it.
+        yield None
+        return
     marker = request.node.get_closest_marker("today")
     moment = _moment(marker.args[0]) if marker else TODAY
     with time_machine.travel(moment, tick=True):
