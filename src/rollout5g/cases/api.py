@@ -256,13 +256,14 @@ def _get(request, family: str, number: str):
     return get_object_or_404(actions.FAMILIES[family].objects.restrict(request.user), number=number)
 
 
-@router.get("/{family}/{number}", auth=session_or_token, summary="One case (power, relocation or incident)")
+@router.get("/{family}/{number}", auth=session_or_token, response=PowerOut | RelocationOut | IncidentOut,
+            summary="One case (power, relocation or incident)")
 def case_detail(request, family: str, number: str):
     case = _get(request, family, number)
     return OUT[family].from_orm(_with_family(case)).dict()
 
 
-@router.post("/{family}/{number}/{action}", auth=session_or_token,
+@router.post("/{family}/{number}/{action}", auth=session_or_token, response=PowerOut | RelocationOut | IncidentOut,
              summary="A transition of a case: power accept/survey/complete/refuse; relocation compensation/secure/"
                      "remove/rebuilt/cancel; incident assign/start/resolve/close/reroute")
 @idempotent

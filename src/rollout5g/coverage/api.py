@@ -5,10 +5,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
@@ -141,8 +142,8 @@ def start_run(request, payload: RunIn):
 
 
 @router.get("/runs", response=list[RunOut], summary="Coverage runs you may see, newest first", openapi_extra=PUBLIC_API)
-def list_runs(request, limit: int = 50):
-    return list(_runs(request).order_by("-pk")[: max(1, min(limit, 500))])
+def list_runs(request, limit: int = Query(50, ge=1, le=1000)):
+    return list(_runs(request).order_by("-pk")[:limit])
 
 
 @router.get("/runs/{run_id}", response=RunDetailOut, summary="A run: status, progress and the area results", openapi_extra=PUBLIC_API)
@@ -150,7 +151,7 @@ def get_run(request, run_id: int):
     return get_object_or_404(_runs(request), pk=run_id)
 
 
-@router.get("/runs/{run_id}/gaps.geojson", summary="Gap polygons of the run's key areas (WGS-84 GeoJSON)", openapi_extra=PUBLIC_API)
+@router.get("/runs/{run_id}/gaps.geojson", response=FeatureCollection, summary="Gap polygons of the run's key areas (WGS-84 GeoJSON)", openapi_extra=PUBLIC_API)
 def run_gaps(request, run_id: int, area: int | None = None):
     run = get_object_or_404(_runs(request), pk=run_id)
     return JsonResponse(gaps_feature_collection(run, area), json_dumps_params={"ensure_ascii": False})

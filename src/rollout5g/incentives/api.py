@@ -191,7 +191,23 @@ def ledger(request, year: int | None = None):
     return qs.filter(year=year) if year else qs
 
 
-@router.get("/ledger/totals", openapi_extra=PUBLIC_API)
+class TotalsOut(Schema):
+    """Approved, paid, clawed back and net paid [CNY, decimal strings]."""
+
+    approved: str
+    paid: str
+    clawed_back: str
+    net_paid: str
+
+
+class LedgerTotalsOut(Schema):
+    all: TotalsOut
+    clause: dict[str, TotalsOut]
+    region: dict[str, TotalsOut]
+    year: dict[str, TotalsOut]
+
+
+@router.get("/ledger/totals", response=LedgerTotalsOut, openapi_extra=PUBLIC_API)
 def ledger_totals_view(request, year: int | None = None):
     """Approved, paid, clawed back and net paid [CNY, strings] in all, per clause, per region and per year."""
     qs = ledger_entries_for(request.user)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import VIEW
@@ -32,11 +32,11 @@ class JobOut(Schema):
 
 
 @router.get("/", response=list[JobOut])
-def list_jobs(request, kind: str = "", limit: int = 50):
+def list_jobs(request, kind: str = "", limit: int = Query(50, ge=1, le=1000)):
     qs = Job.objects.restrict(request.user, VIEW)
     if kind:
         qs = qs.filter(kind=kind)
-    return list(qs[: min(limit, 500)])
+    return list(qs[:limit])
 
 
 @router.get("/{job_id}", response=JobOut)

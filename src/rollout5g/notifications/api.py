@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.apischema import Updated
 
 from .models import Notification
 from .services import mark_read
@@ -30,6 +31,6 @@ def my_notifications(request, unread: bool = False):
     return list(qs[:200])
 
 
-@router.post("/{notification_id}/read")
+@router.post("/{notification_id}/read", response=Updated)
 def read_one(request, notification_id: int):
     return {"updated": mark_read(request.user, [notification_id])}

@@ -2,6 +2,7 @@
 every task, a unit the tasks that name it."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -96,7 +97,31 @@ def list_reports(request, task_id: int):
             for r in ProgressReport.objects.restrict(request.user).filter(task=task).select_related("organization")]
 
 
-@router.get("/evaluation", summary="Composite scores, tiers and ranks of the seven counties with the TOPSIS check")
+class EvaluationIndicatorOut(Schema):
+    code: str
+    name: str
+    weight: float
+    direction: str
+
+
+class EvaluationRegionOut(Schema):
+    adcode: str
+    name: str
+    score: float
+    rank: int
+    tier: str
+    topsis: float | None
+
+
+class EvaluationOut(Schema):
+    as_of: str
+    indicators: list[EvaluationIndicatorOut]
+    spearman: float | None
+    regions: list[EvaluationRegionOut]
+    missing: Any
+
+
+@router.get("/evaluation", response=EvaluationOut, summary="Composite scores, tiers and ranks of the seven counties with the TOPSIS check")
 def evaluation(request):
     result = regional_evaluation()
     return {

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.routes import PUBLIC_API
 
 from .models import Region
@@ -33,7 +34,8 @@ def list_regions(request, level: str = "", parent: str = ""):
     return qs.defer("geometry", "display_geometry")
 
 
-@router.get("/geojson", summary="Simplified WGS-84 boundaries as a GeoJSON FeatureCollection (public)", openapi_extra=PUBLIC_API)
+@router.get("/geojson", response=FeatureCollection,
+            summary="Simplified WGS-84 boundaries as a GeoJSON FeatureCollection (public)", openapi_extra=PUBLIC_API)
 def regions_geojson(request, level: str = "", parent: str = "", full: bool = False):
     qs = Region.objects.restrict(request.user)
     if level:

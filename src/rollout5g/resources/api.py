@@ -6,6 +6,7 @@ The live list, requests and complaints need a logged-in session and follow the s
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -16,6 +17,7 @@ from ninja.pagination import paginate
 
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import CHANGE
+from rollout5g.platform.apischema import file_response
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
@@ -24,6 +26,16 @@ from .models import FeeComplaint, ListRelease, PublicResource, ReleaseEntry, Sit
 from .selectors import filter_entries, latest_release, release_diff
 
 router = Router(tags=["Open list"])
+
+
+class ReleaseMapOut(Schema):
+    """Compact points of a release: one row per entry, in the order of ``columns``."""
+
+    release: int
+    crs: str
+    columns: list[str]
+    count: int
+    points: list[list[Any]]
 
 
 class ReleaseOut(Schema):
@@ -247,7 +259,8 @@ def get_diff(request, number: str):
             "added": diff["added"], "changed": diff["changed"], "withdrawn": diff["withdrawn"]}
 
 
-@router.get("/releases/{number}/geojson", summary="A published release as GeoJSON (crs=wgs84 default, or gcj02)", openapi_extra=PUBLIC_API)
+@router.get("/releases/{number}/geojson", summary="A published release as GeoJSON (crs=wgs84 default, or gcj02)",
+            openapi_extra={**PUBLIC_API, **file_response("GeoJSON FeatureCollection", "application/geo+json")})
 def release_geojson(request, number: str, filters: Query[EntryFilters], crs: str = "wgs84"):
     release = _release(request, number)
     if not release.is_published:
@@ -260,7 +273,7 @@ def release_geojson(request, number: str, filters: Query[EntryFilters], crs: str
     return HttpResponse(downloads.to_geojson(release, snapshots, crs), content_type="application/geo+json")
 
 
-@router.get("/releases/{number}/map", summary="Compact points of a published release for the public map", openapi_extra=PUBLIC_API)
+@router.get("/releases/{number}/map", response=ReleaseMapOut, summary="Compact points of a published release for the public map", openapi_extra=PUBLIC_API)
 def release_map(request, number: str, filters: Query[EntryFilters]):
     release = _release(request, number)
     if not release.is_published:

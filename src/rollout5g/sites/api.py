@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 from rollout5g.regions.models import Region
@@ -162,7 +163,8 @@ def list_plan(request, region: str = "", year: int | None = None):
     return qs
 
 
-@router.get("/key-areas", summary="Key areas with their coverage targets as GeoJSON (public)", openapi_extra=PUBLIC_API)
+@router.get("/key-areas", response=FeatureCollection,
+            summary="Key areas with their coverage targets as GeoJSON (public)", openapi_extra=PUBLIC_API)
 def key_areas(request, category: str = ""):
     qs = KeyArea.objects.restrict(request.user)
     if category:

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.apischema import file_response
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
@@ -26,6 +27,7 @@ from .import_services import MODES, import_cells
 from .import_views import save_upload
 
 router = Router(tags=["sites"])
+_EXPORT_TYPES = [t.split(";")[0] for t in exports.CONTENT_TYPES.values()]
 
 
 @router.post("/import", auth=session_or_token, response={200: dict, 422: dict},
@@ -55,7 +57,8 @@ def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mod
     return Status(200, report)
 
 
-@router.get("/template.xlsx", summary="The 工参 import template (.xlsx with Chinese headers and notes)", openapi_extra=PUBLIC_API)
+@router.get("/template.xlsx", summary="The 工参 import template (.xlsx with Chinese headers and notes)",
+            openapi_extra={**PUBLIC_API, **file_response("The template", exports.CONTENT_TYPES["xlsx"])})
 def template(request):
     response = HttpResponse(importer.template_xlsx(), content_type=exports.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = 'attachment; filename="gongcan-template.xlsx"'
@@ -72,14 +75,14 @@ def _export(request, kind: str, fmt: str):
     return exports.http_response(export)
 
 
-@router.get("/export/sites.{fmt}", auth=session_or_token,
+@router.get("/export/sites.{fmt}", auth=session_or_token, openapi_extra=file_response("The sites", *_EXPORT_TYPES),
             summary="Sites you may see, filtered like the site list, as xlsx, csv, geojson or kml")
 def export_sites(request, fmt: str, region: str = "", operator: str = "", band: str = "", state: str = "",
                  site_type: str = "", q: str = "", bbox: str = "", crs: str = "wgs84"):
     return _export(request, "sites", fmt)
 
 
-@router.get("/export/cells.{fmt}", auth=session_or_token,
+@router.get("/export/cells.{fmt}", auth=session_or_token, openapi_extra=file_response("The cells", *_EXPORT_TYPES),
             summary="Cells you may see, filtered like the cell list, as xlsx, csv, geojson or kml")
 def export_cells(request, fmt: str, region: str = "", operator: str = "", band: str = "", state: str = "",
                  site_type: str = "", q: str = "", bbox: str = "", site: str = "", crs: str = "wgs84"):

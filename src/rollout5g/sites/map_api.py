@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from rollout5g.platform.apischema import Feature, FeatureCollection
 from rollout5g.platform.routes import PUBLIC_API
 
 from .filters import FilterError, filter_sites_full, parse_bbox
@@ -24,8 +25,20 @@ class MapQuery(Schema):
     q: str = ""
 
 
+class MapOut(FeatureCollection):
+    """Clusters or sites in the box (GeoJSON Points), with the organizations they name."""
+
+    mode: str
+    total: int
+    zoom: int
+    grid_deg: float | None
+    organizations: dict[str, str]
+    features: list[Feature]
+
+
 @router.get(
     "/map",
+    response=MapOut,
     summary="Sites in a box for the registry map: individual sites when few, else database-side grid clusters",
     description="Returns `{mode: clusters|sites, total, features}` with GeoJSON Point features. Uses the filters "
     "of the site list and the same permissions: an operator sees only the sites it owns or shares; anonymous "

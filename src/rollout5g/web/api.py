@@ -68,6 +68,7 @@ class RolloutAPI(NinjaAPI):
                     if declared is None or "content" not in declared or _is_generic(declared):
                         responses[status] = {"description": problems._title(status),
                                              "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": ref}}}
+        problems.tuple_items_to_prefix_items(schema)
         return schema
 
 

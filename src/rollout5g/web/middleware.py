@@ -5,7 +5,9 @@
   that slipped into the HTML unescaped still cannot run. Styles may be inline (Leaflet and ECharts position their
   elements with style attributes); images may be ``data:``/``blob:`` URIs (map icons, QR codes, chart export).
 - :class:`ApiVersionMiddleware` serves the unversioned ``/api/...`` paths (the pages' scripts, older clients) with
-  version 1, the canonical ``/api/v1/...``: the path is rewritten before URL resolution.
+  version 1, the canonical ``/api/v1/...``: the path is rewritten before URL resolution. An error answered under
+  ``/api/`` by Django itself rather than by an operation (an unreadable body, a method a path does not take) is
+  turned into a problem+json document too.
 - :class:`UploadLimitMiddleware` refuses a request body larger than the upload limit
   (``ROLLOUT5G_MAX_UPLOAD_BYTES``, default 20 MB, plus room for the form's other fields) before it is read:
   413 with a problem+json body under ``/api/``, a short page elsewhere.
@@ -93,9 +95,28 @@ class ApiVersionMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        if not path.startswith("/api"):
+            return self.get_response(request)
         if path.startswith("/api/") and not _VERSIONED.match(path):
             request.path_info = CURRENT_API_PREFIX + path[len("/api/"):]
-        return self.get_response(request)
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if response.status_code >= 400 and "json" not in content_type and not request.path_info.endswith("/docs"):
+            # an error Django answered before or around the API (a body it could not parse, a method the path does
+            # not take): the API's error format all the same
+            return _problem(request, response.status_code)
+        return response
+
+
+def _problem(request, status: int):
+    from http import HTTPStatus
+
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": title,
+                         "instance": request.path}, status=status, content_type="application/problem+json")
 
 
 _VERSIONED = re.compile(r"^/api/v\d+(/|$)")

@@ -20,9 +20,10 @@ import re
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -105,6 +106,12 @@ def install(api) -> None:
     def on_django_validation(request, exc: DjangoValidationError):
         return problem(request, 422, "; ".join(exc.messages))
 
+    def on_bad_request(request, exc: Exception):
+        return problem(request, 400, f"the request body cannot be read: {exc}" if str(exc) else "bad request")
+
+    def on_too_big(request, exc: Exception):
+        return problem(request, 413, "the request body is too large")
+
     def on_error(request, exc: Exception):
         log.exception("API %s %s failed", request.method, request.path)
         return problem(request, 500, "an unexpected error; it has been logged")
@@ -115,6 +122,10 @@ def install(api) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_denied)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
+    api.add_exception_handler(MultiPartParserError, on_bad_request)
+    api.add_exception_handler(BadRequest, on_bad_request)
+    api.add_exception_handler(SuspiciousOperation, on_bad_request)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_error)
 
 
@@ -137,13 +148,30 @@ def raised_statuses(func) -> set[int]:
     return codes
 
 
+def tuple_items_to_prefix_items(node) -> None:
+    """OpenAPI 3.1 (JSON Schema 2020-12) writes a tuple as ``prefixItems``; pydantic's ``items: [..]`` list form is
+    invalid there. Rewrites in place."""
+    if isinstance(node, dict):
+        items = node.get("items")
+        if isinstance(items, list):
+            node["prefixItems"] = node.pop("items")
+            node.setdefault("minItems", len(items))
+            node.setdefault("maxItems", len(items))
+        for value in node.values():
+            tuple_items_to_prefix_items(value)
+    elif isinstance(node, list):
+        for value in node:
+            tuple_items_to_prefix_items(value)
+
+
 def error_statuses(method: str, op: dict, view_func=None) -> set[int]:
     """Every error status an operation can answer, from its declaration and its code:
 
     - authenticated (``security``): 401 without a login, 403 without the right (and for a write, a CSRF failure);
     - path parameters: 404 for an unknown record; any parameter or body: 422 for invalid input;
     - a multipart body: 413 over the upload limit;
-    - a write: 409 when it conflicts (a reused idempotency key, a record changed meanwhile);
+    - a write: 409 when it conflicts (a reused idempotency key, a record changed meanwhile), 503 when it lost a
+      race on the database after its retries;
     - and whatever the operation's code raises itself.
     """
     codes: set[int] = set()
@@ -154,11 +182,17 @@ def error_statuses(method: str, op: dict, view_func=None) -> set[int]:
         codes.add(404)
     if parameters or op.get("requestBody"):
         codes.add(422)
+    if op.get("requestBody"):
+        codes.add(400)  # a body that cannot be parsed (malformed JSON or multipart)
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):
+        codes.add(400)  # a malformed Idempotency-Key
     content = (op.get("requestBody") or {}).get("content") or {}
     if "multipart/form-data" in content:
         codes.add(413)
     if method in _WRITE_METHODS:
-        codes |= {403, 409, 413, 422}
+        # 400: the CSRF check reads a form body, which may be malformed; 409/503: a write that lost a race after
+        # its retries (rollout5g.platform.idempotency), with Retry-After
+        codes |= {400, 403, 409, 413, 422, 503}
     if view_func is not None:
         codes |= {c for c in raised_statuses(view_func) if c >= 400}
     return codes

@@ -1,0 +1,45 @@
+"""Response schemas shared by the apps' API operations: GeoJSON, file downloads, small acknowledgements.
+
+Every API operation declares what it answers (``response=`` or, for a file, :func:`file_response`), so the OpenAPI
+schema says what each status carries and ``.ci/fuzz`` can hold the server to it. Objects whose keys are open-ended
+(GeoJSON properties, a case's situation) are typed as objects with ``additionalProperties``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+class OpenSchema(Schema):
+    """A typed object that may carry further keys (kept in the output, shown as additionalProperties)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Feature(OpenSchema):
+    """A GeoJSON Feature (RFC 7946 §3.2), WGS-84."""
+
+    type: str
+    geometry: dict[str, Any] | None
+    properties: dict[str, Any]
+
+
+class FeatureCollection(OpenSchema):
+    """A GeoJSON FeatureCollection (RFC 7946 §3.3), WGS-84 unless it says otherwise."""
+
+    type: str
+    features: list[Feature]
+
+
+class Updated(Schema):
+    updated: int
+
+
+def file_response(description: str, *media_types: str) -> dict:
+    """``openapi_extra`` of an operation that answers a file: its 200 body in each media type it may have."""
+    binary = {"type": "string", "format": "binary"}
+    return {"responses": {200: {"description": description,
+                                "content": {media: {"schema": binary} for media in media_types}}}}
