@@ -1,14 +1,18 @@
+"""Fixtures of the case tests: on-air sites made by factories, the case routing rules loaded per test. The page
+tests (test_pages.py) add the demo's cases as their world."""
+
 import pytest
-from django.db.models import Q
 
 from rollout5g.organizations.models import Organization
-from rollout5g.sites.choices import PowerSupply, SiteState
-from rollout5g.sites.models import Site
-from tests.conftest import world
+from rollout5g.sites.choices import PowerSupply
+from tests.factories import SiteFactory, organization
 
-#: The records these tests build on (see tests/conftest.py: world).
-world_records = world("registry", "cases")
 
+@pytest.fixture(autouse=True)
+def case_rules(db):
+    from rollout5g.cases import services
+
+    services.ensure_rules()
 
 
 @pytest.fixture
@@ -18,21 +22,14 @@ def org():
 
 @pytest.fixture
 def site_of(db):
-    """An on-air site owned or shared by an organization, without any case yet."""
+    """A new on-air site owned (and used) by an organization, without any case yet."""
 
-    def pick(code, **filters):
-        return (Site.objects.filter(Q(operators__code=code) | Q(owner__code=code), state=SiteState.ON_AIR,
-                                    power_cases__isnull=True, relocation_cases__isnull=True, incidents__isnull=True,
-                                    **filters)
-                .distinct().order_by("code").first())
+    def make(code, **fields):
+        return SiteFactory(owner=organization(code), **fields)
 
-    return pick
+    return make
 
 
 @pytest.fixture
 def transfer_site(site_of):
-    from rollout5g.sites.services import site_update
-
-    site = site_of("jx-mobile")
-    return site_update(actor=None, site=site, power_supply=PowerSupply.TRANSFER)
-
+    return site_of("jx-mobile", power_supply=PowerSupply.TRANSFER)

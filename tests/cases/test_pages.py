@@ -6,8 +6,12 @@ import pytest
 
 from rollout5g.cases import services
 from rollout5g.cases.models import IncidentCase, PowerCase, RelocationCase
+from tests.conftest import world
 
 pytestmark = pytest.mark.django_db
+
+#: The pages list the demo's cases of every kind and state.
+world_records = world("registry", "cases", scope="module")
 
 
 def _numbers(response):

@@ -113,7 +113,7 @@ def test_only_the_operator_or_the_office_acts(users, site_of):
     with pytest.raises(PermissionDenied):
         services.relocation_agree_compensation(actor=users["telecom"], case=case, amount="1", basis="x")
     with pytest.raises(PermissionDenied):
-        services.relocation_open(actor=users["telecom"], site=_not_shared(), cause=RelocationCause.RENOVATION,
+        services.relocation_open(actor=users["telecom"], site=site_of("jx-mobile"), cause=RelocationCause.RENOVATION,
                                  notice_date=dt.date(2026, 9, 1), demanding_party="x")
     with pytest.raises(services.CaseError, match="demanding_party: required"):
         services.relocation_open(actor=users["mobile"], site=site_of("jx-mobile"), cause="demolition",
@@ -122,9 +122,3 @@ def test_only_the_operator_or_the_office_acts(users, site_of):
         _open(users, case.site)
     services.relocation_agree_compensation(actor=users["office"], case=case, amount="0", basis="无偿迁移（公共设施）")
 
-
-def _not_shared():
-    from rollout5g.sites.models import Site
-
-    return (Site.objects.exclude(operators__code="jx-telecom").exclude(owner__code="jx-telecom")
-            .filter(state=SiteState.ON_AIR).order_by("code").first())
