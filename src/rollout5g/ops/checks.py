@@ -131,8 +131,10 @@ def check_worker(*, level: str = ERROR) -> Check:
 
 
 # ----------------------------------------------------------------------------------------------- calendar
-def check_calendar(today: dt.date | None = None) -> Check:
-    """The working-day calendar holds this year and the next (deadlines beyond a missing year are provisional)."""
+def check_calendar(today: dt.date | None = None, *, next_year_level: str = ERROR) -> Check:
+    """The working-day calendar holds this year and the next (deadlines in a missing year are provisional).
+    ``next_year_level``: how grave a missing next year is (readiness: an error, as the issue asks; the doctor: a
+    warning, since the State Council publishes next year's arrangement only in the autumn)."""
     from rollout5g.workcalendar.models import CalendarYear
 
     today = today or timezone.localdate()
@@ -144,8 +146,9 @@ def check_calendar(today: dt.date | None = None) -> Check:
     missing = [y for y in wanted if y not in loaded]
     if missing:
         years = ", ".join(map(str, missing))
+        level = ERROR if today.year in missing else next_year_level
         return _fail("calendar", f"year(s) {years} not loaded: add each from the State Council notice "
-                                 f"(`rollout5g calendar load-year --year {missing[0]} --file notice.yaml`)")
+                                 f"(`rollout5g calendar load-year --year {missing[0]} --file notice.yaml`)", level)
     return Check("calendar", OK, f"{wanted[0]} and {wanted[1]} loaded")
 
 
@@ -262,7 +265,7 @@ def doctor_checks() -> list[Check]:
     database = check_database()
     found.append(database)
     if database.ok:
-        found += [check_migrations(), check_worker(level=WARNING), check_calendar()]
+        found += [check_migrations(), check_worker(level=WARNING), check_calendar(next_year_level=WARNING)]
     found += [check_cjk_font(), check_pango(),
               check_writable("data folder", settings.DATA_DIR), check_writable("media folder", settings.MEDIA_ROOT)]
     if database.ok:

@@ -105,7 +105,7 @@ class Supervisor:
                 continue
             if child.restart_at is None:
                 ran = now - child.started
-                if child.starts == 1 and ran < FIRST_START_SECONDS:
+                if child.starts == 1 and ran < FIRST_START_SECONDS and code > 0:  # an error, not a signal
                     self.say(f"{child.name} stopped at start (exit code {code}): see the messages above")
                     self.exit_code, self.stopping = 1, True
                     return
