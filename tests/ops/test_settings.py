@@ -26,7 +26,7 @@ print(json.dumps(out, default=str))
 
 def _production_env(clean_env, tmp_path):
     values = read_env_file()
-    for key, value in list(values.items()):
+    for key in list(values):
         if key.endswith("_FILE"):  # secrets kept in files: a file of this test instead
             secret = tmp_path / key.lower()
             secret.write_text("not-the-real-one\n")
