@@ -151,6 +151,31 @@ def migrate_command(data_dir: DataDir = None):
     console.print("Database is up to date.")
 
 
+@app.command("load-reference")
+def load_reference_command(data_dir: DataDir = None):
+    """Load what a production installation starts from: the administrative regions, the working-day calendar
+    years chinese-calendar knows, both bundled policy documents with their organizations, and the bundled
+    approval rules — no demo accounts, no synthetic records. Idempotent; run `rollout5g migrate` first."""
+    setup_django(data_dir)
+    _refuse_unless_migrated()
+    from rollout5g.permits.rules import load_rules
+    from rollout5g.policy.loader import load_policy_files
+    from rollout5g.policy.schema import bundled_policy_files
+    from rollout5g.regions.services import load_regions
+    from rollout5g.workcalendar.services import seed_from_chinese_calendar
+
+    with console.status("Loading the administrative regions…"):
+        created, updated, unchanged = load_regions()
+    console.print(f"regions: {created} created, {updated} updated, {unchanged} unchanged")
+    console.print(f"working-day calendar: {seed_from_chinese_calendar()} year(s) added from chinese-calendar")
+    with console.status("Loading the policy documents…"):
+        report = load_policy_files(bundled_policy_files())
+    for line in report.lines():
+        console.print(line)
+    for line in load_rules(None).lines:
+        console.print(line)
+
+
 @app.command("doctor")
 def doctor_command(
     data_dir: DataDir = None,
