@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.apischema import OpenSchema
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.sites.models import Site
 
@@ -250,20 +252,34 @@ def supply(request):
 OUT = {"power": PowerOut, "relocation": RelocationOut, "incident": IncidentOut}
 
 
+class AnyCaseOut(OpenSchema):
+    """A case of any family: the fields every case has, and those of its family (PowerOut, RelocationOut,
+    IncidentOut)."""
+
+    number: str
+    family: str
+    state: str
+    received_on: dt.date
+    limit_days: int
+    closed_on: dt.date | None
+    site: str | None
+    clock: dict[str, Any]
+
+
 def _get(request, family: str, number: str):
     if family not in actions.FAMILIES:
         raise HttpError(404, f"no case family {family!r}")
     return get_object_or_404(actions.FAMILIES[family].objects.restrict(request.user), number=number)
 
 
-@router.get("/{family}/{number}", auth=session_or_token, response=PowerOut | RelocationOut | IncidentOut,
+@router.get("/{family}/{number}", auth=session_or_token, response=AnyCaseOut,
             summary="One case (power, relocation or incident)")
 def case_detail(request, family: str, number: str):
     case = _get(request, family, number)
     return OUT[family].from_orm(_with_family(case)).dict()
 
 
-@router.post("/{family}/{number}/{action}", auth=session_or_token, response=PowerOut | RelocationOut | IncidentOut,
+@router.post("/{family}/{number}/{action}", auth=session_or_token, response=AnyCaseOut,
              summary="A transition of a case: power accept/survey/complete/refuse; relocation compensation/secure/"
                      "remove/rebuilt/cancel; incident assign/start/resolve/close/reroute")
 @idempotent

@@ -165,39 +165,39 @@ class ExtensionIn(Schema):
 
 # ---- responses
 
-class PartyOut(Schema):
+class ApprovalPartyOut(Schema):
     code: str
     name: str
 
 
-class MaterialOut(Schema):
+class ApprovalMaterialOut(Schema):
     code: str
     file_name: str
     size: int
     sha256: str
 
 
-class ApplicationExportOut(Schema):
+class ApprovalExportOut(Schema):
     """The exchange format rollout5g.approval-application/1 (sites, items, materials, notice, survey, certificate)."""
 
     format: str
     project_code: str | None
     application_code: str
     title: str
-    applicant: PartyOut
+    applicant: ApprovalPartyOut
     state: str
     dates: dict[str, Any]
     limits_working_days: dict[str, Any]
     decision: str | None
     sites: list[dict[str, Any]]
     items: list[dict[str, Any]]
-    materials: list[MaterialOut]
+    materials: list[ApprovalMaterialOut]
     notice: list[dict[str, Any]]
     joint_survey: dict[str, Any] | None
     certificate: dict[str, Any] | None
 
 
-class ClockOut(Schema):
+class ApprovalClockOut(Schema):
     label: str
     limit_days: int | None
     extension_days: int | None
@@ -207,17 +207,17 @@ class ClockOut(Schema):
     days_left: int | None
 
 
-class ApplicationOut(ApplicationExportOut):
+class ApprovalApplicationOut(ApprovalExportOut):
     """One application as its reader may see it: the export plus clocks, flags, comments and materials needed."""
 
-    clocks: list[ClockOut]
+    clocks: list[ApprovalClockOut]
     completeness_problems: list[dict[str, Any]]
     deficiencies: list[dict[str, Any]]
     comments: list[dict[str, Any]]
     required_materials: list[dict[str, Any]]
 
 
-class ApplicationRowOut(Schema):
+class ApprovalRowOut(Schema):
     code: str
     title: str
     applicant: str
@@ -227,22 +227,22 @@ class ApplicationRowOut(Schema):
     decided_on: dt.date | None
 
 
-class QueueItemOut(Schema):
+class ApprovalQueueItemOut(Schema):
     id: int
     application: str
     site_code: str
     item: str
     department: str
-    clocks: list[ClockOut]
+    clocks: list[ApprovalClockOut]
 
 
-class RulesOut(Schema):
+class ApprovalRulesOut(Schema):
     ruleset: dict[str, Any] | None
     item_types: list[dict[str, Any]]
     rules: list[dict[str, Any]]
 
 
-class PublicStatusOut(Schema):
+class ApprovalStatusOut(Schema):
     code: str
     state: str
     state_label: str
@@ -254,7 +254,7 @@ class PublicStatusOut(Schema):
     items_decided: int
 
 
-class VerifyOut(Schema):
+class CertificateVerifyOut(Schema):
     number: str
     application: str
     holder: str
@@ -266,25 +266,25 @@ class VerifyOut(Schema):
     permissions: list[dict[str, Any]]
 
 
-class SummaryOut(Schema):
+class ApprovalSummaryOut(Schema):
     in_progress: int
     late: int
     decided: int
     median_working_days: float | None
 
 
-class MaterialsOut(Schema):
+class ApprovalMaterialsOut(Schema):
     ok: bool
     required_materials: list[dict[str, Any]]
 
 
-class RevokedOut(Schema):
+class CertificateRevokedOut(Schema):
     number: str
     revoked: bool
 
 
 # ---- public and fixed paths first ('/{code}' would shadow them)
-@router.get("/rules", response=RulesOut, summary="The approval rules in force (public)", openapi_extra=PUBLIC_API)
+@router.get("/rules", response=ApprovalRulesOut, summary="The approval rules in force (public)", openapi_extra=PUBLIC_API)
 def rules(request):
     ruleset = RuleSet.objects.order_by("-updated_at").first()
     if ruleset is None:
@@ -303,7 +303,7 @@ def rules(request):
     }
 
 
-@router.get("/status/{code}", response=PublicStatusOut, summary="Public status of an application by its code (no login; status only)", openapi_extra=PUBLIC_API)
+@router.get("/status/{code}", response=ApprovalStatusOut, summary="Public status of an application by its code (no login; status only)", openapi_extra=PUBLIC_API)
 def public_status(request, code: str):
     status = selectors.public_status(code)
     if status is None:
@@ -311,7 +311,7 @@ def public_status(request, code: str):
     return status
 
 
-@router.get("/verify/{token}", response=VerifyOut, summary="Verify a certificate (public): valid or revoked, and what it permits", openapi_extra=PUBLIC_API)
+@router.get("/verify/{token}", response=CertificateVerifyOut, summary="Verify a certificate (public): valid or revoked, and what it permits", openapi_extra=PUBLIC_API)
 def verify(request, token: str):
     cert = get_object_or_404(Certificate.objects.select_related("application__applicant"), token=token)
     return {"number": cert.number, "application": cert.application.code, "holder": cert.application.applicant.name,
@@ -323,14 +323,14 @@ def verify(request, token: str):
                                                                            "app_site__site")]}
 
 
-@router.get("/queue", auth=session_or_token, response=list[QueueItemOut], summary="Items waiting for the caller's department, with their clocks")
+@router.get("/queue", auth=session_or_token, response=list[ApprovalQueueItemOut], summary="Items waiting for the caller's department, with their clocks")
 def queue(request):
     return [{"id": i.pk, "application": i.application.code, "site_code": i.app_site.site.code,
              "item": i.item_type.code, "department": i.department.code,
              "clocks": [_clock(c) for c in selectors.item_clocks(i)]} for i in selectors.department_queue(request.user)]
 
 
-@router.get("/summary", auth=session_or_token, response=SummaryOut, summary="In progress / late / decided / median working days")
+@router.get("/summary", auth=session_or_token, response=ApprovalSummaryOut, summary="In progress / late / decided / median working days")
 def summary(request, region: str = ""):
     from rollout5g.regions.models import Region
 
@@ -339,7 +339,7 @@ def summary(request, region: str = ""):
     return selectors.approval_summary(region=get_object_or_404(Region, pk=region) if region else None)
 
 
-@router.get("/", auth=session_or_token, response=list[ApplicationRowOut], summary="Applications the caller may see")
+@router.get("/", auth=session_or_token, response=list[ApprovalRowOut], summary="Applications the caller may see")
 def list_applications(request, state: str = ""):
     qs = Application.objects.restrict(request.user).select_related("applicant").distinct()
     if state:
@@ -349,25 +349,25 @@ def list_applications(request, state: str = ""):
             for a in qs.order_by("-created_at")[:500]]
 
 
-@router.post("/", auth=session_or_token, response=ApplicationOut, summary="Create a draft application (operator or tower company)")
+@router.post("/", auth=session_or_token, response=ApprovalApplicationOut, summary="Create a draft application (operator or tower company)")
 @idempotent
 def create(request, payload: ApplicationIn):
     app = _call(services.application_create, actor=request.user, **payload.dict())
     return _out(app, request.user)
 
 
-@router.get("/{code}", auth=session_or_token, response=ApplicationOut, summary="One application with its items, clocks, flags and comments")
+@router.get("/{code}", auth=session_or_token, response=ApprovalApplicationOut, summary="One application with its items, clocks, flags and comments")
 def get_application(request, code: str):
     return _out(_app(request, code), request.user)
 
 
-@router.get("/{code}/export", auth=session_or_token, response=ApplicationExportOut,
+@router.get("/{code}/export", auth=session_or_token, response=ApprovalExportOut,
             summary="The application in the exchange format rollout5g.approval-application/1")
 def export(request, code: str):
     return application_export(_app(request, code))
 
 
-@router.post("/{code}/sites", auth=session_or_token, response=ApplicationOut, summary="Add an existing planned site or a new one")
+@router.post("/{code}/sites", auth=session_or_token, response=ApprovalApplicationOut, summary="Add an existing planned site or a new one")
 @idempotent
 def add_site(request, code: str, payload: SiteIn):
     app = _app(request, code)
@@ -382,7 +382,7 @@ def add_site(request, code: str, payload: SiteIn):
     return _out(app, request.user)
 
 
-@router.post("/{code}/materials", auth=session_or_token, response=MaterialsOut, summary="Upload one material (multipart: code, file)")
+@router.post("/{code}/materials", auth=session_or_token, response=ApprovalMaterialsOut, summary="Upload one material (multipart: code, file)")
 @idempotent
 def upload(request, code: str, material: Form[str], file: File[UploadedFile]):
     app = _app(request, code)
@@ -395,7 +395,7 @@ def _simple(name, func, schema=None, summary=""):
     """Register POST /{code}/<name> calling ``func(app, payload, user)``."""
     operation_id = f"rollout5g_permits_api_post_{name.replace('/', '_')}"
     if schema is None:
-        @router.post(f"/{{code}}/{name}", auth=session_or_token, response=ApplicationOut, summary=summary,
+        @router.post(f"/{{code}}/{name}", auth=session_or_token, response=ApprovalApplicationOut, summary=summary,
                      operation_id=operation_id)
         @idempotent
         def endpoint(request, code: str):
@@ -404,7 +404,7 @@ def _simple(name, func, schema=None, summary=""):
             app.refresh_from_db()
             return _out(app, request.user)
     else:
-        @router.post(f"/{{code}}/{name}", auth=session_or_token, response=ApplicationOut, summary=summary,
+        @router.post(f"/{{code}}/{name}", auth=session_or_token, response=ApprovalApplicationOut, summary=summary,
                      operation_id=operation_id)
         @idempotent
         def endpoint(request, code: str, payload: schema):  # type: ignore[valid-type]
@@ -468,7 +468,7 @@ _simple("extensions", lambda app, payload, user: services.extension_grant(
     ExtensionIn, "Record an extension (the office approves)")
 
 
-@router.post("/{code}/pauses/{pause_id}/end", auth=session_or_token, response=ApplicationOut, summary="End a pause")
+@router.post("/{code}/pauses/{pause_id}/end", auth=session_or_token, response=ApprovalApplicationOut, summary="End a pause")
 @idempotent
 def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
     app = _app(request, code)
@@ -477,7 +477,7 @@ def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
     return _out(app, request.user)
 
 
-@router.post("/{code}/items/{item_id}/decide", auth=session_or_token, response=ApplicationOut, summary="Decide one item with reasons")
+@router.post("/{code}/items/{item_id}/decide", auth=session_or_token, response=ApprovalApplicationOut, summary="Decide one item with reasons")
 @idempotent
 def decide(request, code: str, item_id: int, payload: DecideIn):
     app = _app(request, code)
@@ -490,7 +490,7 @@ def decide(request, code: str, item_id: int, payload: DecideIn):
     return _out(app, request.user)
 
 
-@router.post("/{code}/certificate/revoke", auth=session_or_token, response=RevokedOut, summary="Revoke the certificate (the office)")
+@router.post("/{code}/certificate/revoke", auth=session_or_token, response=CertificateRevokedOut, summary="Revoke the certificate (the office)")
 @idempotent
 def revoke(request, code: str, payload: ReasonIn):
     app = _app(request, code)

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import File, Form, Router, Status
@@ -17,7 +19,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from rollout5g.accounts.api_auth import session_or_token
-from rollout5g.platform.apischema import file_response
+from rollout5g.platform.apischema import OpenSchema, file_response
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
@@ -27,10 +29,25 @@ from .import_services import MODES, import_cells
 from .import_views import save_upload
 
 router = Router(tags=["sites"])
+
+
+class ImportReportOut(OpenSchema):
+    """The import report: counts, the errors (file, row, column, reason), and the token of the uploaded file."""
+
+    file: str
+    committed: bool
+    rows_total: int
+    rows_valid: int
+    rows_failed: int
+    error_count: int
+    errors: list[dict[str, Any]]
+    token: str
+
+
 _EXPORT_TYPES = [t.split(";")[0] for t in exports.CONTENT_TYPES.values()]
 
 
-@router.post("/import", auth=session_or_token, response={200: dict, 422: dict},
+@router.post("/import", auth=session_or_token, response={200: ImportReportOut, 422: ImportReportOut},
              summary="Import an engineering-parameter table (.xlsx/.csv); all or nothing unless mode=valid_rows")
 @idempotent
 def import_file(request, file: File[UploadedFile], crs: Form[str] = "wgs84", mode: Form[str] = "all_or_nothing",

@@ -65,9 +65,13 @@ class RolloutAPI(NinjaAPI):
                 responses = op.setdefault("responses", {})
                 for status in sorted(problems.error_statuses(method, op, views.get(op.get("operationId")))):
                     declared = responses.get(status) or responses.get(str(status))
-                    if declared is None or "content" not in declared or _is_generic(declared):
-                        responses[status] = {"description": problems._title(status),
-                                             "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": ref}}}
+                    if declared is not None and "content" in declared and not _is_generic(declared):
+                        # a body of its own (the import's 422 report), or a problem when the input is invalid
+                        declared["content"].setdefault(problems.PROBLEM_MEDIA_TYPE, {"schema": ref})
+                        continue
+                    responses.pop(str(status), None)
+                    responses[status] = {"description": problems._title(status),
+                                         "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": ref}}}
         problems.tuple_items_to_prefix_items(schema)
         return schema
 

@@ -22,6 +22,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
@@ -112,6 +113,10 @@ def install(api) -> None:
     def on_too_big(request, exc: Exception):
         return problem(request, 413, "the request body is too large")
 
+    def on_out_of_range(request, exc: Exception):
+        # an id or number past what the database stores (SQLite: 64-bit integers) names no record and is no value
+        return problem(request, 422, "a number in the request is out of range")
+
     def on_error(request, exc: Exception):
         log.exception("API %s %s failed", request.method, request.path)
         return problem(request, 500, "an unexpected error; it has been logged")
@@ -126,6 +131,8 @@ def install(api) -> None:
     api.add_exception_handler(BadRequest, on_bad_request)
     api.add_exception_handler(SuspiciousOperation, on_bad_request)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
+    api.add_exception_handler(OverflowError, on_out_of_range)
+    api.add_exception_handler(DataError, on_out_of_range)
     api.add_exception_handler(Exception, on_error)
 
 

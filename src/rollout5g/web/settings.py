@@ -267,5 +267,7 @@ LOGGING = {
     "handlers": _LOG_HANDLERS,
     "root": {"handlers": list(_LOG_HANDLERS), "level": os.environ.get("ROLLOUT5G_LOG_LEVEL", "INFO").upper()},
     # WeasyPrint logs every unsupported CSS property and missing glyph at WARNING: keep its noise out of INFO logs
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"},
+                # django-axes logs every login at INFO; the audit history has them (rollout5g.accounts.signals)
+                "axes": {"level": "WARNING"}},
 }
