@@ -9,7 +9,7 @@ with the system clock moved years ahead (``faketime``).
 administrative regions, the working-day calendar, both policy documents with their organizations, and the demo
 accounts (:func:`reference_accounts`) — nothing else: a test builds its records with services or factories
 (``tests/factories.py``), or asks for a *world* fixture of its package. Each test runs in a transaction that is
-rolled back. The demo loader has its own tests (``tests/test_demo.py``).
+rolled back. The demo loader has its own tests (``tests/demo/``).
 
 **The data directory is temporary** (``tests/settings.py``): nothing a test does reaches ``~/.rollout5g``.
 """
@@ -32,6 +32,20 @@ TODAY = dt.datetime(2026, 11, 16, 10, 0, tzinfo=TZ)
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "today(when): run the test on this day (ISO date or 'YYYY-MM-DD HH:MM')")
+
+
+def pytest_collection_modifyitems(items):
+    """A package's world is for its tests that use the database in a rolled-back transaction: tests without the
+    database (pytest-django runs them last) and transactional tests (they start from empty tables) don't load it."""
+    for item in items:
+        names = item.fixturenames
+        if "world_records" not in names:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in names or (
+            marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        if transactional or (marker is None and "db" not in names):
+            names.remove("world_records")
 
 
 def _moment(value) -> dt.datetime:
@@ -220,22 +234,3 @@ def world(*steps: str, scope: str = "package"):
                 atomic.__exit__(None, None, None)
 
     return _world
-
-
-@pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):
-    """The whole demo (``rollout5g.demo.load_demo``), for the tests of the demo itself and the access suite: once
-    per module, rolled back at its end."""
-    from django.db import transaction
-
-    from rollout5g.demo import load_demo
-
-    with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=True):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            _ensure_reference_data()
-            yield load_demo(password=DEMO_PASSWORD)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)

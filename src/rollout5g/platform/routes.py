@@ -14,7 +14,7 @@ that model, found by the URL: the generic access suite then opens a row as a use
 Anonymous visitors of a ``signed_in`` or ``roles`` page are sent to the login page (pages) — the API's operations
 declare their access through their ``auth`` and are checked from the OpenAPI schema instead.
 
-``tests/web/test_route_access.py`` walks the URL resolver: a route whose view carries no declaration fails it, so
+``tests/demo/test_route_access.py`` walks the URL resolver: a route whose view carries no declaration fails it, so
 a new page cannot ship without saying who may see it.
 """
 
