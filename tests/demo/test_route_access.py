@@ -289,3 +289,38 @@ def test_api_signed_in_callers_pass_authentication(operation):
     for username in ("mobile", "office"):
         response = _call(_as(username), method, _api_url(path, op))
         assert response.status_code != 401 and response.status_code != 500, (method, path, username, response)
+
+
+RECORD_OPERATIONS = [o for o in OPERATIONS if o[2].get("x-record")]
+
+
+def test_record_operations_are_declared():
+    assert len(RECORD_OPERATIONS) >= 8
+    for method, path, op in RECORD_OPERATIONS:
+        apps.get_model(op["x-record"])
+        assert "{" + op["x-lookup"][0] + "}" in path, (method, path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", RECORD_OPERATIONS, ids=lambda o: f"{o[0]} {o[1]}")
+def test_an_api_record_is_returned_to_whom_restrict_admits_and_to_nobody_else(demo_world, operation):
+    method, path, op = operation
+    model = apps.get_model(op["x-record"])
+    param, field = op["x-lookup"]
+    rows = list(model.objects.order_by("pk").values_list("pk", flat=True)[:300])
+    assert rows, f"the demo world has no {op['x-record']}: {path} cannot be checked"
+    people = _people()
+    visible = {p.pk: set(model.objects.restrict(p).filter(pk__in=rows).values_list("pk", flat=True)) for p in people}
+    pk = max(rows, key=lambda r: (any(r not in v for v in visible.values()),
+                                  any(r in visible[p.pk] and p.role != Role.PROGRAM_OFFICE for p in people)))
+    insiders = [p for p in people if pk in visible[p.pk]]
+    insiders.sort(key=lambda p: p.role == Role.PROGRAM_OFFICE)  # an owner first
+    outsiders = [p for p in people if pk not in visible[p.pk]]
+    assert insiders, f"nobody may see any {op['x-record']} of the demo: {path}"
+    value = model.objects.filter(pk=pk).values_list(field, flat=True).get()
+    url = path.replace("{" + param + "}", str(value))
+    assert _as(insiders[0].username).get(url).status_code == 200, (path, insiders[0].username)
+    for outsider in outsiders[:3]:
+        assert _as(outsider.username).get(url).status_code in (403, 404), (path, outsider.username)
+    anonymous = Client().get(url).status_code
+    assert anonymous == (401 if op.get("security") else 404) or (not op.get("security") and anonymous in (200, 404))

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.idempotency import idempotent
-from rollout5g.platform.routes import PUBLIC_API
+from rollout5g.platform.routes import PUBLIC_API, api_record
 from rollout5g.regions.models import Region
 from rollout5g.sites.models import KeyArea
 
@@ -146,7 +146,8 @@ def list_runs(request, limit: int = Query(50, ge=1, le=1000)):
     return list(_runs(request).order_by("-pk")[:limit])
 
 
-@router.get("/runs/{run_id}", response=RunDetailOut, summary="A run: status, progress and the area results", openapi_extra=PUBLIC_API)
+@router.get("/runs/{run_id}", response=RunDetailOut, summary="A run: status, progress and the area results",
+            openapi_extra=api_record("coverage.CoverageRun", "run_id", "pk", public=True))
 def get_run(request, run_id: int):
     return get_object_or_404(_runs(request), pk=run_id)
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from rollout5g.platform.routes import PUBLIC_API
+from rollout5g.platform.routes import PUBLIC_API, api_record
 
 from .models import Application, Carrier, IndustryProfile, PilotProject, PublicNotice
 from .selectors import ledger_entries_for, ledger_totals
@@ -172,7 +172,8 @@ def applications(request, state: str = "", track: str = ""):
     return qs
 
 
-@router.get("/applications/{number}", response=ApplicationOut, openapi_extra=PUBLIC_API)
+@router.get("/applications/{number}", response=ApplicationOut,
+            openapi_extra=api_record("incentives.Application", "number", "number", public=True))
 def application(request, number: str):
     return get_object_or_404(Application.objects.restrict(request.user).select_related("enterprise", "clause"),
                              number=number)

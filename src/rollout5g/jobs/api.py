@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import VIEW
+from rollout5g.platform.routes import api_record
 
 from .models import Job
 
@@ -39,6 +40,6 @@ def list_jobs(request, kind: str = "", limit: int = Query(50, ge=1, le=1000)):
     return list(qs[:limit])
 
 
-@router.get("/{job_id}", response=JobOut)
+@router.get("/{job_id}", response=JobOut, openapi_extra=api_record("jobs.Job", "job_id", "pk"))
 def get_job(request, job_id: int):
     return get_object_or_404(Job.objects.restrict(request.user, VIEW), pk=job_id)

@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
-from rollout5g.platform.routes import PUBLIC_API
+from rollout5g.platform.routes import PUBLIC_API, api_record
 
 from . import services
 from .models import ContactPerson, Organization, OrganizationGroup
@@ -82,7 +82,8 @@ def list_contacts(request):
     return ContactPerson.objects.restrict(request.user).select_related("organization")
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut, auth=session_or_token)
+@router.get("/contacts/{contact_id}", response=ContactOut, auth=session_or_token,
+            openapi_extra=api_record("organizations.ContactPerson", "contact_id", "pk"))
 def get_contact(request, contact_id: int):
     return get_object_or_404(ContactPerson.objects.restrict(request.user).select_related("organization"), pk=contact_id)
 

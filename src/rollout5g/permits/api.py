@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
-from rollout5g.platform.routes import PUBLIC_API
+from rollout5g.platform.routes import PUBLIC_API, api_record
 from rollout5g.sites.models import Site
 
 from . import selectors, services
@@ -356,7 +356,8 @@ def create(request, payload: ApplicationIn):
     return _out(app, request.user)
 
 
-@router.get("/{code}", auth=session_or_token, response=ApprovalApplicationOut, summary="One application with its items, clocks, flags and comments")
+@router.get("/{code}", auth=session_or_token, response=ApprovalApplicationOut, summary="One application with its items, clocks, flags and comments",
+            openapi_extra=api_record("permits.Application", "code", "code"))
 def get_application(request, code: str):
     return _out(_app(request, code), request.user)
 

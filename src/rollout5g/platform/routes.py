@@ -100,3 +100,10 @@ def declared_access(view) -> RouteAccess | None:
 # security schemes; a public one says so with ``openapi_extra=PUBLIC_API``. An operation with neither fails the
 # generic access suite, which reads /api/openapi.json.
 PUBLIC_API = {"x-access": PUBLIC}
+
+
+def api_record(model: str, param: str, field: str, *, public: bool = False) -> dict:
+    """``openapi_extra`` of an API operation that returns one row of ``model`` found by the path parameter
+    ``param`` (matched against ``field``): the generic access suite reads it as the pages' ``record``/``lookup``."""
+    extra = {"x-record": model, "x-lookup": [param, field]}
+    return {**PUBLIC_API, **extra} if public else extra

@@ -19,7 +19,7 @@ from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.accounts.permissions import CHANGE
 from rollout5g.platform.apischema import file_response
 from rollout5g.platform.idempotency import idempotent
-from rollout5g.platform.routes import PUBLIC_API
+from rollout5g.platform.routes import PUBLIC_API, api_record
 
 from . import downloads, services
 from .models import FeeComplaint, ListRelease, PublicResource, ReleaseEntry, SiteRequest
@@ -302,7 +302,8 @@ def list_resources(request, filters: Query[EntryFilters]):
     return qs.order_by("code")
 
 
-@router.get("/resources/{code}", response=ResourceOut, auth=session_or_token)
+@router.get("/resources/{code}", response=ResourceOut, auth=session_or_token,
+            openapi_extra=api_record("resources.PublicResource", "code", "code"))
 def get_resource(request, code: str):
     return get_object_or_404(PublicResource.objects.restrict(request.user).select_related("owner"), code=code)
 
@@ -315,7 +316,8 @@ def list_requests(request, status: str = ""):
     return qs.filter(status=status) if status else qs
 
 
-@router.get("/requests/{code}", response=RequestOut, auth=session_or_token)
+@router.get("/requests/{code}", response=RequestOut, auth=session_or_token,
+            openapi_extra=api_record("resources.SiteRequest", "code", "code"))
 def get_request(request, code: str):
     return get_object_or_404(SiteRequest.objects.restrict(request.user), code=code)
 

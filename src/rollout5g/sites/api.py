@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.idempotency import idempotent
-from rollout5g.platform.routes import PUBLIC_API
+from rollout5g.platform.routes import PUBLIC_API, api_record
 from rollout5g.regions.models import Region
 
 from . import services
@@ -192,7 +192,7 @@ def counts(request, region: str = "330400", as_of: dt.date | None = None):
 
 
 # Last: '/{code}' would otherwise match the fixed paths above.
-@router.get("/{code}", response=SiteOut, auth=session_or_token)
+@router.get("/{code}", response=SiteOut, auth=session_or_token, openapi_extra=api_record("sites.Site", "code", "code"))
 def get_site(request, code: str):
     return get_object_or_404(
         Site.objects.restrict(request.user).select_related("owner", "plan_entry").prefetch_related("operators"),
