@@ -15,7 +15,7 @@ class RegionOut(Schema):
     level: str
     parent: str | None = Field(None, alias="parent_id")
     source_crs: str
-    bbox: tuple[float, float, float, float]
+    bbox: list[float] = Field(..., min_length=4, max_length=4, description="min lon, min lat, max lon, max lat [°]")
     centroid: tuple[float, float]
     area_km2: float
 
