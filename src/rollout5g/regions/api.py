@@ -16,7 +16,7 @@ class RegionOut(Schema):
     parent: str | None = Field(None, alias="parent_id")
     source_crs: str
     bbox: list[float] = Field(..., min_length=4, max_length=4, description="min lon, min lat, max lon, max lat [°]")
-    centroid: tuple[float, float]
+    centroid: list[float] = Field(..., min_length=2, max_length=2, description="lon, lat [°]")
     area_km2: float
 
     @staticmethod
