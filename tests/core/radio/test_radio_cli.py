@@ -54,7 +54,7 @@ def inputs(tmp_path):
     return cells, csv_path, area
 
 
-def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
+def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0, margin=0.0):
     """Re-read the GeoTIFFs and recompute the covered share of every area independently."""
     import rasterio
     import shapely
@@ -69,12 +69,14 @@ def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
     ):
         rsrp, sinr, server = a.read(1), b.read(1), c.read(1)
         assert a.crs.to_epsg() == 32651 and a.dtypes[0] == "float32" and a.nodata == -9999.0
-        assert c.nodata == -1 and c.dtypes[0] == "int32"
+        assert c.nodata == -2 and c.dtypes[0] == "int32"
         tf, shp = a.transform, a.shape
     tr = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True)
-    valid = rsrp != -9999.0
-    cov = valid & (rsrp >= rsrp_min) & (sinr >= sinr_min)
-    assert np.array_equal(valid, server >= 0), "server is -1 exactly where RSRP is nodata"
+    inside = rsrp != -9999.0
+    served = server >= 0
+    assert np.array_equal(inside, server != -2), "nodata (outside the areas) is the same pixels in both rasters"
+    assert np.all(rsrp[inside & ~served] == -150.0) and np.all(sinr[inside & ~served] == -50.0), "no-service floor"
+    cov = served & (rsrp >= rsrp_min + margin) & (sinr >= sinr_min + margin)
     shares = {}
     union = np.zeros(shp, bool)
     for f in json.loads(area_path.read_text())["features"]:
@@ -82,6 +84,7 @@ def _recompute(out, area_path, rsrp_min=-105.0, sinr_min=-3.0):
         m = ~geometry_mask([mapping(g)], out_shape=shp, transform=tf, all_touched=False)
         union |= m
         shares[f["properties"]["name"]] = (cov[m].sum() / m.sum(), int(m.sum()))
+    assert np.array_equal(union, inside), "nodata only outside the areas"
     return shares, cov[union].sum() / union.sum(), int(union.sum())
 
 
@@ -119,12 +122,21 @@ def test_coverage_command_writes_rasters_and_consistent_summary(inputs, tmp_path
         assert a["covered_share"] == pytest.approx(shares[a["name"]][0], abs=1e-12), "tolerance 1e-12"
         assert a["pixels"] == shares[a["name"]][1]
     assert 0.0 < summary["covered_share"] < 1.0
-    # server indexes CELLS.csv rows
+    assert summary["location_probability"] == 0.5 and summary["margin_db"] == 0.0
+    # server indexes CELLS.csv rows, and server.csv maps every index to its cell
+    import csv
+
     import rasterio
 
     with rasterio.open(out / "server.tif") as s:
         srv = s.read(1)
     assert srv.max() < len(cells) and srv.max() >= 0
+    with open(out / "server.csv", encoding="utf-8") as fh:
+        table = {int(r["index"]): r for r in csv.DictReader(fh)}
+    for i in np.unique(srv[srv >= 0]):
+        assert table[i]["cell_id"] == cells.cell_id[i] and table[i]["band"] == cells.band[i]
+        assert float(table[i]["freq_mhz"]) == cells.freq_mhz[i] and table[i]["operator"] == cells.operator[i]
+    assert json.loads((out / "server.json").read_text())["no_service"] == -1
 
 
 def test_band_operator_and_thresholds(inputs, tmp_path):
@@ -171,6 +183,22 @@ def test_band_operator_and_thresholds(inputs, tmp_path):
     ), "1e-12"
 
 
+def test_location_probability_adds_the_shadow_fading_margin(inputs, tmp_path):
+    """At 95 % location probability a pixel needs RSRP and SINR above the thresholds by σ Φ⁻¹(0.95):
+    UMa NLOS σ = 6 dB (TR 38.901 Table 7.4.1-1), 1.6449 x 6 = 9.869 dB."""
+    _, csv_path, area = inputs
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["coverage", "--cells", str(csv_path), "--area", str(area), "--resolution", "50",
+                              "--location-probability", "0.95", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["margin_db"] == pytest.approx(9.8691, abs=1e-3), "tolerance 1e-3 dB"
+    assert summary["covered_share_at"]["0.95"] == summary["covered_share"] < summary["covered_share_at"]["0.5"]
+    _, total, _ = _recompute(out, area, margin=summary["margin_db"])
+    assert summary["covered_share"] == pytest.approx(total, abs=1e-12), "1e-12"
+    assert "at 95% location probability" in res.output
+
+
 def test_bad_csv_row_exits_nonzero_without_outputs(inputs, tmp_path):
     cells, csv_path, area = inputs
     lines = csv_path.read_text().splitlines()
@@ -193,6 +221,7 @@ def test_bad_csv_row_exits_nonzero_without_outputs(inputs, tmp_path):
         (["--crs", "EPSG:4326"], "not projected"),
         (["--resolution", "0"], "--resolution must be > 0"),
         (["--band", "n1"], "no cells match"),
+        (["--location-probability", "0.3"], "location probability 0.3 is outside 0.5-0.999"),
     ],
 )
 def test_bad_options(inputs, tmp_path, args, message):

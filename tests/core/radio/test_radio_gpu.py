@@ -26,15 +26,19 @@ SCRIPT = textwrap.dedent(
     xc = x_left + rng.uniform(-600, W * res + 600, n)
     yc = y_top - rng.uniform(-600, H * res + 600, n)
     band = np.where(rng.random(n) < 0.5, "n78", "n41")
+    # n78 on two adjacent carriers and one that overlaps both by half; some mechanical tilt
+    freq = np.where(band == "n78", rng.choice([3450.0, 3550.0, 3500.0], n), 2565.0)
+    mech = np.where(rng.random(n) < 0.5, rng.uniform(0, 5, n), 0.0)
     cells = Cells(cell_id=[str(i) for i in range(n)], lon=np.zeros(n), lat=np.zeros(n),
-                  height_m=rng.uniform(20, 40, n), azimuth_deg=rng.uniform(0, 360, n), tilt_deg=rng.uniform(2, 10, n),
+                  height_m=rng.uniform(20, 40, n), azimuth_deg=rng.uniform(0, 360, n),
+                  tilt_deg=mech + rng.uniform(2, 8, n), mechanical_tilt_deg=mech,
                   gain_dbi=np.full(n, 17.0), hpbw_h_deg=np.full(n, 65.0), hpbw_v_deg=np.full(n, 8.0),
-                  rs_power_dbm=np.full(n, 15.0), freq_mhz=np.where(band == "n78", 3500.0, 2565.0), band=band,
+                  rs_power_dbm=np.full(n, 15.0), freq_mhz=freq, bandwidth_mhz=np.full(n, 100.0), band=band,
                   operator=["x"] * n)
     mask = np.ones((H, W), bool)
     mask[:3, :5] = False
     out = {}
-    for mode in ("weighted", "los"):
+    for mode in ("weighted", "los", "nlos"):
         lay = Layer(cells, xc, yc, RadioParams(los_mode=mode))
         res_ = []
         for f in (run_tiles, run_tiles_gpu):

@@ -3,8 +3,12 @@
 CELLS.csv (UTF-8, optional BOM) has the header ``cell_id, lon, lat, height_m, azimuth_deg, tilt_deg,
 gain_dbi, hpbw_h_deg, hpbw_v_deg, rs_power_dbm, freq_mhz, band, operator``; ``lon``/``lat`` are WGS-84
 [degree], ``tilt_deg`` the total downtilt [deg], ``rs_power_dbm`` the SSB/reference-signal power per
-resource element [dBm]. Two optional columns ``a_m_db`` and ``sla_v_db`` (default 30 dB) carry the
-pattern's A_m and SLA_V. A bad file raises :class:`CellsFileError` naming the file, row and column.
+resource element [dBm]. Optional columns: ``a_m_db`` and ``sla_v_db`` (default 30 dB), the pattern's
+A_m and SLA_V; ``mechanical_tilt_deg`` (default 0), the part of ``tilt_deg`` that is mechanical (applied
+by rotation, TR 38.901 eq. 7.1-7/7.1-8; the rest is electrical); ``bandwidth_mhz``, the channel
+bandwidth (default: the band's, :mod:`rollout5g.core.radio.nr`); ``arfcn``, an NR-ARFCN or EARFCN that
+gives ``freq_mhz`` when that cell is left empty; ``site_id``, the site the cell is on (written to the
+server table). A bad file raises :class:`CellsFileError` naming the file, row and column.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .antenna import DEFAULT_A_M, DEFAULT_SLA_V
+from .nr import arfcn_to_mhz, carrier_for
 
 CELL_COLUMNS = (
     "cell_id",
@@ -33,7 +38,14 @@ CELL_COLUMNS = (
     "band",
     "operator",
 )
-OPTIONAL_COLUMNS = {"a_m_db": DEFAULT_A_M, "sla_v_db": DEFAULT_SLA_V}
+OPTIONAL_COLUMNS = {
+    "a_m_db": DEFAULT_A_M,
+    "sla_v_db": DEFAULT_SLA_V,
+    "mechanical_tilt_deg": 0.0,
+    "bandwidth_mhz": None,
+    "arfcn": None,
+    "site_id": "",
+}
 
 # (column, minimum, maximum) checks for the numeric columns, inclusive
 _RANGES = {
@@ -49,6 +61,9 @@ _RANGES = {
     "freq_mhz": (100.0, 100000.0),
     "a_m_db": (0.0, 100.0),
     "sla_v_db": (0.0, 100.0),
+    "mechanical_tilt_deg": (-90.0, 90.0),
+    "bandwidth_mhz": (0.1, 2000.0),
+    "arfcn": (0.0, 3279165.0),
 }
 
 
@@ -86,6 +101,9 @@ class Cells:
     a_m_db: np.ndarray = field(default=None)  # [dB]
     sla_v_db: np.ndarray = field(default=None)  # [dB]
     index: np.ndarray = field(default=None)
+    mechanical_tilt_deg: np.ndarray = field(default=None)  # [deg] part of tilt_deg that is mechanical
+    bandwidth_mhz: np.ndarray = field(default=None)  # [MHz] channel bandwidth (default: the band's)
+    site_id: np.ndarray = field(default=None)  # str, "" where unknown
 
     def __post_init__(self):
         n = len(self.cell_id)
@@ -103,6 +121,21 @@ class Cells:
             else np.asarray(self.sla_v_db, float).reshape(n)
         )
         self.index = np.arange(n) if self.index is None else np.asarray(self.index, dtype=np.int64).reshape(n)
+        self.mechanical_tilt_deg = (
+            np.zeros(n) if self.mechanical_tilt_deg is None else np.asarray(self.mechanical_tilt_deg, float).reshape(n)
+        )
+        if self.bandwidth_mhz is None:
+            self.bandwidth_mhz = default_bandwidths(self.band, self.operator, self.freq_mhz)
+        else:
+            bw = np.asarray(self.bandwidth_mhz, dtype=float).reshape(n)
+            missing = ~np.isfinite(bw)
+            if missing.any():
+                bw = bw.copy()
+                bw[missing] = default_bandwidths(self.band[missing], self.operator[missing], self.freq_mhz[missing])
+            self.bandwidth_mhz = bw
+        self.site_id = (
+            np.full(n, "", dtype=object) if self.site_id is None else np.asarray(self.site_id, dtype=object).reshape(n)
+        )
 
     def __len__(self) -> int:
         return len(self.cell_id)
@@ -111,11 +144,24 @@ class Cells:
     def freq_ghz(self) -> np.ndarray:
         return self.freq_mhz / 1000.0
 
+    @property
+    def electrical_tilt_deg(self) -> np.ndarray:
+        """[deg] the electrical part of the downtilt: ``tilt_deg - mechanical_tilt_deg``."""
+        return self.tilt_deg - self.mechanical_tilt_deg
+
     def subset(self, selector) -> Cells:
         """Cells selected by a boolean mask or index array (keeps ``index``)."""
         sel = np.asarray(selector)
-        kw = {name: getattr(self, name)[sel] for name in (*CELL_COLUMNS, "a_m_db", "sla_v_db", "index")}
+        kw = {name: getattr(self, name)[sel] for name in (*CELL_COLUMNS, *EXTRA_FIELDS)}
         return Cells(**kw)
+
+    @classmethod
+    def concat(cls, parts) -> Cells:
+        """One Cells of several (``index`` renumbered 0..n-1)."""
+        parts = list(parts)
+        kw = {name: np.concatenate([getattr(p, name) for p in parts]) for name in (*CELL_COLUMNS, *EXTRA_FIELDS)}
+        kw["index"] = None
+        return cls(**kw)
 
     def filter(self, band: str | None = None, operator: str | None = None) -> Cells:
         """Cells of one band (e.g. ``"n78"``, case-insensitive) and/or one operator."""
@@ -139,6 +185,24 @@ class Cells:
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
+EXTRA_FIELDS = ("a_m_db", "sla_v_db", "index", "mechanical_tilt_deg", "bandwidth_mhz", "site_id")
+
+
+def default_bandwidths(bands, operators, freqs) -> np.ndarray:
+    """Channel bandwidth [MHz] of cells that give none: the band's default (:func:`nr.carrier_for`)."""
+    cache: dict = {}
+    out = np.empty(len(bands))
+    for i, (b, o, f) in enumerate(zip(bands, operators, freqs, strict=True)):
+        key = (str(b), str(o))
+        if key not in cache:
+            try:
+                cache[key] = carrier_for(str(b), operator=str(o), freq_mhz=float(f)).bandwidth_mhz
+            except ValueError:
+                cache[key] = 20.0  # an unknown band: a typical LTE/NR FDD channel
+        out[i] = cache[key]
+    return out
+
+
 def cells_from_records(records) -> Cells:
     """Cells from objects or dicts with the CELLS.csv fields; ``tilt_deg`` may instead be given as
     ``mechanical_tilt_deg`` + ``electrical_tilt_deg`` and ``cell_id`` as ``key`` (the scenario's
@@ -150,19 +214,24 @@ def cells_from_records(records) -> Cells:
         return getattr(r, name, default)
 
     cols = {name: [] for name in CELL_COLUMNS}
+    mech, bw, site = [], [], []
     for r in records:
         cid = get(r, "cell_id")
         cols["cell_id"].append(cid if cid is not None else get(r, "key"))
         tilt = get(r, "tilt_deg")
+        m = float(get(r, "mechanical_tilt_deg", 0.0) or 0.0)
         if tilt is None:
-            tilt = float(get(r, "mechanical_tilt_deg", 0.0) or 0.0) + float(
-                get(r, "electrical_tilt_deg", 0.0) or 0.0
-            )
+            tilt = m + float(get(r, "electrical_tilt_deg", 0.0) or 0.0)
         cols["tilt_deg"].append(tilt)
+        mech.append(m)
+        b = get(r, "bandwidth_mhz")
+        bw.append(np.nan if b is None else float(b))
+        s = get(r, "site_id")
+        site.append(str(s if s is not None else (get(r, "site_key") or "")))
         for name in CELL_COLUMNS:
             if name not in ("cell_id", "tilt_deg"):
                 cols[name].append(get(r, name))
-    return Cells(**cols)
+    return Cells(**cols, mechanical_tilt_deg=mech, bandwidth_mhz=bw, site_id=site)
 
 
 def read_cells_csv(path) -> Cells:
@@ -216,8 +285,14 @@ def read_cells_csv(path) -> Cells:
                         raise CellsFileError(path, "empty value", row, name)
                     cols[name].append(raw)
                     continue
+                if name == "site_id":
+                    cols[name].append(raw)
+                    continue
                 if not raw and name in OPTIONAL_COLUMNS:
                     cols[name].append(OPTIONAL_COLUMNS[name])
+                    continue
+                if not raw and name == "freq_mhz" and "arfcn" in pos and values[pos["arfcn"]].strip():
+                    cols[name].append(None)  # from the ARFCN below
                     continue
                 try:
                     v = float(raw)
@@ -231,6 +306,20 @@ def read_cells_csv(path) -> Cells:
                         path, f"{v:g} is outside the valid range {lo:g} to {hi:g}", row, name
                     )
                 cols[name].append(v)
+            if "arfcn" in pos and cols["arfcn"][-1] is not None:
+                arfcn = cols["arfcn"][-1]
+                if arfcn != int(arfcn):
+                    raise CellsFileError(path, f"{arfcn:g} is not an integer", row, "arfcn")
+                try:
+                    f = arfcn_to_mhz(int(arfcn), cols["band"][-1])
+                except ValueError as exc:
+                    raise CellsFileError(path, str(exc), row, "arfcn") from None
+                if cols["freq_mhz"][-1] is None:
+                    cols["freq_mhz"][-1] = f
+                elif abs(cols["freq_mhz"][-1] - f) > 0.01:
+                    raise CellsFileError(
+                        path, f"freq_mhz {cols['freq_mhz'][-1]:g} disagrees with arfcn {int(arfcn)} ({f:g} MHz)",
+                        row, "freq_mhz")
             cid = cols["cell_id"][-1]
             if cid in seen:
                 raise CellsFileError(
@@ -241,4 +330,7 @@ def read_cells_csv(path) -> Cells:
     if not keep:
         raise CellsFileError(path, "no cell rows")
     data = {name: [cols[name][i] for i in keep] for name in cols}
+    data.pop("arfcn", None)
+    if "bandwidth_mhz" in data:
+        data["bandwidth_mhz"] = [np.nan if v is None else v for v in data["bandwidth_mhz"]]
     return Cells(**data)

@@ -1,9 +1,10 @@
-"""The raster job: cells + areas -> best-server RSRP / SINR / server rasters, GeoTIFFs and a summary.
+"""The in-memory raster job: cells + areas -> best-server RSRP / SINR / server arrays and a summary.
 
-:func:`run_coverage` projects cells and areas onto a grid (EPSG:32651 by default), rasterises the
-areas, computes the layer with the CPU kernels (numba), the GPU kernel (numba.cuda) or Dask, and
-returns a :class:`CoverageResult`; :func:`write_outputs` writes ``rsrp.tif``, ``sinr.tif``,
-``server.tif`` and ``summary.json`` into a directory, all or nothing.
+For areas whose rasters fit in memory (a district, a key area, a test). :func:`run_coverage` returns a
+:class:`CoverageResult` with whole arrays; :func:`write_outputs` writes it in the same form as the
+streaming engine (Cloud-Optimised GeoTIFFs, the server table, ``summary.json``). A city or a province
+goes through :func:`rollout5g.core.radio.stream.run_streaming`, which never holds the whole raster.
+The arithmetic is the same: both run the chunk kernel (:func:`rollout5g.core.radio.kernels.run_chunk`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,22 @@ from . import kernels
 from .cells import Cells
 from .grid import DEFAULT_CRS, Grid, check_projected, grid_for_areas, project_geometry, rasterize_mask
 from .link import RadioParams, covered
+from .stream import (
+    NO_SERVICE_RSRP_DBM,
+    NO_SERVICE_SERVER,
+    NO_SERVICE_SINR_DB,
+    NODATA_DB,
+    NODATA_SERVER,
+    QUANTUM_DB,
+    RASTERS,
+    ChunkResult,
+    GeoTiffSink,
+    write_server_table,
+)
 
-NODATA_DB = -9999.0  # nodata of rsrp.tif / sinr.tif
-NODATA_SERVER = -1  # nodata of server.tif
 BACKENDS = ("auto", "cpu", "gpu", "dask")
+__all__ = ["BACKENDS", "NODATA_DB", "NODATA_SERVER", "NO_SERVICE_RSRP_DBM", "NO_SERVICE_SERVER", "NO_SERVICE_SINR_DB",
+           "CoverageResult", "compute_layer", "has_gpu", "run_coverage", "summarize", "write_outputs"]
 
 Progress = Callable[[int, int], None]
 
@@ -36,7 +49,7 @@ class CoverageResult:
     """Rasters of one coverage run on ``grid``: ``rsrp`` [dBm] and ``sinr`` [dB] float32 with NaN
     where there is no server or outside the areas, ``server`` int32 index into the input cell list
     (CELLS.csv order, -1 = none), ``mask`` the pixels inside the union of the areas, and the
-    summary dict."""
+    summary dict; ``cells`` the layer's cells (for the server table)."""
 
     grid: Grid
     rsrp: np.ndarray
@@ -46,6 +59,8 @@ class CoverageResult:
     summary: dict
     evaluations: dict = field(default_factory=dict)
     backend: str = "cpu"
+    cells: Cells | None = None
+    params: RadioParams | None = None
 
 
 def has_gpu() -> bool:
@@ -72,94 +87,80 @@ def compute_layer(
     progress: Progress | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
-    tile: int = kernels.TILE,
+    tile: int | None = None,
     eps: float = 0.05,
+    threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """RSRP [dBm], SINR [dB] (float32, NaN nodata) and server index into ``cells`` (int32, -1) on
-    ``grid`` for the pixels in ``mask``; plus counters ``{"exact": n, "lattice": n, "tiles": n}``."""
+    """RSRP [dBm], SINR [dB] (float32, NaN nodata and no service) and server index into the caller's cell list
+    (int32, -1) on ``grid`` for the pixels in ``mask``; plus counters ``{"exact": n, "lattice": n, "tiles": n}``
+    (``tiles``: chunks computed). ``backend`` ``"dask"`` sends chunks to ``scheduler`` (or a LocalCluster of
+    ``workers``), ``"gpu"`` to the GPU kernel; ``progress(done, total)`` counts chunks."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
-    xc, yc = cells.project(grid.crs) if len(cells) else (np.zeros(0), np.zeros(0))
-    layer = kernels.Layer(cells, xc, yc, params)
+    if backend == "auto":
+        backend = "gpu" if has_gpu() else "cpu"
     H, W = grid.shape
     rsrp = np.full((H, W), np.nan, np.float32)
     sinr = np.full((H, W), np.nan, np.float32)
     idx = np.full((H, W), -1, np.int32)
     mask = np.ascontiguousarray(mask, dtype=bool)
-    tiles = kernels.tile_corners(mask, tile)
-    total = len(tiles)
+    tile = int(tile or kernels.tile_for(grid.res))
+    CH = kernels.chunk_for(grid.res) if tile == kernels.tile_for(grid.res) else max(4 * tile, 64)
+    corners = kernels.chunk_corners(mask, CH)
+    total = len(corners)
     counters = {"exact": 0, "lattice": 0, "tiles": total}
-    if backend == "auto":
-        backend = "gpu" if has_gpu() else "cpu"
     if progress:
         progress(0, total)
-    if len(layer) == 0 or total == 0:
+    if len(cells) == 0 or total == 0:
         if progress:
             progress(total, total)
         return rsrp, sinr, idx, counters
+    xc, yc = cells.project(grid.crs)
+    layer = kernels.Layer(cells, xc, yc, params)
     if backend == "gpu":
         from .gpu import run_tiles_gpu
 
-        ex, la = run_tiles_gpu(
-            layer,
-            mask,
-            grid.x_left,
-            grid.y_top,
-            grid.res,
-            tiles,
-            rsrp,
-            sinr,
-            idx,
-            tile=tile,
-            eps=eps,
-            progress=progress,
-        )
+        ex, la = run_tiles_gpu(layer, mask, grid.x_left, grid.y_top, grid.res, kernels.tile_corners(mask, tile), rsrp,
+                               sinr, idx, tile=tile, eps=eps, progress=progress)
     elif backend == "dask":
-        from .distributed import run_tiles_dask
+        from .distributed import run_layer_dask
 
-        ex, la = run_tiles_dask(
-            layer,
-            mask,
-            grid,
-            tiles,
-            rsrp,
-            sinr,
-            idx,
-            tile=tile,
-            eps=eps,
-            scheduler=scheduler,
-            workers=workers,
-            progress=progress,
-        )
+        ex, la = run_layer_dask(layer, mask, grid, rsrp, sinr, idx, tile=tile, chunk=CH, eps=eps,
+                                scheduler=scheduler, workers=workers, progress=progress)
     else:
-        batch = max(8, min(256, -(-total // 40)))
+        payload = layer.payload()
+        done = [0]
+
+        def one(rc):
+            r0, c0 = int(rc[0]), int(rc[1])
+            m = np.zeros((CH, CH), bool)
+            h, w = min(CH, H - r0), min(CH, W - c0)
+            m[:h, :w] = mask[r0 : r0 + h, c0 : c0 + w]
+            rs, si, ix, cnt = kernels.run_chunk(payload, m, r0, c0, grid.x_left, grid.y_top, grid.res, tile=tile,
+                                                eps=eps)
+            return r0, c0, h, w, m, rs, si, ix, cnt
+
         ex = la = 0
-        for a in range(0, total, batch):
-            e, la_ = kernels.run_tiles(
-                layer,
-                mask,
-                grid.x_left,
-                grid.y_top,
-                grid.res,
-                tiles[a : a + batch],
-                rsrp,
-                sinr,
-                idx,
-                tile=tile,
-                eps=eps,
-            )
-            ex += e
-            la += la_
+        for r0, c0, h, w, m, rs, si, ix, cnt in kernels.map_threads(one, corners, threads):
+            sub = m[:h, :w]
+            rsrp[r0 : r0 + h, c0 : c0 + w][sub] = rs[:h, :w][sub]
+            sinr[r0 : r0 + h, c0 : c0 + w][sub] = si[:h, :w][sub]
+            idx[r0 : r0 + h, c0 : c0 + w][sub] = ix[:h, :w][sub]
+            ex += cnt["exact"]
+            la += cnt["lattice"]
+            done[0] += 1
             if progress:
-                progress(min(a + batch, total), total)
+                progress(done[0], total)
     counters["exact"], counters["lattice"] = int(ex), int(la)
     return rsrp, sinr, idx, counters
 
 
-def summarize(rsrp, sinr, mask, area_masks, rsrp_min: float = -105.0, sinr_min: float = -3.0) -> dict:
+def summarize(rsrp, sinr, mask, area_masks, rsrp_min: float = -105.0, sinr_min: float = -3.0,
+              margin_db: float = 0.0) -> dict:
     """Covered share of the union (``mask``) and of each named area mask: ``{"areas": [{"name",
-    "covered_share", "pixels"}], "pixels", "covered_share"}`` (share 0.0 for an empty area)."""
-    cov = covered(rsrp, sinr, rsrp_min, sinr_min)
+    "covered_share", "pixels"}], "pixels", "covered_share"}`` (share 0.0 for an empty area); covered at the
+    location-probability margin ``margin_db`` [dB]."""
+    cov = covered(rsrp, sinr, rsrp_min, sinr_min, margin_db)
     areas = []
     for name, m in area_masks:
         n = int(m.sum())
@@ -183,21 +184,24 @@ def run_coverage(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    tile: int = kernels.TILE,
+    tile: int | None = None,
     eps: float = 0.05,
 ) -> CoverageResult:
     """Coverage of ``cells`` (optionally one band / operator) over ``areas`` (``[(name, WGS-84
-    shapely polygon)]``) at ``resolution`` [m] in ``crs``.
+    shapely polygon)]``) at ``resolution`` [m] in ``crs``, in memory.
 
     ``backend`` ``"auto"`` uses the GPU when numba.cuda finds one, else the CPU kernels; ``"dask"``
-    runs tiles as tasks on ``scheduler`` (address) or a LocalCluster of ``workers``.
-    ``progress(done_tiles, total_tiles)`` is called as tiles complete.
+    runs chunks as tasks on ``scheduler`` (address) or a LocalCluster of ``workers``.
+    ``progress(done, total)`` is called as chunks complete. The summary's shares are at
+    ``params.location_probability``.
     """
     t0 = time.perf_counter()
     params = params or RadioParams()
     crs = check_projected(crs)
     if not areas:
         raise ValueError("no areas given")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
     layer_cells = cells.filter(band=band, operator=operator) if (band or operator) else cells
     if (band or operator) and len(layer_cells) == 0:
         raise ValueError(f"no cells match band={band!r} operator={operator!r}")
@@ -211,63 +215,62 @@ def run_coverage(
     if backend == "auto":
         backend = "gpu" if has_gpu() else "cpu"
     rsrp, sinr, server, counters = compute_layer(
-        layer_cells,
-        grid,
-        mask,
-        params,
-        backend=backend,
-        progress=progress,
-        scheduler=scheduler,
-        workers=workers,
-        tile=tile,
-        eps=eps,
+        layer_cells, grid, mask, params, backend=backend, progress=progress, scheduler=scheduler, workers=workers,
+        tile=tile, eps=eps,
     )
-    summary = summarize(rsrp, sinr, mask, area_masks, params.rsrp_min, params.sinr_min)
+    summary = summarize(rsrp, sinr, mask, area_masks, params.rsrp_min, params.sinr_min, params.margin_db)
+    summary["location_probability"] = float(params.location_probability)
+    summary["margin_db"] = round(float(params.margin_db), 4)
     summary["seconds"] = round(time.perf_counter() - t0, 3)
-    return CoverageResult(grid, rsrp, sinr, server, mask, summary, counters, backend)
-
-
-def _write_tif(path: Path, grid: Grid, arr: np.ndarray, nodata) -> None:
-    import rasterio
-
-    profile = {
-        "driver": "GTiff",
-        "width": grid.width,
-        "height": grid.height,
-        "count": 1,
-        "dtype": arr.dtype.name,
-        "crs": grid.crs,
-        "transform": grid.transform,
-        "nodata": nodata,
-        "tiled": True,
-        "blockxsize": 256,
-        "blockysize": 256,
-        "compress": "deflate",
-        "zlevel": 1,
-    }
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(arr, 1)
+    return CoverageResult(grid, rsrp, sinr, server, mask, summary, counters, backend, layer_cells, params)
 
 
 def write_outputs(result: CoverageResult, out_dir, extra_summary: dict | None = None) -> dict:
-    """Write ``rsrp.tif``, ``sinr.tif`` (float32, nodata -9999), ``server.tif`` (int32, nodata -1)
-    and ``summary.json`` into ``out_dir``. Files are written to a temporary directory beside it
-    and moved in only when all are complete. Returns the summary written."""
+    """Write ``rsrp.tif``, ``sinr.tif``, ``server.tif`` (Cloud-Optimised GeoTIFFs, as the streaming engine
+    writes them: nodata outside the areas, the no-service floor inside), ``server.csv`` / ``server.json``
+    (when the result knows its cells) and ``summary.json`` into ``out_dir``. Files are written to a temporary
+    directory beside them and moved in only when all are complete. Returns the summary written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = dict(result.summary)
     if extra_summary:
         summary.update(extra_summary)
     tmp = Path(tempfile.mkdtemp(prefix=".coverage-", dir=out))
+    sink = None
     try:
-        rsrp = np.where(np.isnan(result.rsrp), NODATA_DB, result.rsrp).astype(np.float32)
-        sinr = np.where(np.isnan(result.sinr), NODATA_DB, result.sinr).astype(np.float32)
-        _write_tif(tmp / "rsrp.tif", result.grid, rsrp, NODATA_DB)
-        _write_tif(tmp / "sinr.tif", result.grid, sinr, NODATA_DB)
-        _write_tif(tmp / "server.tif", result.grid, result.server.astype(np.int32), NODATA_SERVER)
+        grid = result.grid
+        meta = {}
+        if result.params is not None:
+            meta = {"MODEL": result.params.model, "LOS_MODE": result.params.los_mode,
+                    "LOCATION_PROBABILITY": f"{result.params.location_probability:g}"}
+        CH = kernels.CHUNK
+        sink = GeoTiffSink(tmp, grid, CH, metadata=meta)
+        q = np.float32(1.0 / QUANTUM_DB)
+        for r0 in range(0, grid.height, CH):
+            for c0 in range(0, grid.width, CH):
+                m = result.mask[r0 : r0 + CH, c0 : c0 + CH]
+                if not m.any():
+                    continue
+                srv = result.server[r0 : r0 + CH, c0 : c0 + CH]
+                ok = m & (srv >= 0)
+                rs = np.where(ok, np.round(result.rsrp[r0 : r0 + CH, c0 : c0 + CH] * q) / q,
+                              np.where(m, np.float32(NO_SERVICE_RSRP_DBM), np.float32(NODATA_DB)))
+                si = np.where(ok, np.round(result.sinr[r0 : r0 + CH, c0 : c0 + CH] * q) / q,
+                              np.where(m, np.float32(NO_SERVICE_SINR_DB), np.float32(NODATA_DB)))
+                sv = np.where(m, np.where(ok, srv, NO_SERVICE_SERVER), NODATA_SERVER)
+                sink.write(ChunkResult(r0, c0, rs.astype(np.float32), si.astype(np.float32), sv.astype(np.int32),
+                                       np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.int64),
+                                       np.zeros(0, np.int64), 0, np.zeros(0, np.int64), 0))
+        summary["files"] = sink.finish()
+        names = list(RASTERS)
+        if result.cells is not None:
+            write_server_table(tmp, result.cells)
+            names += ["server.csv", "server.json"]
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-        for name in ("rsrp.tif", "sinr.tif", "server.tif", "summary.json"):
+        for name in (*names, "summary.json"):
             os.replace(tmp / name, out / name)
     finally:
+        if sink is not None:
+            sink.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return summary

@@ -21,8 +21,16 @@ Conventions (3GPP TR 38.901 V17.0.0, clause 7.4.1, Table 7.4.1-1 and its notes):
   5 m <= W <= 50 m, 10 m <= h_BS <= 150 m, 1 m <= h_UT <= 10 m. ``PL2 = PL1(dBP) + 40 log10(d3D/dBP)``
   evaluates PL1 with the distance argument ``dBP``.
 * ``los_mode``: ``"los"`` the LOS formula; ``"nlos"`` the NLOS formula, which the table defines as
-  ``max(PL_LOS, PL'_NLOS)``; ``"weighted"`` the LOS-probability-weighted mean in dB,
-  ``Pr_LOS * PL_LOS + (1 - Pr_LOS) * PL_NLOS``, with ``Pr_LOS`` from Table 7.4.2-1.
+  ``max(PL_LOS, PL'_NLOS)``; ``"weighted"`` the LOS-probability-weighted received power, in linear
+  terms: the path *gain* is ``Pr_LOS 10^(-PL_LOS/10) + (1 - Pr_LOS) 10^(-PL_NLOS/10)``, i.e.
+  ``PL = -10 log10(Pr_LOS 10^(-PL_LOS/10) + (1 - Pr_LOS) 10^(-PL_NLOS/10))``, with ``Pr_LOS`` from
+  Table 7.4.2-1. This is the expected received power over the LOS/NLOS state the standard draws per
+  link (clause 7.6.3 / 7.5 step 2: the state is random with probability Pr_LOS), so the expected
+  interference at a pixel is the sum of the cells' expected powers and server and interferers are
+  treated alike. A mean of the two path losses in dB is neither the mean nor the median of the
+  received power and is not defined by the standard; it is not offered.
+* Shadow fading (Table 7.4.1-1, column σ_SF): :func:`shadow_fading_sigma` gives the log-normal standard
+  deviation [dB] used for the location-probability margin (:mod:`rollout5g.core.radio.link`).
 * Frequency range (note to Table 7.4.1-1): 0.5 GHz <= fc <= 100 GHz (RMa: <= 30 GHz).
 
 COST-231 Hata (COST Action 231 final report, "Digital mobile radio towards future generation
@@ -313,8 +321,9 @@ def path_loss(
     model : {"uma", "umi", "rma", "cost231"}
         3GPP TR 38.901 V17.0.0 Table 7.4.1-1 UMa, UMi-Street Canyon, RMa, or COST-231 Hata.
     los_mode : {"los", "nlos", "weighted"}
-        LOS formula, NLOS formula (``max(LOS, NLOS')``), or the LOS-probability-weighted mean in dB
-        (Table 7.4.2-1). Ignored for ``cost231``.
+        LOS formula, NLOS formula (``max(LOS, NLOS')``), or the LOS-probability-weighted received power
+        in linear terms, ``-10 log10(P 10^(-LOS/10) + (1 - P) 10^(-NLOS/10))`` with P from Table 7.4.2-1
+        (see the module docstring). Ignored for ``cost231``.
     h_building, street_width : float
         RMa average building height h and street width W [m] (defaults 5 m and 20 m).
     city : {"medium", "metropolitan"}
@@ -345,9 +354,62 @@ def path_loss(
         return los
     if los_mode == "nlos":
         return nlos
-    p = los_probability(d2d, model, h_ut)
-    out = np.asarray(p) * np.asarray(los) + (1.0 - np.asarray(p)) * np.asarray(nlos)
-    return _out(out, d2d, freq_ghz, h_bs)
+    p = np.asarray(los_probability(d2d, model, h_ut))
+    return _out(weighted_path_loss(p, los, nlos), d2d, freq_ghz, h_bs)
+
+
+def weighted_path_loss(p_los, pl_los, pl_nlos):
+    """LOS-probability-weighted path loss [dB] in linear terms:
+    ``-10 log10(p 10^(-PL_LOS/10) + (1 - p) 10^(-PL_NLOS/10))``; ``p_los`` [0-1], path losses [dB]."""
+    p = np.asarray(p_los, dtype=float)
+    los = np.asarray(pl_los, dtype=float)
+    nlos = np.asarray(pl_nlos, dtype=float)
+    # factor out the NLOS gain: exact, and free of underflow at large path losses
+    return nlos - 10.0 * np.log10((1.0 - p) + p * 10.0 ** ((nlos - los) / 10.0))
+
+
+#: Shadow-fading standard deviation σ_SF [dB] of TR 38.901 V17.0.0 Table 7.4.1-1 per model and state.
+#: RMa LOS has 4 dB up to the breakpoint and 6 dB beyond; the larger is used.
+SHADOW_FADING_DB = {
+    ("uma", "los"): 4.0,
+    ("uma", "nlos"): 6.0,
+    ("umi", "los"): 4.0,
+    ("umi", "nlos"): 7.82,
+    ("rma", "los"): 6.0,
+    ("rma", "nlos"): 8.0,
+}
+
+
+def shadow_fading_sigma(model: str = "uma", los_mode: str = "weighted") -> float:
+    """Log-normal shadow-fading σ [dB] of a model and LOS mode (TR 38.901 V17.0.0 Table 7.4.1-1).
+
+    ``"los"`` uses the LOS value; ``"nlos"`` and ``"weighted"`` the NLOS value (the larger: at the
+    cell edge, where a margin decides coverage, NLOS dominates — Pr_LOS(UMa, 200 m) = 0.13). RMa LOS:
+    6 dB (beyond its breakpoint; 4 dB before it). COST-231 Hata, a median urban-macro model with no
+    σ of its own in the COST 231 report's clause 4.4.1, takes the UMa NLOS value, 6 dB."""
+    model = check_model(model)
+    los_mode = check_los_mode(los_mode)
+    if model == "cost231":
+        return SHADOW_FADING_DB[("uma", "nlos")]
+    return SHADOW_FADING_DB[(model, "los" if los_mode == "los" else "nlos")]
+
+
+EARTH_RADIUS_M = 6371000.0  # [m] mean Earth radius
+K_FACTOR = 4.0 / 3.0  # effective Earth-radius factor of the standard atmosphere (ITU-R P.453 / P.834)
+
+
+def radio_horizon_m(h_bs, h_ut=1.5, k: float = K_FACTOR):
+    """Radio horizon [m] between antennas at heights ``h_bs`` and ``h_ut`` [m] over a smooth Earth of
+    effective radius k·R (k = 4/3, the standard atmosphere): ``sqrt(2 k R h_BS) + sqrt(2 k R h_UT)``,
+    about 4.12 km per sqrt(m) — 27.6 km for 30 m over 1.5 m.
+
+    The coverage engine receives no cell beyond it: TR 38.901's formulas hold to 5-10 km (Table 7.4.1-1)
+    and are extrapolated further, but past the horizon the Earth's bulge adds diffraction loss that grows by
+    tens of dB within kilometres (ITU-R P.526), which the extrapolated formulas ignore; without the limit a
+    province's thousands of cells 30-300 km away would add up above the noise floor at every rural pixel."""
+    h1 = np.asarray(h_bs, dtype=float)
+    return _out(np.sqrt(2.0 * k * EARTH_RADIUS_M * np.maximum(h1, 0.0))
+                + np.sqrt(2.0 * k * EARTH_RADIUS_M * max(float(h_ut), 0.0)), h_bs)
 
 
 #: layout of the per-cell coefficient rows returned by :func:`kernel_coefficients`
