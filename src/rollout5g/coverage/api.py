@@ -35,6 +35,9 @@ class RunIn(Schema):
     rsrp_min: float = -105.0
     sinr_min: float = -3.0
     as_of: dt.date | None = Field(None, description="network date (cells on air then); default today")
+    location_probability: float = Field(services.DEFAULT_LOCATION_PROBABILITY,
+                                        description="0.5 (median), 0.9 or 0.95: share of locations at which a pixel "
+                                                    "must meet the thresholds (shadow-fading margin)")
     title: str = ""
 
 
@@ -71,6 +74,7 @@ class RunOut(Schema):
     rsrp_min: float
     sinr_min: float
     as_of: dt.date
+    location_probability: float
     shared: bool
     created_at: dt.datetime
     status: str
@@ -132,7 +136,8 @@ def start_run(request, payload: RunIn):
         run = services.start_run(
             request.user, scope=payload.scope, region=region, key_areas=key_areas, resolution_m=payload.resolution_m,
             model=payload.model, los_mode=payload.los_mode, band=payload.band, own_cells_only=payload.own_cells_only,
-            rsrp_min=payload.rsrp_min, sinr_min=payload.sinr_min, as_of=payload.as_of, title=payload.title,
+            rsrp_min=payload.rsrp_min, sinr_min=payload.sinr_min, as_of=payload.as_of,
+            location_probability=payload.location_probability, title=payload.title,
         )
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
@@ -152,7 +157,7 @@ def get_run(request, run_id: int):
     return get_object_or_404(_runs(request), pk=run_id)
 
 
-@router.get("/runs/{run_id}/gaps.geojson", response=FeatureCollection, summary="Gap polygons of the run's key areas (WGS-84 GeoJSON)", openapi_extra=PUBLIC_API)
+@router.get("/runs/{run_id}/gaps.geojson", response=FeatureCollection, summary="Gap polygons of the run's key areas (RFC 7946 GeoJSON: WGS-84, counter-clockwise outer rings)", openapi_extra=PUBLIC_API)
 def run_gaps(request, run_id: int, area: int | None = None):
     run = get_object_or_404(_runs(request), pk=run_id)
     return JsonResponse(gaps_feature_collection(run, area), json_dumps_params={"ensure_ascii": False})

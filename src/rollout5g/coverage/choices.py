@@ -16,7 +16,7 @@ class PathLossModel(models.TextChoices):
 
 
 class LosMode(models.TextChoices):
-    WEIGHTED = "weighted", _("LOS-probability weighted")
+    WEIGHTED = "weighted", _("LOS-probability weighted power")
     LOS = "los", _("Line of sight")
     NLOS = "nlos", _("Non line of sight")
 
@@ -38,3 +38,7 @@ class OverlayLayer(models.TextChoices):
     RSRP = "rsrp", _("RSRP")
     SINR = "sinr", _("SINR")
     COVERED = "covered", _("Covered or not")
+
+
+#: Location probabilities a run may ask for: 50 % is the median prediction (no margin).
+LOCATION_PROBABILITY_CHOICES = [(0.5, _("50 % (median, no margin)")), (0.9, _("90 %")), (0.95, _("95 %"))]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rollout5g.accounts.choices import Role
 from rollout5g.accounts.permissions import VIEW, AccessPolicy, RestrictedQuerySet, grant
 
-from .choices import LosMode, PathLossModel, ResultKind, RunScope, Verdict
+from .choices import LOCATION_PROBABILITY_CHOICES, LosMode, PathLossModel, ResultKind, RunScope, Verdict
 
 OFFICE_AND_DEPARTMENTS = grant(Role.PROGRAM_OFFICE, Role.DEPARTMENT)
 
@@ -60,6 +60,10 @@ class CoverageRun(models.Model):
     rsrp_min = models.FloatField(_("RSRP threshold [dBm]"), default=-105.0)
     sinr_min = models.FloatField(_("SINR threshold [dB]"), default=-3.0)
     as_of = models.DateField(_("network as of"))
+    location_probability = models.FloatField(
+        _("location probability"), default=0.9, choices=LOCATION_PROBABILITY_CHOICES,
+        help_text=_("A pixel counts as covered when it meets the thresholds at this share of locations (log-normal "
+                    "shadow fading, TR 38.901 Table 7.4.1-1)."))
     shared = models.BooleanField(_("shared with every operator"), default=False)
     job = models.ForeignKey("jobs.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+")
@@ -98,6 +102,18 @@ class CoverageRun(models.Model):
     @property
     def covered_percent(self) -> float | None:
         return None if self.covered_share is None else 100.0 * self.covered_share
+
+    @property
+    def location_percent(self) -> int:
+        return int(round(100 * self.location_probability))
+
+    @property
+    def margin_db(self) -> float:
+        """Shadow-fading margin [dB] of the run's location probability (σ of its model, TR 38.901)."""
+        from rollout5g.core.radio.link import RadioParams
+
+        return RadioParams(model=self.model, los_mode=self.los_mode,
+                           location_probability=self.location_probability).margin_db
 
 
 class CoverageAreaResultQuerySet(RestrictedQuerySet):

@@ -5,6 +5,9 @@ south-west and north-east corners. The rasters are on a UTM grid, so they are wa
 (``rasterio.warp.reproject``, nearest neighbour, so a class colour never blends into a false one); the corners
 are then given back in WGS-84 latitude/longitude, which is exact for Leaflet's default CRS. The image is capped
 at ``MAX_SIDE`` pixels a side (a whole-city 20 m run is ~3,500 px wide): detail beyond the screen's is wasted.
+A run's overlays are drawn from its Cloud-Optimised GeoTIFFs (:func:`write_overlays_from_files`), read at that
+size through their overviews (nearest neighbour: every pixel shown is a computed one), so a province-sized run
+never loads its full rasters.
 """
 
 from __future__ import annotations
@@ -39,14 +42,19 @@ SINR_CLASSES = [
 COVERED_COLOUR, UNCOVERED_COLOUR = "#1a9641", "#d7301f"
 
 
-def legend(layer: str, rsrp_min: float, sinr_min: float) -> list[tuple[str, str]]:
-    """``[(colour, label)]`` of a layer, for the page's legend."""
+def legend(layer: str, rsrp_min: float, sinr_min: float, probability: float = 0.5,
+           margin_db: float = 0.0) -> list[tuple[str, str]]:
+    """``[(colour, label)]`` of a layer, for the page's legend; the covered layer names its location probability
+    and shadow-fading margin."""
+    from django.utils.translation import gettext as _
+
     if layer == OverlayLayer.RSRP:
         return [(c, label) for _, c, label in RSRP_CLASSES]
     if layer == OverlayLayer.SINR:
         return [(c, label) for _, c, label in SINR_CLASSES]
-    return [(COVERED_COLOUR, f"RSRP ≥ {rsrp_min:g} dBm, SINR ≥ {sinr_min:g} dB"),
-            (UNCOVERED_COLOUR, f"RSRP < {rsrp_min:g} dBm or SINR < {sinr_min:g} dB")]
+    at = _("at %(p)s of locations (margin %(m)s dB)") % {"p": f"{probability:.0%}", "m": f"{margin_db:.1f}"}
+    return [(COVERED_COLOUR, f"RSRP ≥ {rsrp_min:g} dBm, SINR ≥ {sinr_min:g} dB {at}"),
+            (UNCOVERED_COLOUR, f"RSRP < {rsrp_min:g} dBm or SINR < {sinr_min:g} dB {at}")]
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -55,7 +63,7 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 def classify(layer: str, rsrp: np.ndarray, sinr: np.ndarray, mask: np.ndarray, rsrp_min: float,
-             sinr_min: float) -> tuple[np.ndarray, list[str]]:
+             sinr_min: float, margin_db: float = 0.0) -> tuple[np.ndarray, list[str]]:
     """uint8 class index per pixel (0 = transparent) and the class colours (index 1..n)."""
     cls = np.zeros(rsrp.shape, np.uint8)
     if layer in (OverlayLayer.RSRP, OverlayLayer.SINR):
@@ -66,13 +74,31 @@ def classify(layer: str, rsrp: np.ndarray, sinr: np.ndarray, mask: np.ndarray, r
         return cls, [c for _, c, _ in classes]
     from rollout5g.core.radio.link import covered
 
-    cov = covered(rsrp, sinr, rsrp_min, sinr_min)
+    cov = covered(rsrp, sinr, rsrp_min, sinr_min, margin_db)
     cls[mask] = 2
     cls[mask & cov] = 1
     return cls, [COVERED_COLOUR, UNCOVERED_COLOUR]
 
 
-def write_overlays(out_dir, grid, rsrp, sinr, mask, rsrp_min: float, sinr_min: float) -> dict:
+def write_overlays_from_files(out_dir, rsrp_min: float, sinr_min: float, margin_db: float = 0.0) -> dict:
+    """:func:`write_overlays` from a run's ``rsrp.tif`` / ``sinr.tif`` / ``server.tif`` read at about ``MAX_SIDE``
+    pixels a side (their overviews); no-service pixels show as not covered."""
+    from rollout5g.core.radio.grid import Grid
+    from rollout5g.core.radio.stream import read_decimated
+
+    out = Path(out_dir)
+    rsrp, tf, crs, nodata = read_decimated(out / "rsrp.tif", MAX_SIDE)
+    sinr, _, _, _ = read_decimated(out / "sinr.tif", MAX_SIDE)
+    server, _, _, _ = read_decimated(out / "server.tif", MAX_SIDE)
+    mask = rsrp != nodata
+    served = server >= 0
+    rsrp = np.where(served, rsrp, np.nan).astype(np.float32)
+    sinr = np.where(served, sinr, np.nan).astype(np.float32)
+    grid = Grid(crs, tf.c, tf.f, tf.a, rsrp.shape[1], rsrp.shape[0])
+    return write_overlays(out, grid, rsrp, sinr, mask, rsrp_min, sinr_min, margin_db)
+
+
+def write_overlays(out_dir, grid, rsrp, sinr, mask, rsrp_min: float, sinr_min: float, margin_db: float = 0.0) -> dict:
     """Write ``overlay-<layer>.png`` for every layer into ``out_dir``; return the bounds
     ``{"bounds": [[south, west], [north, east]], "width", "height"}`` shared by the three images."""
     from PIL import Image
@@ -95,7 +121,7 @@ def write_overlays(out_dir, grid, rsrp, sinr, mask, rsrp_min: float, sinr_min: f
     east, south = to_ll.transform(x1, y1)
     out = Path(out_dir)
     for layer in OverlayLayer.values:
-        cls, colours = classify(layer, rsrp, sinr, mask, rsrp_min, sinr_min)
+        cls, colours = classify(layer, rsrp, sinr, mask, rsrp_min, sinr_min, margin_db)
         warped = np.zeros((height, width), np.uint8)
         reproject(cls, warped, src_transform=grid.transform, src_crs=grid.crs, dst_transform=transform,
                   dst_crs="EPSG:3857", resampling=Resampling.nearest, src_nodata=0, dst_nodata=0)

@@ -11,7 +11,8 @@ from rollout5g.core.radio.cells import Cells
 
 def radiating_cells(*, as_of: dt.date | None = None, band: str | None = None, operator: str | None = None,
                     queryset=None) -> Cells:
-    """Cells radiating on ``as_of`` (default today), optionally one band / operator (organization code)."""
+    """Cells radiating on ``as_of`` (default today), optionally one band / operator (organization code), with their
+    carrier (centre frequency and bandwidth), mechanical and electrical tilt, and site code."""
     from rollout5g.sites.models import Cell
     from rollout5g.sites.selectors import radiating_on
 
@@ -24,15 +25,17 @@ def radiating_cells(*, as_of: dt.date | None = None, band: str | None = None, op
         qs.order_by("cell_id").values_list(
             "cell_id", "site__lon", "site__lat", "height_m", "azimuth_deg", "mechanical_tilt_deg",
             "electrical_tilt_deg", "gain_dbi", "hpbw_h_deg", "hpbw_v_deg", "rs_power_dbm", "freq_mhz", "band",
-            "operator__code",
+            "operator__code", "bandwidth_mhz", "site__code",
         )
     )
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(14)]
-    (cell_id, lon, lat, height, azimuth, mtilt, etilt, gain, hpbw_h, hpbw_v, rs, freq, bands, ops) = columns
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(16)]
+    (cell_id, lon, lat, height, azimuth, mtilt, etilt, gain, hpbw_h, hpbw_v, rs, freq, bands, ops, bw, site) = columns
     return Cells(
         cell_id=list(cell_id), lon=list(lon), lat=list(lat), height_m=list(height), azimuth_deg=list(azimuth),
         tilt_deg=[m + e for m, e in zip(mtilt, etilt, strict=True)], gain_dbi=list(gain), hpbw_h_deg=list(hpbw_h),
         hpbw_v_deg=list(hpbw_v), rs_power_dbm=list(rs), freq_mhz=list(freq), band=list(bands), operator=list(ops),
+        mechanical_tilt_deg=list(mtilt), bandwidth_mhz=[float("nan") if b is None else b for b in bw],
+        site_id=[str(c or "") for c in site],
     )
 
 

@@ -1,5 +1,12 @@
 """Coverage runs: start one (a background job), and execute it (the job handler and the demo call the same code).
 
+``execute_run`` streams the run through the coverage engine (:func:`rollout5g.core.radio.stream.run_streaming`):
+chunks are computed, written into the run's Cloud-Optimised GeoTIFFs and summed into the per-area KPIs as they
+arrive, so a run's memory is bounded by the chunks in flight, whatever the area. With the setting
+``ROLLOUT5G_DASK_SCHEDULER`` (an address such as ``tcp://10.0.0.5:8786``) the chunks are computed on that Dask
+cluster; without it, by the threads of the job's worker process. Either way the job reports the chunks done as its
+progress.
+
 ``execute_run`` is restartable: a worker killed half-way leaves the job ``running`` with a stale heartbeat; the
 jobs app queues it again and the next attempt recomputes from the registry, overwrites the run's output
 directory file by file (each file is written beside it and moved in whole) and replaces the run's area rows in
@@ -9,9 +16,12 @@ one transaction. Nothing a page reads is ever half-written.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,8 +42,16 @@ CITY_ADCODE = JIAXING_ADCODE
 MIN_RESOLUTION_M, MAX_RESOLUTION_M = 5.0, 1000.0
 JOB_KIND = "coverage.run"
 
-# Fractions of the job's progress bar: the tiles are most of the work; KPIs, gaps and overlays the rest.
+# Fractions of the job's progress bar: the chunks are most of the work; the files, gaps and overlays the rest.
 TILES_FROM, TILES_TO = 0.05, 0.85
+LOCATION_PROBABILITIES = (0.5, 0.9, 0.95)
+DEFAULT_LOCATION_PROBABILITY = 0.9
+
+
+def dask_scheduler() -> str | None:
+    """The Dask scheduler that coverage runs and site recommendations go to (``settings.ROLLOUT5G_DASK_SCHEDULER``,
+    from the environment variable of that name), or None to compute in the job's own worker."""
+    return getattr(settings, "ROLLOUT5G_DASK_SCHEDULER", None) or None
 
 
 def _may_start(actor) -> bool:
@@ -44,7 +62,7 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
               resolution_m: float = 20.0, model: str = PathLossModel.UMA, los_mode: str = LosMode.WEIGHTED,
               band: str = "", own_cells_only: bool = False, operator: Organization | None = None,
               rsrp_min: float = -105.0, sinr_min: float = -3.0, as_of: dt.date | None = None,
-              title: str = "") -> CoverageRun:
+              location_probability: float = DEFAULT_LOCATION_PROBABILITY, title: str = "") -> CoverageRun:
     """Create a run and queue its job. The programme office runs anything; an operator may run the whole
     network or, with ``own_cells_only``, only its own cells (a run it starts is its own either way)."""
     from rollout5g.jobs.services import job_submit
@@ -77,6 +95,9 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
         errors["los_mode"] = _("Unknown LOS mode %(value)r.") % {"value": los_mode}
     if band and band not in Band.values:
         errors["band"] = _("Unknown band %(value)r.") % {"value": band}
+    if float(location_probability) not in LOCATION_PROBABILITIES:
+        errors["location_probability"] = _("The location probability must be one of %(values)s.") % {
+            "values": ", ".join(f"{p:.0%}" for p in LOCATION_PROBABILITIES)}
     if errors:
         raise ValidationError(errors)
     as_of = as_of or timezone.localdate()
@@ -87,7 +108,7 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
             organization=operator if operator is not None else actor.organization,
             scope=scope, region=region if scope == RunScope.REGION else None, resolution_m=float(resolution_m),
             model=model, los_mode=los_mode, band=band, operator=operator, rsrp_min=float(rsrp_min),
-            sinr_min=float(sinr_min), as_of=as_of,
+            sinr_min=float(sinr_min), as_of=as_of, location_probability=float(location_probability),
             # the programme office's whole-network runs are the city's coverage: every operator may see them
             shared=operator is None and (actor.is_superuser or actor.role == Role.PROGRAM_OFFICE),
         )
@@ -158,14 +179,13 @@ def verdict(share: float, target: float | None, due_year: int | None, as_of: dt.
 
 
 def execute_run(run: CoverageRun, report=None) -> dict:
-    """Compute the run: radiating cells on ``run.as_of`` -> rasters, summary, overlays, area rows and gaps.
-    ``report(fraction, message)`` receives progress (tiles done). Returns the job's result dict."""
-    from rollout5g.core.radio.grid import project_geometry, rasterize_mask
-    from rollout5g.core.radio.job import run_coverage, write_outputs
-    from rollout5g.core.radio.link import RadioParams, covered
+    """Compute the run: radiating cells on ``run.as_of`` -> streamed rasters and KPIs, gaps, overlays, area rows.
+    ``report(fraction, message)`` receives progress (chunks done). Returns the job's result dict."""
+    from rollout5g.core.radio.link import RadioParams
+    from rollout5g.core.radio.stream import run_streaming
 
-    from .gaps import gap_polygons, to_wgs84_geojson
-    from .overlay import write_overlays
+    from .gaps import MIN_GAP_M2, gap_polygons_from_files, to_wgs84_geojson
+    from .overlay import write_overlays_from_files
     from .registry import radiating_cells
 
     def say(fraction, message):
@@ -180,58 +200,60 @@ def execute_run(run: CoverageRun, report=None) -> dict:
     areas = run_areas(run)
     if not areas:
         raise ValueError(_("The run has no area."))
-    params = RadioParams(model=run.model, los_mode=run.los_mode, rsrp_min=run.rsrp_min, sinr_min=run.sinr_min)
+    params = RadioParams(model=run.model, los_mode=run.los_mode, rsrp_min=run.rsrp_min, sinr_min=run.sinr_min,
+                         location_probability=run.location_probability)
     labels = [f"{i}" for i in range(len(areas))]  # unique names for the engine; mapped back below
+    scheduler = dask_scheduler()
 
-    def tiles(done, total):
+    def chunks(done, total):
         if total:
             say(TILES_FROM + (TILES_TO - TILES_FROM) * done / total,
-                _("%(done)d of %(total)d tiles") % {"done": done, "total": total})
+                _("%(done)d of %(total)d chunks") % {"done": done, "total": total})
 
     say(TILES_FROM, _("Computing %(n)d cells") % {"n": len(cells)})
-    result = run_coverage(cells, list(zip(labels, [a["geometry"] for a in areas], strict=True)),
-                          resolution=run.resolution_m, params=params, backend="auto", progress=tiles)
-    grid = result.grid
-    cov = covered(result.rsrp, result.sinr, run.rsrp_min, run.sinr_min)
+    out = run.output_dir
+    summary = run_streaming(
+        cells, list(zip(labels, [a["geometry"] for a in areas], strict=True)), out, resolution=run.resolution_m,
+        params=params, backend="dask" if scheduler else "auto", scheduler=scheduler, progress=chunks,
+        extra_summary={"run": run.pk, "as_of": run.as_of.isoformat(), "operator": run.operator.code
+                       if run.operator_id else "", "band": run.band},
+    )
     say(TILES_TO, _("Coverage per area and gap polygons"))
-    rows, summary_areas = [], []
-    for area, entry in zip(areas, result.summary["areas"], strict=True):
+    rows, summary_areas, gap_features = [], [], []
+    for area, entry in zip(areas, summary["areas"], strict=True):
         kind = area["kind"]
         ka = area.get("key_area")
         n = int(entry["pixels"])
-        projected = project_geometry(area["geometry"], grid.crs)
-        # the area's own window of the grid: 60-odd full-city masks would cost as much as the engine's tiles
-        r0, r1, c0, c1 = _window(grid, projected)
-        m = rasterize_mask(grid.window(r0, c0, r1 - r0, c1 - c0), projected)
-        cov_w = cov[r0:r1, c0:c1]
-        c = int((cov_w & m).sum())
-        if int(m.sum()) != n:
-            raise RuntimeError(f"{area['name']}: {int(m.sum())} pixels, the engine counted {n}")
+        share = float(entry["covered_share"])
+        c = int(entry["covered_pixels"])
         target = ka.coverage_share_target if ka is not None else None
         due = ka.due_year if ka is not None else None
-        share = c / n if n else 0.0
         row = CoverageAreaResult(
             run=run, kind=kind, region=area.get("region") or (ka.region if ka is not None else None), key_area=ka,
             name=area["name"], pixels=n, covered_pixels=c, covered_share=share, target_share=target, due_year=due,
             verdict=verdict(share, target, due, run.as_of),
         )
         if ka is not None:
-            polys, dropped = gap_polygons(m & ~cov_w, grid.window(r0, c0, r1 - r0, c1 - c0), projected)
-            row.gaps = to_wgs84_geojson(polys, grid.crs)
+            polys, dropped, crs = gap_polygons_from_files(out, area["geometry"], run.rsrp_min, run.sinr_min,
+                                                          float(summary["margin_db"]))
+            row.gaps = to_wgs84_geojson(polys, crs)
             row.gap_count, row.gap_area_m2, row.dropped_gap_m2 = len(polys), sum(p.area for p in polys), dropped
+            if polys:
+                gap_features.append({"type": "Feature", "geometry": row.gaps,
+                                     "properties": {"key_area_id": ka.pk, "name": ka.name,
+                                                    "covered_share": round(share, 4), "gap_m2": round(row.gap_area_m2, 1)}})
         rows.append(row)
         summary_areas.append({"name": area["name"], "kind": kind,
                               "id": area["region"].pk if kind == ResultKind.DISTRICT else ka.pk,
-                              "covered_share": share, "pixels": n})
-    result.summary["areas"] = summary_areas
-    out = run.output_dir
-    say(0.9, _("Writing the rasters and the map overlays"))
-    summary = write_outputs(result, out, extra_summary={
-        "run": run.pk, "as_of": run.as_of.isoformat(), "cells": len(cells), "resolution_m": run.resolution_m,
-        "model": run.model, "los_mode": run.los_mode, "band": run.band, "crs": grid.crs,
-        "operator": run.operator.code if run.operator_id else "", "backend": result.backend,
-    })
-    overlay = write_overlays(out, grid, result.rsrp, result.sinr, result.mask, run.rsrp_min, run.sinr_min)
+                              "covered_share": share, "covered_share_at": entry["covered_share_at"], "pixels": n,
+                              "no_service_share": entry["no_service_share"]})
+    summary["areas"] = summary_areas
+    summary["cells"] = len(cells)
+    say(0.9, _("Writing the map overlays"))
+    _write_json(out / "summary.json", summary)
+    _write_json(out / "gaps.geojson", {"type": "FeatureCollection", "features": gap_features,
+                                       "run": run.pk, "min_gap_m2": MIN_GAP_M2})
+    overlay = write_overlays_from_files(out, run.rsrp_min, run.sinr_min, float(summary["margin_db"]))
     with transaction.atomic():
         before = snapshot(run, exclude=("overlay",))
         CoverageAreaResult.objects.filter(run=run).delete()
@@ -239,14 +261,21 @@ def execute_run(run: CoverageRun, report=None) -> dict:
         run.succeeded_at = timezone.now()
         run.cell_count, run.pixel_count = len(cells), int(summary["pixels"])
         run.covered_share, run.seconds = float(summary["covered_share"]), float(summary["seconds"])
-        run.backend, run.overlay = result.backend, overlay
+        run.backend, run.overlay = summary["backend"], overlay
         run.save()
         record_event(actor=None, action="update", obj=run, before=before, after=snapshot(run, exclude=("overlay",)),
                      note="coverage computed", system_label="system:coverage")
     say(1.0, _("Done"))
     return {"run": run.pk, "cells": len(cells), "pixels": int(summary["pixels"]),
-            "covered_share": float(summary["covered_share"]), "seconds": float(summary["seconds"]),
-            "backend": result.backend, "areas": len(rows)}
+            "covered_share": float(summary["covered_share"]), "location_probability": run.location_probability,
+            "seconds": float(summary["seconds"]), "backend": summary["backend"], "areas": len(rows)}
+
+
+def _write_json(path, data) -> None:
+    """Write a JSON file whole: beside it first, then moved in."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _window(grid, geom) -> tuple[int, int, int, int]:
@@ -280,11 +309,16 @@ def delete_outputs(run: CoverageRun) -> None:
 
 
 def covered_mask_from_files(run: CoverageRun) -> tuple[np.ndarray, object]:
-    """(covered boolean raster, rasterio profile) read back from the run's GeoTIFFs (tests, exports)."""
+    """(covered boolean raster, rasterio profile) read back from the run's GeoTIFFs (tests, exports), at the run's
+    location probability. Reads the whole raster: for key areas and tests, not for a province."""
     import rasterio
 
-    with rasterio.open(run.output_dir / "rsrp.tif") as r, rasterio.open(run.output_dir / "sinr.tif") as s:
-        rsrp, sinr, profile = r.read(1), s.read(1), r.profile
-    nodata = rsrp == profile["nodata"]
-    cov = (rsrp >= run.rsrp_min) & (sinr >= run.sinr_min) & ~nodata
+    from rollout5g.core.radio.link import RadioParams
+
+    margin = RadioParams(model=run.model, los_mode=run.los_mode,
+                         location_probability=run.location_probability).margin_db
+    with rasterio.open(run.output_dir / "rsrp.tif") as r, rasterio.open(run.output_dir / "sinr.tif") as s, \
+            rasterio.open(run.output_dir / "server.tif") as v:
+        rsrp, sinr, server, profile = r.read(1), s.read(1), v.read(1), r.profile
+    cov = (rsrp >= run.rsrp_min + margin) & (sinr >= run.sinr_min + margin) & (server >= 0)
     return cov, profile

@@ -18,6 +18,7 @@ from .selectors import verdict_counts
 PAGE_ROLES = (Role.PROGRAM_OFFICE, Role.DEPARTMENT, Role.OPERATOR)
 DOWNLOADS = {
     "rsrp.tif": "image/tiff", "sinr.tif": "image/tiff", "server.tif": "image/tiff",
+    "server.csv": "text/csv", "server.json": "application/json", "gaps.geojson": "application/geo+json",
     "summary.json": "application/json",
 }
 
@@ -46,6 +47,7 @@ def index(request):
                     resolution_m=data["resolution_m"], model=data["model"], los_mode=data["los_mode"],
                     band=data["band"], own_cells_only=bool(data.get("own_cells_only")), rsrp_min=data["rsrp_min"],
                     sinr_min=data["sinr_min"], as_of=data["as_of"],
+                    location_probability=float(data["location_probability"]),
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -73,11 +75,14 @@ def run_detail(request, pk: int):
     results = list(run.results.select_related("region", "key_area").order_by("kind", "region_id", "name"))
     districts = [r for r in results if r.kind == ResultKind.DISTRICT]
     key_areas = [r for r in results if r.kind == ResultKind.KEY_AREA]
-    legend_blocks = [(value, label, legend(value, run.rsrp_min, run.sinr_min)) for value, label in OverlayLayer.choices]
+    margin = run.margin_db
+    legend_blocks = [(value, label, legend(value, run.rsrp_min, run.sinr_min, run.location_probability, margin))
+                     for value, label in OverlayLayer.choices]
     context = {
-        "run": run, "job": run.job, "districts": districts, "key_areas": key_areas,
+        "run": run, "job": run.job, "districts": districts, "key_areas": key_areas, "margin_db": margin,
         "counts": verdict_counts([{"verdict": r.verdict} for r in key_areas]),
-        "layers": OverlayLayer.choices, "legend_blocks": legend_blocks, "downloads": list(DOWNLOADS),
+        "layers": OverlayLayer.choices, "legend_blocks": legend_blocks,
+        "downloads": [n for n in DOWNLOADS if run.succeeded and (run.output_dir / n).exists()],
         "scope_is_key_areas": run.scope == RunScope.KEY_AREAS,
         "map_config": {
             "overlay": run.overlay, "rsrp": run.rsrp_min, "sinr": run.sinr_min,
@@ -111,7 +116,9 @@ def download(request, pk: int, name: str):
 
 
 def gaps_feature_collection(run: CoverageRun, area_id: int | None = None) -> dict:
-    """Gap polygons of a run's key areas as a WGS-84 FeatureCollection (one MultiPolygon feature per area)."""
+    """Gap polygons of a run's key areas as an RFC 7946 FeatureCollection (WGS-84, counter-clockwise exterior
+    rings; one MultiPolygon feature per area). ``run``, ``location_probability`` and ``min_gap_m2`` are foreign
+    members (RFC 7946 clause 6.1)."""
     qs = CoverageAreaResult.objects.filter(run=run, kind=ResultKind.KEY_AREA).select_related("region")
     if area_id is not None:
         qs = qs.filter(key_area_id=area_id)
@@ -122,8 +129,8 @@ def gaps_feature_collection(run: CoverageRun, area_id: int | None = None) -> dic
                         "verdict": r.verdict, "gap_polygons": r.gap_count, "gap_m2": round(r.gap_area_m2, 1)}}
         for r in qs.order_by("name") if r.gaps and r.gaps.get("coordinates")
     ]
-    return {"type": "FeatureCollection", "crs_note": "WGS-84 (EPSG:4326) longitude/latitude", "run": run.pk,
-            "min_gap_m2": _min_gap(), "features": features}
+    return {"type": "FeatureCollection", "features": features, "run": run.pk,
+            "location_probability": run.location_probability, "min_gap_m2": _min_gap()}
 
 
 def _min_gap() -> float:
@@ -137,7 +144,8 @@ def gaps_geojson(request, pk: int):
     run = _visible_run(request, pk)
     area = request.GET.get("area")
     data = gaps_feature_collection(run, int(area) if area and area.isdigit() else None)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+                            content_type="application/geo+json")
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="coverage-{run.pk}-gaps.geojson"'
     return response

@@ -49,3 +49,36 @@ def test_gain_towards_points():
     )
     # north is 90 deg off boresight: 12 (90/65)^2 = 23.0 dB down (+ the same tiny A_V)
     assert g[1] == pytest.approx(18.0 - 12 * (90 / 65) ** 2 - 0.0032, abs=1e-3), "tolerance 1e-3 dB"
+
+
+def test_lcs_angles_by_hand():
+    """TR 38.901 eq. (7.1-7)/(7.1-8) with α = 0, γ = 0 and a downtilt β = 6°:
+    * the boresight of the tilted antenna, 6° below the horizon (θ = 96°, φ = 0), is the LCS boresight (90°, 0);
+    * the horizon straight ahead (90°, 0) is 6° above it: θ' = 84°;
+    * the horizon 60° to the side: cos θ' = sin β cos 60° = 0.10453 / 2 -> θ' = 87.004°, and
+      tan φ' = sin 60° / (cos β cos 60°) = 0.86603 / 0.49726 -> φ' = 60.136°."""
+    assert ant.lcs_angles(96.0, 0.0, 0.0, 6.0) == pytest.approx((90.0, 0.0), abs=1e-9)
+    assert ant.lcs_angles(90.0, 0.0, 0.0, 6.0) == pytest.approx((84.0, 0.0), abs=1e-9)
+    assert ant.lcs_angles(90.0, 60.0, 0.0, 6.0) == pytest.approx((87.004115, 60.136097), abs=1e-5), "1e-5 deg"
+    # the bearing α only shifts the azimuth; with β = γ = 0 the LCS is the GCS turned by α
+    assert ant.lcs_angles(100.0, 130.0, 30.0, 0.0) == pytest.approx((100.0, 100.0), abs=1e-9)
+    # a slant γ = 90° swaps the lateral and vertical axes: (7.1-7) gives cos θ' = -sin γ sin Δφ sin θ = -1 for the
+    # horizon at Δφ = 90°, i.e. θ' = 180°
+    assert ant.lcs_angles(90.0, 90.0, 0.0, 0.0, 90.0)[0] == pytest.approx(180.0, abs=1e-9)
+
+
+def test_mechanical_tilt_by_rotation_differs_from_electrical_off_boresight():
+    """6° of tilt: along the boresight both put the UE on the beam's axis; 60° to the side on the horizon the
+    mechanical tilt leaves the UE 2.996° above the beam (A_V = 12 (2.996/10)² = 1.077 dB, plus A_H(60.136°) =
+    12 (60.136/65)² = 10.271 dB), the electrical one 6° above it (A_V = 4.32 dB, A_H(60°) = 10.225 dB): 3.2 dB
+    apart — the error the old elevation shift made."""
+    mech = ant.sector_attenuation(60.0, 0.0, 6.0, mech_tilt_deg=6.0)
+    elec = ant.sector_attenuation(60.0, 0.0, 6.0)
+    assert mech == pytest.approx(12 * (60.136097 / 65) ** 2 + 12 * (2.995885 / 10) ** 2, abs=1e-4), "1e-4 dB"
+    assert elec == pytest.approx(12 * (60.0 / 65) ** 2 + 12 * (6.0 / 10) ** 2, abs=1e-9)
+    assert elec - mech == pytest.approx(3.197, abs=1e-3)
+    assert ant.sector_attenuation(0.0, 6.0, 6.0, mech_tilt_deg=6.0) == pytest.approx(0.0, abs=1e-9)
+    # part mechanical, part electrical: 2° + 4° on the boresight still points 6° down
+    assert ant.sector_attenuation(0.0, 6.0, 6.0, mech_tilt_deg=2.0) == pytest.approx(0.0, abs=1e-9)
+    # no mechanical tilt: the plain Table 7.3-1 pattern
+    assert ant.sector_attenuation(30.0, 3.0, 7.0, mech_tilt_deg=0.0) == ant.sector_attenuation(30.0, 3.0, 7.0)

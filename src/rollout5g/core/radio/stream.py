@@ -694,5 +694,7 @@ def read_decimated(path, max_side: int):
         from rasterio.enums import Resampling
 
         arr = src.read(1, out_shape=(h, w), resampling=Resampling.nearest)
-        transform = src.transform * src.transform.scale(src.width / w, src.height / h)
+        from affine import Affine
+
+        transform = src.transform @ Affine.scale(src.width / w, src.height / h)
         return arr, transform, src.crs.to_string(), src.nodata
