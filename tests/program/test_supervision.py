@@ -15,9 +15,10 @@ from rollout5g.program import services
 from rollout5g.program.models import EvaluationIndicator, ProgressReport, Snapshot
 from rollout5g.program.selectors import regional_evaluation, task_status, task_statuses
 from rollout5g.regions.models import Region
+from tests.conftest import TODAY as FIXED_TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = FIXED_TODAY.date()  # the day every test runs on (tests/conftest.py)
 
 
 def task_naming(code, *, role=None, exclude=False):
