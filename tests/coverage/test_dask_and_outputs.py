@@ -98,3 +98,28 @@ def test_run_outputs_are_gis_ready(client_for, station, users):
     stored = json.loads((run.output_dir / "gaps.geojson").read_text())
     assert [f["properties"]["key_area_id"] for f in stored["features"]] == [station.pk]
     assert all(rings_follow_rfc7946(f["geometry"]) for f in stored["features"])
+
+
+def test_site_recommendation_computes_the_existing_coverage_on_the_dask_scheduler(settings):
+    """The recommendation's raster part (the existing network's coverage of the area) goes to the scheduler too,
+    and gives the result of a local run."""
+    from dask.distributed import LocalCluster
+    from shapely.geometry import box
+
+    from rollout5g.organizations.models import Organization
+    from rollout5g.resources.recommend import recommend_sites
+    from rollout5g.resources.services import resource_create
+
+    lon0, lat0 = 120.933, 30.686  # 余新镇, a gap of the registry world
+    owner = Organization.objects.get(code="jx-jiacheng-group")
+    resource_create(actor=None, owner=owner, code="T-D1", name="test T-D1", kind="gov_rooftop", lon=lon0 + 0.005,
+                    lat=lat0 + 0.003, height_m=30.0)
+    area = box(lon0 - 0.0157, lat0 - 0.0135, lon0 + 0.0157, lat0 + 0.0135)
+    settings.ROLLOUT5G_DASK_SCHEDULER = None
+    local = recommend_sites(area=area, n_sites=1, resolution_m=100.0)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        settings.ROLLOUT5G_DASK_SCHEDULER = cluster.scheduler_address
+        on_dask = recommend_sites(area=area, n_sites=1, resolution_m=100.0)
+        assert "compute_chunk_masks" in cluster.scheduler.task_prefixes
+    assert on_dask["proposals"] == local["proposals"]
+    assert on_dask["share_before"] == local["share_before"]

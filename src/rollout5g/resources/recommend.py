@@ -453,7 +453,12 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
     def layer_progress(done, total):
         report(0.05 + 0.35 * (done / total if total else 1.0), f"existing coverage: {done}/{total} tiles")
 
-    rsrp, sinr, _, _ = compute_layer(cells, grid, mask, params, backend="cpu", progress=layer_progress)
+    # on the platform's Dask cluster when one is configured (as coverage runs are), else in this worker
+    from django.conf import settings
+
+    scheduler = getattr(settings, "ROLLOUT5G_DASK_SCHEDULER", None) or None
+    rsrp, sinr, _, _ = compute_layer(cells, grid, mask, params, backend="dask" if scheduler else "cpu",
+                                     scheduler=scheduler, progress=layer_progress)
     is_covered = covered(rsrp, sinr, rsrp_min, sinr_min) & mask
     timings["existing"] = time.perf_counter() - t
 
