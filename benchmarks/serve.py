@@ -1,16 +1,18 @@
 """Production server against the development server: the leadership dashboard under concurrent clients.
 
-Starts, one after the other on the same demo data, ``rollout5g serve`` (gunicorn: ``--workers`` processes ×
-``--threads`` threads, one job worker process) and ``rollout5g serve --dev`` (Django's development server, jobs
-in a thread), logs in as ``office`` and lets ``--clients`` concurrent clients request ``/supervision/`` (the
-leadership dashboard) for ``--seconds`` each, after a warm-up. Each request is a new connection, as a browser
+Starts, on the same demo data, ``rollout5g serve`` (gunicorn: ``--workers`` processes × ``--threads`` threads,
+one job worker process) and ``rollout5g serve --dev`` (Django's development server, jobs in a thread), logs in as
+``office`` and lets ``--clients`` concurrent clients request ``/supervision/`` (the leadership dashboard) for
+``--seconds`` per server after a warm-up, the two servers taking ``--rounds`` alternating turns (so a burst of
+other work on a shared machine falls on both). Each request is a new connection, as a browser
 behind a proxy would mostly make. Prints a table (requests/s, p50 / p95 / max [ms], errors) and writes
 ``benchmarks/results/serve.json``.
 
 The demo data must exist first (about a minute)::
 
     rollout5g demo --no-serve --data-dir /tmp/bench-serve
-    python benchmarks/serve.py [--data-dir /tmp/bench-serve] [--clients 8] [--seconds 40] [--workers 2] [--threads 4]
+    python benchmarks/serve.py [--data-dir /tmp/bench-serve] [--clients 8] [--seconds 60] [--rounds 4]
+                                [--workers 2] [--threads 4]
 
 (``rollout5g migrate --data-dir …`` first if the code has newer migrations: ``serve`` refuses to start otherwise.)
 """
@@ -116,6 +118,8 @@ def load(port: int, cookie: str, clients: int, seconds: float) -> tuple[list[flo
                     latencies.append(elapsed)
                 else:
                     errors[kind] = errors.get(kind, 0) + 1
+            if kind is not None:
+                time.sleep(0.2)  # a refused connection returns at once: do not spin
 
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -124,6 +128,27 @@ def load(port: int, cookie: str, clients: int, seconds: float) -> tuple[list[flo
     for t in threads:
         t.join()
     return latencies, errors, time.monotonic() - started
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its descendants [s] (Linux /proc), so far."""
+    clock = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / clock)
+    tree, changed = {pid}, True
+    while changed:
+        changed = False
+        for child, (parent, _) in stats.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                changed = True
+    return sum(stats[p][1] for p in tree if p in stats)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -135,38 +160,64 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def run_server(label: str, argv: list[str], port: int, env: dict, args) -> dict:
-    print(f"\n{label}: {' '.join(argv[2:])}", flush=True)
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    try:
-        wait_until_up(port, process)
-        cookie = login(port, "office")
-        print(f"  warm-up {args.warmup:.0f} s…", flush=True)
-        load(port, cookie, args.clients, args.warmup)
-        print(f"  {args.clients} clients for {args.seconds:.0f} s…", flush=True)
-        latencies, errors, wall = load(port, cookie, args.clients, args.seconds)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)  # the whole group: gunicorn and workers, or the reloader's child
+class Server:
+    """One server under test, started in its own process group."""
+
+    def __init__(self, label: str, argv: list[str], port: int, env: dict):
+        self.label, self.argv, self.port = label, argv, port
+        print(f"starting {label}: {' '.join(argv[2:])}", flush=True)
+        self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        self.latencies: list[float] = []
+        self.errors: dict[str, int] = {}
+        self.wall = 0.0
+        self.cpu = 0.0
+        self.cookie = ""
+
+    def start(self) -> None:
+        wait_until_up(self.port, self.process)
+        self.cookie = login(self.port, "office")
+
+    def run(self, clients: int, seconds: float, record: bool = True) -> None:
+        cpu = tree_cpu_seconds(self.process.pid)
+        latencies, errors, wall = load(self.port, self.cookie, clients, seconds)
+        if record:
+            self.cpu += tree_cpu_seconds(self.process.pid) - cpu
+            self.latencies += latencies
+            self.wall += wall
+            for kind, n in errors.items():
+                self.errors[kind] = self.errors.get(kind, 0) + n
+
+    def stop(self) -> None:
         try:
-            process.wait(timeout=60)
+            os.killpg(self.process.pid, signal.SIGTERM)  # the whole group: gunicorn and workers, or the reloader
+            self.process.wait(timeout=60)
+        except ProcessLookupError:  # it had stopped already (wait_until_up said why)
+            pass
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-    return {
-        "server": label, "command": " ".join(["rollout5g", *argv[3:]]), "clients": args.clients,
-        "requests": len(latencies), "errors": sum(errors.values()), "error_kinds": errors, "seconds": round(wall, 1),
-        "requests_per_s": round(len(latencies) / wall, 2),
-        "p50_ms": round(1000 * percentile(latencies, 0.50), 1), "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
-        "max_ms": round(1000 * max(latencies), 1) if latencies else None,
-        "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
-    }
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def result(self, clients: int) -> dict:
+        lat = self.latencies
+        return {
+            "server": self.label, "command": " ".join(["rollout5g", *self.argv[3:]]), "clients": clients,
+            "requests": len(lat), "errors": sum(self.errors.values()), "error_kinds": self.errors,
+            "seconds": round(self.wall, 1), "requests_per_s": round(len(lat) / self.wall, 2) if self.wall else None,
+            "p50_ms": round(1000 * percentile(lat, 0.50), 1), "p95_ms": round(1000 * percentile(lat, 0.95), 1),
+            "max_ms": round(1000 * max(lat), 1) if lat else None,
+            "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
+            # what the server's processes used: the development server cannot pass one core (one process, GIL)
+            "cpu_cores_used": round(self.cpu / self.wall, 2) if self.wall else None,
+            "cpu_ms_per_request": round(1000 * self.cpu / len(lat), 1) if lat else None,
+        }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", default="/tmp/bench-serve", type=Path)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="measured time per server")
+    parser.add_argument("--rounds", type=int, default=4, help="turns the servers take (alternating)")
     parser.add_argument("--warmup", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -177,28 +228,50 @@ def main() -> None:
                ROLLOUT5G_LOG_LEVEL="WARNING")
     base = [sys.executable, "-m", "rollout5g.cli", "serve"]
     load_before = os.getloadavg()
-    results = []
-    port = free_port()
-    results.append(run_server("rollout5g serve (gunicorn)", [*base, "--port", str(port), "--workers",
-                                                              str(args.workers), "--threads", str(args.threads)],
-                              port, env, args))
-    port = free_port()
-    results.append(run_server("rollout5g serve --dev (development server)", [*base, "--dev", "--port", str(port)],
-                              port, env, args))
+    gunicorn_port, dev_port = free_port(), free_port()
+    servers = [
+        Server("rollout5g serve (gunicorn)", [*base, "--port", str(gunicorn_port), "--workers", str(args.workers),
+                                              "--threads", str(args.threads)], gunicorn_port, env),
+        # --no-reload: in a working tree others edit, the reloader would restart it in the middle of a turn
+        Server("rollout5g serve --dev (development server)", [*base, "--dev", "--no-reload", "--port", str(dev_port)],
+               dev_port, env),
+    ]
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            print(f"warm-up {server.label} {args.warmup:.0f} s…", flush=True)
+            server.run(args.clients, args.warmup, record=False)
+        # Both servers are up the whole time and take turns, so a burst of other work on the machine falls on both.
+        share = args.seconds / args.rounds
+        for round_ in range(args.rounds):
+            for server in servers if round_ % 2 == 0 else servers[::-1]:
+                print(f"round {round_ + 1}/{args.rounds}: {server.label}, {args.clients} clients, {share:.0f} s…",
+                      flush=True)
+                server.run(args.clients, share)
+    finally:
+        for server in servers:
+            server.stop()
+    results = [server.result(args.clients) for server in servers]
+    load_after = os.getloadavg()
 
-    header = f"{'server':<45}{'clients':>8}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}"
+    header = (f"{'server':<45}{'clients':>8}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+              f"{'errors':>8}{'cores':>7}{'CPU ms/req':>12}")
     print("\nLeadership dashboard GET /supervision/ as office\n" + header + "\n" + "-" * len(header))
     for r in results:
         print(f"{r['server']:<45}{r['clients']:>8}{r['requests']:>10}{r['requests_per_s']:>8.2f}{r['p50_ms']:>9.0f}"
-              f"{r['p95_ms']:>9.0f}{(r['max_ms'] or 0):>9.0f}{r['errors']:>8}")
+              f"{r['p95_ms']:>9.0f}{(r['max_ms'] or 0):>9.0f}{r['errors']:>8}{r['cpu_cores_used']:>7.2f}"
+              f"{r['cpu_ms_per_request']:>12.0f}")
     gain = results[0]["requests_per_s"] / results[1]["requests_per_s"] if results[1]["requests_per_s"] else None
     if gain:
         print(f"\nthroughput: gunicorn {gain:.1f}× the development server")
+    print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} CPUs")
     out = {
         "benchmark": "serve", "page": PAGE, "user": "office", "data": "rollout5g demo (SQLite)",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_before": [round(x, 2) for x in load_before]},
-        "parameters": {"clients": args.clients, "seconds": args.seconds, "warmup": args.warmup,
+                    "load_average_before": [round(x, 2) for x in load_before],
+                    "load_average_after": [round(x, 2) for x in load_after]},
+        "parameters": {"clients": args.clients, "seconds": args.seconds, "rounds": args.rounds, "warmup": args.warmup,
                        "workers": args.workers, "threads": args.threads},
         "results": results, "throughput_ratio": round(gain, 2) if gain else None,
     }

@@ -61,7 +61,8 @@ def _refuse_unless_migrated() -> None:
             raise typer.Exit(code=2)
 
 
-def _serve(host: str, port: int, *, dev: bool = False, workers: int = 2, threads: int = 4, job_workers: int = 1) -> None:
+def _serve(host: str, port: int, *, dev: bool = False, workers: int = 2, threads: int = 4, job_workers: int = 1,
+           reload: bool = True) -> None:
     """Serve: gunicorn with ``workers`` processes and ``job_workers`` job worker processes under one supervisor;
     ``dev``: Django's auto-reloading development server with the job worker in a thread."""
     _refuse_unless_migrated()
@@ -71,13 +72,13 @@ def _serve(host: str, port: int, *, dev: bool = False, workers: int = 2, threads
     if dev:
         from django.core.management import call_command
 
-        if job_workers and os.environ.get("RUN_MAIN") == "true":  # the reloader's child, not its watcher
+        if job_workers and (os.environ.get("RUN_MAIN") == "true" or not reload):  # not the reloader's watcher
             # Background jobs run in a thread of the development server; jobs left running by a killed server
             # are picked up again by this worker.
             from rollout5g.jobs.services import start_worker_thread
 
             start_worker_thread()
-        call_command("runserver", f"{host}:{port}", use_reloader=True, use_threading=True)
+        call_command("runserver", f"{host}:{port}", use_reloader=reload, use_threading=True)
         return
     from rollout5g.ops.serve import serve_production
 
@@ -135,12 +136,14 @@ def serve_command(
                                          help="--no-worker is --job-workers 0.")] = True,
     dev: Annotated[bool, typer.Option("--dev", help="Django's auto-reloading development server instead "
                                                     "(one process, jobs in a thread).")] = False,
+    reload: Annotated[bool, typer.Option("--reload/--no-reload", help="--dev: restart when the code changes.")] = True,
 ):
     """Serve the web application: gunicorn with --workers processes plus --job-workers background job workers,
     restarted if they die (--dev: the development server). Never migrates: refuses to start until
     `rollout5g migrate` has brought the database up to date."""
     setup_django(data_dir)
-    _serve(host, port, dev=dev, workers=workers, threads=threads, job_workers=job_workers if worker else 0)
+    _serve(host, port, dev=dev, workers=workers, threads=threads, job_workers=job_workers if worker else 0,
+           reload=reload)
 
 
 @app.command("migrate")
