@@ -10,13 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 
-class OpenSchema(Schema):
-    """A typed object that may carry further keys (kept in the output, shown as additionalProperties)."""
+class OpenSchema(BaseModel):
+    """A typed object that may carry further keys (kept in the output, shown as additionalProperties).
 
-    model_config = ConfigDict(extra="allow")
+    A plain pydantic model, not ninja's ``Schema``: ninja's attribute resolver reads only the declared fields, so
+    the further keys of a dict (a GeoJSON ``crs_note``, an import report's counts) would be dropped."""
+
+    model_config = ConfigDict(extra="allow", from_attributes=True)
 
 
 class Feature(OpenSchema):
