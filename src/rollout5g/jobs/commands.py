@@ -1,4 +1,5 @@
-"""``rollout5g worker``: run background jobs in their own process (besides the thread inside ``serve``)."""
+"""``rollout5g worker``: run background jobs in their own process (``rollout5g serve`` starts and supervises these;
+separate units run them with ``--job-workers 0``). Like ``serve``, a worker never changes the schema."""
 
 from pathlib import Path
 from typing import Annotated
@@ -12,10 +13,10 @@ def worker_command(
     poll: Annotated[float, typer.Option(help="Seconds between looks at the queue.")] = 1.0,
 ):
     """Run background jobs (coverage runs, recommendations…) until stopped with Ctrl-C."""
-    from rollout5g.cli import console, migrate_database, setup_django
+    from rollout5g.cli import _refuse_unless_migrated, console, setup_django
 
     setup_django(data_dir)
-    migrate_database()
+    _refuse_unless_migrated()
     from rollout5g.jobs.services import requeue_stale_jobs, run_queued_jobs, worker_loop
 
     if once:

@@ -247,6 +247,14 @@ ROLLOUT5G_METRICS_TOKEN = _env_secret("ROLLOUT5G_METRICS_TOKEN")
 ROLLOUT5G_METRICS_ALLOW = _env_list("ROLLOUT5G_METRICS_ALLOW")  # addresses or networks: 127.0.0.1, 10.0.0.0/8
 ROLLOUT5G_WORKER_MAX_SILENCE = int(os.environ.get("ROLLOUT5G_WORKER_MAX_SILENCE", "60"))  # seconds
 
+# --- Audit checkpoints (signed chain heads outside the database) and idempotent writes -------------------------------
+# Empty paths mean "in the data directory" (audit-checkpoints.jsonl, audit_checkpoint_key beside secret_key).
+ROLLOUT5G_AUDIT_CHECKPOINT_FILE = os.environ.get("ROLLOUT5G_AUDIT_CHECKPOINT_FILE", "")
+ROLLOUT5G_AUDIT_KEY_FILE = os.environ.get("ROLLOUT5G_AUDIT_KEY_FILE", "")
+ROLLOUT5G_AUDIT_KEY = _env_secret("ROLLOUT5G_AUDIT_KEY")
+ROLLOUT5G_AUDIT_CHECKPOINT_HOURS = float(os.environ.get("ROLLOUT5G_AUDIT_CHECKPOINT_HOURS", "24"))
+ROLLOUT5G_IDEMPOTENCY_HOURS = float(os.environ.get("ROLLOUT5G_IDEMPOTENCY_HOURS", "24"))
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_CLASS = "rollout5g.web.pagination.BoundedLimitOffsetPagination"
 
