@@ -729,6 +729,7 @@ def compute_chunk(
     idxs = np.full((nt, npix), -1, np.int32)
     sums = np.zeros((nt, ngroups, npix), np.float32)
     floors = np.full(nt, np.inf)
+    n_ex_tile = np.zeros(nt, np.int64)
     px = np.empty(npix, np.float32)
     py = np.empty(npix, np.float32)
     for i in range(npix):
@@ -796,6 +797,7 @@ def compute_chunk(
             for j in range(n):
                 if not exact[t, j] and dmin[j] < near_m:
                     exact[t, j] = True
+                    n_ex_tile[t] += 1
                     n_exact_total += npix
                     c = cand[j]
                     eval_cell(c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, bests[t],
@@ -806,6 +808,7 @@ def compute_chunk(
                 for j in range(n):
                     if not exact[t, j] and ub[j] >= floor_db:
                         exact[t, j] = True
+                        n_ex_tile[t] += 1
                         added += 1
                         c = cand[j]
                         eval_cell(c, np.float32(cx[c] - tx0), np.float32(cy[c] - ty0), cp, grp, px, py, bests[t],
@@ -852,6 +855,31 @@ def compute_chunk(
         chx[q] = np.float32((q % nf) * far_stride * res)
         chy[q] = np.float32(-(q // nf) * far_stride * res)
     keep_bin = np.zeros(nsp, np.bool_)
+    # the aggregate bins that can reach the chunk at all (within their cells' range), with their bounds
+    n_agg = 0
+    for b in range(nsp):
+        if not is_cand_bin[b]:
+            jd = _dist_index(bdist[b])
+            for h in range(ngroups):
+                if usum[b, h, jd] > 0.0:
+                    n_agg += 1
+                    break
+    agg = np.empty(n_agg, np.int64)
+    agg_db = np.empty(n_agg)
+    agg_val = np.zeros((n_agg, ngroups))
+    k = 0
+    for b in range(nsp):
+        if not is_cand_bin[b]:
+            jd = _dist_index(bdist[b])
+            vmax = 0.0
+            for h in range(ngroups):
+                vmax = max(vmax, np.float64(usum[b, h, jd]))
+            if vmax > 0.0:
+                agg[k] = b
+                agg_db[k] = 10.0 * math.log10(vmax)
+                for h in range(ngroups):
+                    agg_val[k, h] = usum[b, h, jd]
+                k += 1
     mids = np.zeros((nt, ngroups, nm * nm), np.float32)
     fars = np.zeros((nt, ngroups, 4), np.float32)
     has_mid = np.zeros((nt, ngroups), np.bool_)
@@ -864,7 +892,7 @@ def compute_chunk(
     fidx = np.zeros(4, np.int32)
     nbs = NBINS + 2
     for t in range(nt):
-        if not tile_any[t]:
+        if not tile_any[t] or n_ex_tile[t] == 0:
             continue
         tx0 = cx0 + (t % ntx) * T * res
         ty0 = cy0 - (t // ntx) * T * res
@@ -882,15 +910,9 @@ def compute_chunk(
         for j in range(n):
             if not exact[t, j] and ub[j] > top:
                 top = ub[j]
-        for b in range(nsp):
-            if not is_cand_bin[b]:
-                jd = _dist_index(bdist[b])
-                for h in range(ngroups):
-                    v = usum[b, h, jd]
-                    if v > 0.0:
-                        vdb = 10.0 * math.log10(v)
-                        if vdb > top:
-                            top = vdb
+        for a in range(n_agg):
+            if agg_db[a] > top:
+                top = agg_db[a]
         if top <= -1e29:
             continue
         top = math.ceil(top / BIN_DB) * BIN_DB
@@ -899,17 +921,10 @@ def compute_chunk(
             if not exact[t, j]:
                 k = min(max(int((top - ub[j]) / BIN_DB), 0), NBINS)
                 binsum[grp[cand[j]], k] += ublin[j]
-        for b in range(nsp):
-            if not is_cand_bin[b]:
-                jd = _dist_index(bdist[b])
-                vmax = 0.0
-                for h in range(ngroups):
-                    vmax = max(vmax, usum[b, h, jd])
-                if vmax <= 0.0:
-                    continue
-                k = min(max(int((top - 10.0 * math.log10(vmax)) / BIN_DB), 0), NBINS)
-                for h in range(ngroups):
-                    binsum[h, k] += usum[b, h, jd]
+        for a in range(n_agg):
+            k = min(max(int((top - agg_db[a]) / BIN_DB), 0), NBINS)
+            for h in range(ngroups):
+                binsum[h, k] += agg_val[a, h]
         kend = _interference_kend(binsum, wmat, ex_min, noise_lin, eps)
         for j in range(n):
             if exact[t, j]:
@@ -931,17 +946,11 @@ def compute_chunk(
                           lp_d2, lp_cp)
                 has_far[t, g] = True
                 n_lat_total += 4
-        for b in range(nsp):
-            if not is_cand_bin[b] and not keep_bin[b]:
-                jd = _dist_index(bdist[b])
-                vmax = 0.0
-                for h in range(ngroups):
-                    vmax = max(vmax, usum[b, h, jd])
-                if vmax <= 0.0:
-                    continue
-                k = min(max(int((top - 10.0 * math.log10(vmax)) / BIN_DB), 0), NBINS)
+        for a in range(n_agg):
+            if not keep_bin[agg[a]]:
+                k = min(max(int((top - agg_db[a]) / BIN_DB), 0), NBINS)
                 if k < kend:
-                    keep_bin[b] = True
+                    keep_bin[agg[a]] = True
     # kept aggregate bins: every cell on the chunk's lattice (shared by its tiles)
     chl = np.zeros((ngroups, nf * nf), np.float32)
     has_ch = np.zeros(ngroups, np.bool_)
@@ -975,6 +984,19 @@ def compute_chunk(
             continue
         tr = (t // ntx) * T
         tc = (t % ntx) * T
+        if n_ex_tile[t] == 0:
+            # no cell reaches the noise floor anywhere in the tile: every pixel is without service
+            for ri in range(T):
+                base = ri * T
+                ro = out_rsrp[tr + ri]
+                so = out_sinr[tr + ri]
+                io = out_idx[tr + ri]
+                for ci in range(T):
+                    m = tmasks[t, base + ci]
+                    ro[tc + ci] = no_rsrp if m else ro[tc + ci]
+                    so[tc + ci] = no_sinr if m else so[tc + ci]
+                    io[tc + ci] = np.int32(-1) if m else io[tc + ci]
+            continue
         any_lat = False
         for h in range(ngroups):
             latm[h, :] = 0.0
