@@ -61,4 +61,4 @@ def test_operator_sees_no_audit_history_but_the_office_does(page):
 
 def test_api_docs_list_the_api(page):
     page.goto(page.base_url + "/api/docs")
-    page.get_by_text("/api/policy/tasks", exact=True).first.wait_for(timeout=20000)
+    page.get_by_text("/api/v1/policy/tasks", exact=True).first.wait_for(timeout=20000)
