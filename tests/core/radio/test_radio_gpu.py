@@ -97,3 +97,54 @@ def test_real_gpu_matches_cpu():
     assert np.mean(np.abs(r1 - r2)[valid] <= 0.01) >= 0.999, "RSRP within 0.01 dB on 99.9% of pixels"
     assert np.mean(np.abs(s1 - s2)[valid] <= 0.1) >= 0.99, "SINR within 0.1 dB on 99% of pixels"
     assert np.mean(i1 == i2) >= 0.999
+
+
+STREAM_SCRIPT = textwrap.dedent(
+    """
+    import json, numpy as np, rasterio
+    from shapely.geometry import box
+    from pyproj import Transformer
+    from rollout5g.core.radio.cells import Cells
+    from rollout5g.core.radio.link import RadioParams
+    from rollout5g.core.radio.stream import run_streaming
+
+    rng = np.random.default_rng(4)
+    n = 10
+    x0, y0 = 500000.0, 3400000.0
+    xc = x0 + rng.uniform(-500, 900, n)
+    yc = y0 + rng.uniform(-900, 500, n)
+    lon, lat = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True).transform(xc, yc)
+    cells = Cells(cell_id=[str(i) for i in range(n)], lon=lon, lat=lat, height_m=rng.uniform(20, 40, n),
+                  azimuth_deg=rng.uniform(0, 360, n), tilt_deg=rng.uniform(2, 8, n), gain_dbi=np.full(n, 17.0),
+                  hpbw_h_deg=np.full(n, 65.0), hpbw_v_deg=np.full(n, 8.0), rs_power_dbm=np.full(n, 15.0),
+                  freq_mhz=rng.choice([3450.0, 3550.0], n), band=["n78"] * n, operator=["x"] * n)
+    a_lon, a_lat = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True).transform(
+        [x0, x0 + 600.0], [y0 - 600.0, y0])
+    areas = [("a", box(a_lon[0], a_lat[0], a_lon[1], a_lat[1]))]
+    out = {}
+    for backend in ("cpu", "gpu"):
+        s = run_streaming(cells, areas, f"{backend}", resolution=25.0, params=RadioParams(), backend=backend,
+                          tile=8, chunk=16)
+        with rasterio.open(f"{backend}/rsrp.tif") as r, rasterio.open(f"{backend}/server.tif") as v:
+            out[backend] = (r.read(1), v.read(1), s["covered_share"], s["chunks"], s["backend"])
+    (r1, v1, c1, n1, b1), (r2, v2, c2, n2, b2) = out["cpu"], out["gpu"]
+    print("RESULT" + json.dumps({"rsrp": float(np.max(np.abs(r1 - r2))), "server_diff": int((v1 != v2).sum()),
+                                 "share": [c1, c2], "chunks": [n1, n2], "backends": [b1, b2],
+                                 "inside": int((v1 != -2).sum())}))
+    """
+)
+
+
+def test_streaming_on_the_gpu_path_in_cuda_simulator_matches_cpu(tmp_path):
+    """The streaming engine's GPU path (batches of chunks, tiles with their own corners) in the CUDA simulator."""
+    script = tmp_path / "sim_stream.py"
+    script.write_text(STREAM_SCRIPT)
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    r = json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")][0][6:])
+    assert r["backends"] == ["cpu", "gpu"] and r["chunks"][0] == r["chunks"][1] >= 2
+    assert r["inside"] > 100 and r["server_diff"] == 0
+    assert r["rsrp"] <= 0.01, "RSRP files within 0.01 dB (float64 vs float32, 1/256 dB storage grid)"
+    assert r["share"][0] == pytest.approx(r["share"][1], abs=0.01)
