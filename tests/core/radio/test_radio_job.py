@@ -130,3 +130,30 @@ def test_gpu_flag_without_gpu(small_layout, tmp_path):
         ],
     )
     assert r.exit_code != 0 and "no CUDA GPU" in r.output
+
+
+def test_engine_two_operators_on_adjacent_n78_carriers_on_one_mast():
+    """China Telecom at 3450 MHz and China Unicom at 3550 MHz (100 MHz each) on one mast, same azimuth: through the
+    whole engine every pixel's SINR is S/N (no interference between them), while on one shared carrier the two
+    interfere: where both arrive equally, SINR ≈ 0 dB."""
+    from pyproj import Transformer
+
+    x0, y0 = 290000.0, 3405000.0
+    lon, lat = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True).transform([x0, x0], [y0, y0])
+    base = dict(cell_id=["CT", "CU"], lon=lon, lat=lat, height_m=[30.0, 30.0], azimuth_deg=[0.0, 0.0],
+                tilt_deg=[6.0, 6.0], gain_dbi=[17.0, 17.0], hpbw_h_deg=[65.0, 65.0], hpbw_v_deg=[10.0, 10.0],
+                rs_power_dbm=[18.0, 18.0], band=["n78", "n78"], operator=["china_telecom", "china_unicom"],
+                bandwidth_mhz=[100.0, 100.0])
+    adjacent = Cells(**base, freq_mhz=[3450.0, 3550.0])
+    shared = Cells(**base, freq_mhz=[3500.0, 3500.0])
+    lo, la = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True).transform(
+        [x0 - 300.0, x0 + 300.0], [y0 + 100.0, y0 + 700.0])
+    area = [("beam", box(lo[0], la[0], lo[1], la[1]))]
+    params = RadioParams()
+    a = run_coverage(adjacent, area, resolution=20.0, params=params, backend="cpu")
+    s = run_coverage(shared, area, resolution=20.0, params=params, backend="cpu")
+    served = a.mask & (a.server >= 0)
+    assert served.sum() > 500 and np.all(a.server[served] == 0)  # 3450 MHz: 0.25 dB less path loss
+    np.testing.assert_allclose(a.sinr[served], a.rsrp[served] - params.noise_dbm, atol=1e-3,
+                               err_msg="SINR = S - N: no interference; 1e-3 dB")
+    assert np.nanmax(np.abs(s.sinr[served])) < 0.01, "shared carrier: S / (S + N) ≈ 0 dB; 0.01 dB"
