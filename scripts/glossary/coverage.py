@@ -141,3 +141,23 @@ ZH = {
     "Succeeded": "成功",
     "No coverage runs yet.": "尚无覆盖计算。",
 }
+
+# Strings of the streaming engine and the location probability (issue 16), and two page titles.
+ZH.update({
+    'No site %(code)s that you may see.': '没有您可查看的站址 %(code)s。',
+    'LOS-probability weighted power': '按视距概率加权功率',
+    '50 % (median, no margin)': '50%（中值，无余量）',
+    '90 %': '90%',
+    '95 %': '95%',
+    'Location probability': '位置概率',
+    'Covered means meeting both thresholds at this share of locations, with the shadow-fading margin of TR 38.901 (σ 6 dB for UMa: 7.7 dB at 90 %, 9.9 dB at 95 %).': '覆盖指在该比例的位置上同时满足两个门限，按 TR 38.901 的阴影衰落余量计算（UMa 的 σ 为 6 dB：90% 时余量 7.7 dB，95% 时 9.9 dB）。',
+    'location probability': '位置概率',
+    'A pixel counts as covered when it meets the thresholds at this share of locations (log-normal shadow fading, TR 38.901 Table 7.4.1-1).': '像素在该比例的位置上同时满足门限才计为覆盖（对数正态阴影衰落，TR 38.901 表 7.4.1-1）。',
+    'at %(p)s of locations (margin %(m)s dB)': '（位置概率 %(p)s，余量 %(m)s dB）',
+    'The location probability must be one of %(values)s.': '位置概率须为 %(values)s 之一。',
+    '%(done)d of %(total)d chunks': '已完成 %(done)d / %(total)d 个分块',
+    'Writing the map overlays': '正在生成地图图层',
+    'at %(p)s %% location probability (shadow-fading margin %(m)s dB)': '位置概率 %(p)s%%（阴影衰落余量 %(m)s dB）',
+    'Site request %(code)s': '站址资源申请 %(code)s',
+    'Edit %(code)s': '编辑 %(code)s',
+})
