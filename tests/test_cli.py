@@ -22,16 +22,24 @@ def run(*args, data_dir, check=True):
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo")
-    first = run("demo", "--no-serve", data_dir=data_dir)
-    assert "office" in first.stdout and "http://127.0.0.1:8000/" in first.stdout
+    """A fresh data directory with the reference data, set up through the commands a production install uses.
+    (``rollout5g demo`` itself is run by the browser tests' server and by the API fuzzing in CI; its loader is
+    tested in-process in tests/demo.)"""
+    data_dir = tmp_path_factory.mktemp("cli")
+    run("migrate", data_dir=data_dir)
+    first = run("load-reference", data_dir=data_dir)
+    assert "organizations: 83 created" in first.stdout
     return data_dir
 
 
-def test_demo_twice_is_safe(demo_dir):
-    second = run("demo", "--no-serve", data_dir=demo_dir)
-    assert "policy: 0 change(s)" in second.stdout
-    assert "regions: 102 (0 created, 0 updated)" in second.stdout
+def test_loading_the_reference_data_twice_is_safe(demo_dir):
+    second = run("load-reference", data_dir=demo_dir)
+    assert "nothing changed" in second.stdout and " created" not in second.stdout.replace("0 created", "")
+
+
+def test_serve_refuses_a_database_without_its_schema(tmp_path):
+    result = run("serve", "--port", "0", data_dir=tmp_path / "empty", check=False)
+    assert result.returncode == 2 and "rollout5g migrate" in result.stderr
 
 
 def test_tasks_json(demo_dir):

@@ -55,4 +55,4 @@ def test_every_demo_login_works(demo_world):
     for user in demo_world.users:
         client = Client()
         assert client.login(username=user.username, password=DEMO_PASSWORD), user.username
-        assert client.get("/").status_code == 200
+        assert client.get("/notifications/").status_code == 200  # a signed-in page
