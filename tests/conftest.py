@@ -16,6 +16,7 @@ rolled back. The demo loader has its own tests (``tests/demo/``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -219,18 +220,23 @@ def world(*steps: str, scope: str = "package"):
 
     @pytest.fixture(scope=scope, autouse=True, name="world_records")
     def _world(django_db_setup, django_db_blocker):
-        from django.db import transaction
-
-        with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=True):
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
-                _ensure_reference_data()
-                for step in wanted:
-                    _world_step(step)
-                yield
-            finally:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
+        with rolled_back(django_db_blocker):
+            for step in wanted:
+                _world_step(step)
+            yield
 
     return _world
+
+
+@contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """Database access on ``TODAY`` inside a transaction that is rolled back at the end (the data of a package or
+    module's tests), starting from the reference data."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=True), transaction.atomic():
+        try:
+            _ensure_reference_data()
+            yield
+        finally:
+            transaction.set_rollback(True)
