@@ -19,6 +19,18 @@ n78 do not interfere and a shared carrier (共建共享) does.
 
 * LTE: 3GPP TS 36.101 V17.5.0 clause 5.7.3, ``F_DL = F_DL_low + 0.1 (N_DL - N_Offs-DL)`` [MHz] with
   F_DL_low and N_Offs-DL per band from Table 5.7.3-1 (the bands used in China).
+* Resource blocks: N_RB of a carrier from TS 38.101-1 V17.5.0 Table 5.3.2-1 (NR FR1, per channel bandwidth and
+  subcarrier spacing, :data:`NR_N_RB`) and TS 36.101 V17.5.0 Table 5.6-1 (LTE, :data:`LTE_N_RB`): the exact
+  table values, no "98.3 % of the bandwidth" approximation. A pair not in the table is an error.
+* Subcarrier spacing of a band (:func:`default_scs_khz`): 15 kHz on the FDD bands, 30 kHz on the TDD bands
+  n41/n78/n79 (TS 38.101-1 Table 5.3.5-1 channel bandwidths per band and SCS, and Table 5.4.3.3-1 the SSB SCS
+  per band: 15 kHz only for n1/n3/n8/n28, 30 kHz for n78/n79; the operators in China run n41 at 30 kHz).
+  LTE always uses 15 kHz (TS 36.211 clause 6.2.3).
+* Power per resource element (:func:`re_power_dbm`, :func:`epre_dbm`): the total power spread evenly over the
+  12 · N_RB subcarriers (TS 38.211 clause 4.4.4.1: 12 subcarriers per resource block)::
+
+      EPRE [dBm] = 10 log10(P_total [mW] / (12 · N_RB))
+
 * Default carriers: where a cell gives only its band (and operator), the carrier is the operator's
   assignment in China (MIIT spectrum assignments of December 2018 and of 2019/2020 to China Broadnet),
   else the band's default below. A cell that gives its own centre frequency and bandwidth keeps them.
@@ -30,6 +42,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 #: TS 38.104 Table 5.4.2.1-1: (first N_REF, last N_REF, ΔF_Global [MHz], F_REF-Offs [MHz], N_REF-Offs)
 NR_RASTER = (
@@ -59,6 +73,30 @@ LTE_BANDS = {
     "B40": (2300.0, 38650, 39649),
     "B41": (2496.0, 39650, 41589),
 }
+
+
+#: TS 38.101-1 V17.5.0 Table 5.3.2-1 (NR FR1): SCS [kHz] -> {channel bandwidth [MHz]: N_RB}. "N/A" entries
+#: of the table (15 kHz above 50 MHz, 60 kHz at 5 MHz) are absent.
+NR_N_RB = {
+    15: {5: 25, 10: 52, 15: 79, 20: 106, 25: 133, 30: 160, 35: 188, 40: 216, 45: 242, 50: 270},
+    30: {5: 11, 10: 24, 15: 38, 20: 51, 25: 65, 30: 78, 35: 92, 40: 106, 45: 119, 50: 133, 60: 162, 70: 189,
+         80: 217, 90: 245, 100: 273},
+    60: {10: 11, 15: 18, 20: 24, 25: 31, 30: 38, 35: 44, 40: 51, 45: 58, 50: 65, 60: 79, 70: 93, 80: 107,
+         90: 121, 100: 135},
+}
+
+#: TS 36.101 V17.5.0 Table 5.6-1 (E-UTRA): channel bandwidth [MHz] -> transmission bandwidth configuration N_RB.
+LTE_N_RB = {1.4: 6, 3: 15, 5: 25, 10: 50, 15: 75, 20: 100}
+
+#: Subcarrier spacing [kHz] of each NR band used in China: FDD bands 15 kHz, TDD bands 30 kHz (TS 38.101-1
+#: Table 5.3.5-1 and Table 5.4.3.3-1, see the module docstring).
+NR_BAND_SCS_KHZ = {"n1": 15, "n3": 15, "n8": 15, "n28": 15, "n41": 30, "n78": 30, "n79": 30}
+
+#: LTE subcarrier spacing [kHz] (TS 36.211 clause 6.2.3, normal cyclic prefix).
+LTE_SCS_KHZ = 15
+
+#: Subcarriers per resource block (TS 38.211 clause 4.4.4.1, TS 36.211 clause 6.2.3).
+SUBCARRIERS_PER_RB = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,3 +266,90 @@ def carrier_for(band: str, *, operator: str | None = None, freq_mhz: float | Non
     if f is None:
         f = default_carrier(b, operator).freq_mhz
     return Carrier(f, bw)
+
+
+# ------------------------------------------------------------------------------- resource blocks, power per RE
+
+
+def _bandwidth_key(bandwidth_mhz: float) -> float:
+    bw = float(bandwidth_mhz)
+    if math.isnan(bw):
+        raise ValueError("channel bandwidth is missing (NaN)")
+    return bw
+
+
+def is_lte_band(band: str) -> bool:
+    """``True`` for an E-UTRA band (``B…``), ``False`` for an NR band (``n…``)."""
+    return normalise_band(band).startswith("B")
+
+
+def default_scs_khz(band: str) -> int:
+    """Subcarrier spacing [kHz] of ``band``: 15 kHz on the FDD NR bands (n1, n3, n8, n28) and on every LTE band,
+    30 kHz on the TDD NR bands (n41, n78, n79); TS 38.101-1 Tables 5.3.5-1 and 5.4.3.3-1, TS 36.211 clause 6.2.3.
+    ``ValueError`` for an NR band not in :data:`NR_BAND_SCS_KHZ`."""
+    b = normalise_band(band)
+    if b.startswith("B"):
+        return LTE_SCS_KHZ
+    try:
+        return NR_BAND_SCS_KHZ[b]
+    except KeyError:
+        raise ValueError(f"unknown NR band {band!r}; known: {', '.join(NR_BAND_SCS_KHZ)}") from None
+
+
+def n_rb(bandwidth_mhz: float, scs_khz: float) -> int:
+    """Transmission bandwidth N_RB of an NR FR1 carrier of ``bandwidth_mhz`` [MHz] at ``scs_khz`` [kHz]
+    (TS 38.101-1 Table 5.3.2-1, :data:`NR_N_RB`): 273 at 100 MHz / 30 kHz, 160 at 30 MHz / 15 kHz.
+    ``ValueError`` naming the valid bandwidths for a pair the table does not have (e.g. 100 MHz at 15 kHz)."""
+    bw = _bandwidth_key(bandwidth_mhz)
+    scs = float(scs_khz)
+    if scs not in NR_N_RB:
+        raise ValueError(f"subcarrier spacing {scs_khz:g} kHz is not an FR1 numerology; valid: 15, 30, 60 kHz "
+                         "(TS 38.101-1 Table 5.3.2-1)")
+    table = NR_N_RB[int(scs)]
+    if bw not in table:
+        valid = ", ".join(f"{b:g}" for b in table)
+        raise ValueError(f"{bw:g} MHz is not an NR channel bandwidth at {scs:g} kHz subcarrier spacing; valid: "
+                         f"{valid} MHz (TS 38.101-1 Table 5.3.2-1)")
+    return table[bw]
+
+
+def lte_n_rb(bandwidth_mhz: float) -> int:
+    """Transmission bandwidth N_RB of an LTE carrier (TS 36.101 Table 5.6-1, :data:`LTE_N_RB`): 100 at 20 MHz.
+    ``ValueError`` naming the valid bandwidths for any other."""
+    bw = _bandwidth_key(bandwidth_mhz)
+    if bw not in LTE_N_RB:
+        raise ValueError(f"{bw:g} MHz is not an LTE channel bandwidth; valid: "
+                         f"{', '.join(f'{b:g}' for b in LTE_N_RB)} MHz (TS 36.101 Table 5.6-1)")
+    return LTE_N_RB[bw]
+
+
+def carrier_n_rb(band: str, bandwidth_mhz: float, scs_khz: float | None = None) -> int:
+    """N_RB of a carrier of ``band``: LTE table for an LTE band, else the NR table at ``scs_khz`` (default: the
+    band's, :func:`default_scs_khz`)."""
+    if is_lte_band(band):
+        return lte_n_rb(bandwidth_mhz)
+    return n_rb(bandwidth_mhz, default_scs_khz(band) if scs_khz is None else scs_khz)
+
+
+def epre_dbm(total_power_w, n_rb):
+    """Power per resource element [dBm] of ``total_power_w`` [W] spread evenly over ``12 · n_rb`` subcarriers:
+    ``10 log10(P [mW] / (12 N_RB))`` (200 W over 273 RB: 17.86 dBm). Scalars give a float, arrays an array.
+    ``ValueError`` unless both are > 0."""
+    p = np.asarray(total_power_w, dtype=float)
+    n = np.asarray(n_rb, dtype=float)
+    if np.any(~(p > 0)) or np.any(~(n > 0)):
+        raise ValueError("total power and N_RB must be > 0")
+    out = 10.0 * np.log10(p * 1000.0 / (SUBCARRIERS_PER_RB * n))
+    return float(out) if out.ndim == 0 else out
+
+
+def re_power_dbm(total_power_w: float, bandwidth_mhz: float, scs_khz: float) -> float:
+    """Power per resource element [dBm] of an NR carrier: :func:`epre_dbm` with N_RB = :func:`n_rb`
+    (20 W over 100 MHz / 30 kHz = 273 RB: 7.86 dBm)."""
+    return epre_dbm(total_power_w, n_rb(bandwidth_mhz, scs_khz))
+
+
+def band_re_power_dbm(total_power_w: float, bandwidth_mhz: float, band: str, scs_khz: float | None = None) -> float:
+    """Power per resource element [dBm] of a carrier of ``band`` (NR or LTE) at the band's subcarrier spacing
+    unless ``scs_khz`` is given: :func:`epre_dbm` with N_RB = :func:`carrier_n_rb`."""
+    return epre_dbm(total_power_w, carrier_n_rb(band, bandwidth_mhz, scs_khz))
