@@ -13,59 +13,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from rollout5g.ops.commands import refuse_unless_migrated
+from rollout5g.platform.bootstrap import DataDir, console, err_console, migrate_database, setup_django
 
 app = typer.Typer(help="rollout5g: run a 5G rollout programme.", no_args_is_help=True, add_completion=False)
 audit_app = typer.Typer(help="The audit history.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-console = Console()
-err_console = Console(stderr=True)
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", envvar="ROLLOUT5G_DATA_DIR", help="Data directory (SQLite database, files)."),
-]
 
 DEMO_PASSWORD = "rollout5g-demo"
-
-
-def setup_django(data_dir: Path | None) -> None:
-    """Point settings at the data directory and start Django (once per process)."""
-    if data_dir is not None:
-        os.environ["ROLLOUT5G_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rollout5g.web.settings")
-    import django
-
-    django.setup()
-
-
-def migrate_database() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    from rollout5g.workcalendar.services import seed_from_chinese_calendar
-
-    seed_from_chinese_calendar()  # the holiday years the package knows; later years come from the notices
-
-
-def _refuse_unless_migrated() -> None:
-    """``serve`` never changes the schema: it stops, naming the command, when the database is not up to date."""
-    from rollout5g.ops.checks import check_database, check_migrations
-
-    for check in (check_database(), check_migrations()):
-        if not check.ok:
-            err_console.print(f"[bold red]Not started[/bold red]: {check.name}: {check.detail}", highlight=False)
-            if check.name == "database":
-                err_console.print("Create it with `rollout5g migrate` (or `rollout5g demo --no-serve`).")
-            raise typer.Exit(code=2)
 
 
 def _serve(host: str, port: int, *, dev: bool = False, workers: int = 2, threads: int = 4, job_workers: int = 1,
            reload: bool = True) -> None:
     """Serve: gunicorn with ``workers`` processes and ``job_workers`` job worker processes under one supervisor;
     ``dev``: Django's auto-reloading development server with the job worker in a thread."""
-    _refuse_unless_migrated()
+    refuse_unless_migrated()
     from django.db import connections
 
     connections.close_all()  # the children open their own connections
@@ -160,7 +124,7 @@ def load_reference_command(data_dir: DataDir = None):
     years chinese-calendar knows, both bundled policy documents with their organizations, and the bundled
     approval rules — no demo accounts, no synthetic records. Idempotent; run `rollout5g migrate` first."""
     setup_django(data_dir)
-    _refuse_unless_migrated()
+    refuse_unless_migrated()
     from rollout5g.permits.rules import load_rules
     from rollout5g.policy.loader import load_policy_files
     from rollout5g.policy.schema import bundled_policy_files
@@ -488,7 +452,7 @@ def _register_capability_commands() -> None:
 
     from rollout5g.cases.commands import register as register_cases
     from rollout5g.incentives.commands import register as register_incentives
-    from rollout5g.jobs.commands import register as register_jobs
+    from rollout5g.ops.commands import register as register_jobs
     from rollout5g.permits.commands import register as register_permits
     from rollout5g.program.commands import register as register_program
     from rollout5g.resources.commands import register as register_resources

@@ -159,7 +159,7 @@ def test_a_token_makes_any_api_request_its_users_public_operations_included(user
     from django.http import HttpResponse
     from django.test import RequestFactory
 
-    from rollout5g.accounts.api_auth import ApiTokenMiddleware
+    from rollout5g.platform.api_auth import ApiTokenMiddleware
 
     _, raw = token_create(actor=None, user=users["mobile"], name="x")
     middleware = ApiTokenMiddleware(lambda request: HttpResponse(str(request.user.get_username())))

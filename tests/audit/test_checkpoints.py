@@ -188,7 +188,7 @@ def test_no_checkpoint_inside_a_transaction(anchor):
 
 @pytestmark_tx
 def test_the_worker_writes_a_checkpoint_daily(anchor, _today):
-    from rollout5g.jobs.registry import periodic_checks
+    from rollout5g.platform.jobs import periodic_checks
 
     assert periodic_checks()["audit.checkpoint"][0] is daily_checkpoint
     _events(1)

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from rollout5g.audit.services import history_for
 from rollout5g.jobs.models import Job, JobStatus
-from rollout5g.jobs.registry import job_handler, periodic
 from rollout5g.jobs.services import (
     STALE_AFTER,
     job_cancel,
@@ -18,6 +17,7 @@ from rollout5g.jobs.services import (
     run_queued_jobs,
     worker_loop,
 )
+from rollout5g.platform.jobs import job_handler, periodic
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ import pytest
 POPULATE = r"""
 import datetime as dt, sys
 from pathlib import Path
-from rollout5g.cli import setup_django
+from rollout5g.platform.bootstrap import setup_django
 setup_django(None)
 from django.conf import settings
 from django.utils import timezone

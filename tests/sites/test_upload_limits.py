@@ -149,7 +149,7 @@ def test_uploads_are_deleted_when_imported_and_when_abandoned(tmp_path, client_f
 
 
 def test_the_purge_is_a_periodic_check():
-    from rollout5g.jobs.registry import periodic_checks
+    from rollout5g.platform.jobs import periodic_checks
 
     assert "sites.purge_uploads" in periodic_checks()
 

@@ -121,7 +121,7 @@ def test_every_api_write_endpoint_requires_login(client):
 def test_restrict_without_policy_fails_closed(users):
     from django.contrib.auth.models import Group
 
-    from rollout5g.accounts.permissions import RestrictedQuerySet
+    from rollout5g.platform.access import RestrictedQuerySet
 
     qs = RestrictedQuerySet(model=Group)
     assert list(qs.restrict(users["office"], "view")) == []

@@ -1,15 +1,10 @@
-"""Roles of rollout5g users (DESIGN.md §1)."""
+"""Choices of the accounts app. The roles themselves are the access policy's vocabulary and live in
+:mod:`rollout5g.platform.roles`; they are re-exported here for the apps that import them with the other choices."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    PROGRAM_OFFICE = "program_office", _("Program office")
-    DEPARTMENT = "department", _("Reviewing department")
-    OPERATOR = "operator", _("Operator / tower company")
-    RESOURCE_OWNER = "resource_owner", _("Resource owner")
-    ENTERPRISE = "enterprise", _("Enterprise")
+from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY, Role  # noqa: F401
 
 
 class TokenScope(models.TextChoices):

@@ -3,8 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rollout5g.platform.access import AccessPolicy, RestrictedManager
+
 from .choices import Role, TokenScope
-from .permissions import AccessPolicy, RestrictedManager
 
 
 class User(AbstractUser):

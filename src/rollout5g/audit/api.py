@@ -4,7 +4,7 @@ from typing import Any
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.api_auth import session_or_token
 
 from .models import AuditEvent
 

@@ -8,7 +8,7 @@ import logging
 
 from django.db import connection
 
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 log = logging.getLogger("rollout5g.audit.checkpoints")
 

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, VIEW, AccessPolicy, RestrictedManager
+from rollout5g.platform.access import VIEW, AccessPolicy, RestrictedManager
+from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
 
 from .choices import AuditAction
 

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import signed_in
-from rollout5g.web.pagination import paginate
 
 from .models import AuditEvent
 

@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
     @cases_app.command("check-clocks")
     def check_clocks_command(data_dir: Annotated[Path | None, _data_dir_option()] = None):
         """Warn before and escalate after the case clocks (idempotent)."""
-        from rollout5g.cli import migrate_database, setup_django
+        from rollout5g.platform.bootstrap import migrate_database, setup_django
 
         setup_django(data_dir)
         migrate_database()
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         data_dir: Annotated[Path | None, _data_dir_option()] = None,
     ):
         """Add or replace one year from the State Council notice. Exit 1 with the reason on bad input."""
-        from rollout5g.cli import migrate_database, setup_django
+        from rollout5g.platform.bootstrap import migrate_database, setup_django
 
         setup_django(data_dir)
         migrate_database()
@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
     @calendar_app.command("show")
     def show_command(data_dir: Annotated[Path | None, _data_dir_option()] = None):
         """The loaded years and the missing ones."""
-        from rollout5g.cli import migrate_database, setup_django
+        from rollout5g.platform.bootstrap import migrate_database, setup_django
 
         setup_django(data_dir)
         migrate_database()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 from .choices import OPEN_STATES
 from .models import IncidentCase, PowerCase, RelocationCase

@@ -7,9 +7,9 @@ them without code. Every case copies its limit when it is opened, so editing a r
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, AccessPolicy, RestrictedManager, grant
+from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
 from rollout5g.core.workdays import Clock
+from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
 
 from .choices import (
     OPEN_STATES,

@@ -17,9 +17,9 @@ from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.idempotency import single_submit
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import signed_in
 from rollout5g.regions.models import Region
-from rollout5g.web.pagination import paginate
 
 from . import actions, services
 from .choices import IncidentKind, IncidentState, PowerKind, PowerState, RelocationCause, RelocationState

@@ -1,6 +1,6 @@
 """Background job of a coverage run (``coverage.run``), picked up by the jobs app's worker."""
 
-from rollout5g.jobs.registry import job_handler
+from rollout5g.platform.jobs import job_handler
 
 
 @job_handler("coverage.run")

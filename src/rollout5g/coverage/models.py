@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import VIEW, AccessPolicy, RestrictedQuerySet, grant
+from rollout5g.platform.access import VIEW, AccessPolicy, RestrictedQuerySet, grant
 
 from .choices import LOCATION_PROBABILITY_CHOICES, LosMode, PathLossModel, ResultKind, RunScope, Verdict
 

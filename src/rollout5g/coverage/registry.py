@@ -41,7 +41,7 @@ def radiating_cells(*, as_of: dt.date | None = None, band: str | None = None, op
 
 def cells_from_registry(*, data_dir: Path | None = None, **filters) -> Cells:
     """Start Django on ``data_dir`` and return the radiating cells (used by the CLI)."""
-    from rollout5g.cli import setup_django
+    from rollout5g.platform.bootstrap import setup_django
 
     setup_django(data_dir)
     return radiating_cells(**filters)

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.choices import Role
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import roles
-from rollout5g.web.pagination import paginate
 
 from . import services
 from .choices import OverlayLayer, ResultKind, RunScope

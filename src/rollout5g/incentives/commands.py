@@ -19,7 +19,7 @@ def industry_match_command(
     ] = None,
 ) -> None:
     """Propose awards for recognised pilots and parks that have no live claim yet; print what was proposed."""
-    from rollout5g.cli import setup_django
+    from rollout5g.platform.bootstrap import setup_django
 
     setup_django(data_dir)
     from rollout5g.incentives.services import match_awards

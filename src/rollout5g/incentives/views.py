@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.platform.idempotency import single_submit
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import IncentiveClause, Indicator
-from rollout5g.web.pagination import paginate
 
 from . import services
 from .choices import ApplicationState, CarrierKind, EvidenceKind, PilotCategory, Tier

@@ -6,8 +6,8 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from rollout5g.accounts.api_auth import session_or_token
-from rollout5g.accounts.permissions import VIEW
+from rollout5g.platform.access import VIEW
+from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.routes import api_record
 
 from .models import Job

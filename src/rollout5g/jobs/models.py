@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import AccessPolicy, RestrictedManager, grant
+from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
 
 
 class JobStatus(models.TextChoices):

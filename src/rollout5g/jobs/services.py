@@ -20,9 +20,9 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from rollout5g.audit.services import record_event
+from rollout5g.platform.jobs import handler_for, periodic_checks
 
 from .models import Job, JobStatus
-from .registry import handler_for, periodic_checks
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from rollout5g.accounts.permissions import VIEW
+from rollout5g.platform.access import VIEW
 from rollout5g.platform.routes import signed_in
 
 from .models import Job

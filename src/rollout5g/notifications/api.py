@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.apischema import Updated
 
 from .models import Notification

@@ -10,7 +10,7 @@ import threading
 
 from django.utils import timezone
 
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 HEARTBEAT_MINUTES = 0.25  # every 15 s; readiness wants one within ROLLOUT5G_WORKER_MAX_SILENCE (60 s)
 

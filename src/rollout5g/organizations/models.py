@@ -2,13 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import (
+from rollout5g.platform.access import (
     ACTIONS,
-    PROGRAM_OFFICE_ONLY,
     AccessPolicy,
     RestrictedManager,
     grant,
 )
+from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
 
 from .choices import OrganizationKind
 

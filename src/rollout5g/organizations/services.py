@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from rollout5g.accounts.permissions import CHANGE, DELETE, require
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
+from rollout5g.platform.access import CHANGE, DELETE, require
 
 from .models import ContactPerson, Organization
 

@@ -3,11 +3,10 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from rollout5g.accounts.permissions import can_add
+from rollout5g.platform.access import can_add
 from rollout5g.platform.idempotency import single_submit
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, signed_in
-from rollout5g.policy.models import TaskUnit
-from rollout5g.web.pagination import paginate
 
 from . import services
 from .choices import OrganizationKind
@@ -37,9 +36,10 @@ def organization_list(request):
 @public
 def organization_detail(request, code):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
+    # the policy documents name their units through ``TaskUnit.organization`` (related_name task_units): the page
+    # follows that relation instead of importing the policy app, which sits above this one
     task_units = (
-        TaskUnit.objects.restrict(request.user)
-        .filter(organization=organization)
+        organization.task_units.restrict(request.user)
         .select_related("task", "task__document")
         .order_by("task__document", "task__sort_order")
     )

@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API, api_record
 from rollout5g.sites.models import Site

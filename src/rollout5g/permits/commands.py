@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
     ):
         """Load the approval rules (items, departments, materials, limits, conditions) from a YAML file; idempotent,
         all or nothing, audited."""
-        from rollout5g.cli import setup_django
+        from rollout5g.platform.bootstrap import setup_django
 
         setup_django(data_dir)
         from rollout5g.permits.rules import RulesError, load_rules
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         data_dir: DataDir = None,
     ):
         """Run the approval clock check now (deemed acceptance, warnings, escalations)."""
-        from rollout5g.cli import setup_django
+        from rollout5g.platform.bootstrap import setup_django
 
         setup_django(data_dir)
         from rollout5g.permits.services import clock_check

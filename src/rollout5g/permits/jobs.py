@@ -1,7 +1,7 @@
 """Periodic clock check of the approval service: deemed acceptance after the completeness window, warnings before a
 deadline, escalation after it (idempotent through notification keys)."""
 
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 
 @periodic("permits.clock_check", minutes=60)

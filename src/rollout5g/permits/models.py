@@ -4,8 +4,8 @@ parallel by the departments, the one-time notice, the joint survey, clocks and t
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, AccessPolicy, RestrictedManager, grant
+from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
+from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
 
 from .choices import (
     ApplicationState,

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
 from rollout5g.platform.idempotency import single_submit
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, signed_in
 from rollout5g.sites.choices import BAND_RANGES_MHZ, SiteState, SiteType
 from rollout5g.sites.models import Site
-from rollout5g.web.pagination import paginate
 
 from . import selectors, services
 from .choices import (

@@ -4,7 +4,8 @@ incentive clauses. Loaded from the validated YAML files in ``policy/data`` by :m
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.accounts.permissions import PROGRAM_OFFICE_ONLY, AccessPolicy, RestrictedManager
+from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY
+from rollout5g.platform.access import AccessPolicy, RestrictedManager
 
 from .choices import (
     Comparator,

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public
-from rollout5g.web.pagination import paginate
 
 from .choices import TaskStatus, UnitRole
 from .filters import FilterError, filter_tasks

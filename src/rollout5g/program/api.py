@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from rollout5g.accounts.api_auth import session_or_token
+from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 
 from . import services

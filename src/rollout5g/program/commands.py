@@ -8,7 +8,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add ``rollout5g supervision …``: load the colour rules, send the warnings, take a snapshot."""
-    from rollout5g.cli import DataDir, setup_django
+    from rollout5g.platform.bootstrap import DataDir, setup_django
 
     sup = typer.Typer(help="Programme supervision: colour rules, warnings, snapshots.")
     app.add_typer(sup, name="supervision")

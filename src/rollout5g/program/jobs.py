@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 
 def send_warnings(today: dt.date | None = None) -> int:

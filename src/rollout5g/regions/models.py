@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.accounts.permissions import AccessPolicy, RestrictedManager
+from rollout5g.platform.access import AccessPolicy, RestrictedManager
 
 from .choices import RegionLevel
 

@@ -15,8 +15,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from rollout5g.accounts.api_auth import session_or_token
-from rollout5g.accounts.permissions import CHANGE
+from rollout5g.platform.access import CHANGE
+from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.apischema import file_response
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API, api_record

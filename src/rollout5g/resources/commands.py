@@ -37,7 +37,7 @@ def recommend_command(
     from rich.console import Console
     from rich.table import Table
 
-    from rollout5g.cli import setup_django
+    from rollout5g.platform.bootstrap import setup_django
 
     console = Console()
     err = Console(stderr=True)

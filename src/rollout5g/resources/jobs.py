@@ -1,6 +1,6 @@
 """Background jobs of the open list: the site recommendation (``resources.recommend``)."""
 
-from rollout5g.jobs.registry import job_handler
+from rollout5g.platform.jobs import job_handler
 
 from .recommend import JOB_KIND
 

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from rollout5g.accounts.api_auth import session_or_token
-from rollout5g.accounts.permissions import VIEW
 from rollout5g.jobs.models import Job
+from rollout5g.platform.access import VIEW
+from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 
 from .recommend import JOB_KIND, RecommendError, can_recommend, submit_recommendation

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import VIEW
 from rollout5g.jobs.models import Job
+from rollout5g.platform.access import VIEW
 from rollout5g.platform.routes import roles
 
 from .recommend import (

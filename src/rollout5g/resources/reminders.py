@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from rollout5g.accounts.choices import Role
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 from .choices import OPEN_REQUEST_STATES
 from .models import PublicResource, SiteRequest

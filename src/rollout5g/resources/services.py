@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import CHANGE, can_add, require
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core.geo import to_wgs84
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.access import CHANGE, can_add, require
 from rollout5g.platform.codes import next_code, next_number
 from rollout5g.regions.services import find_region
 

@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.choices import Role
-from rollout5g.accounts.permissions import CHANGE, can, can_add
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.access import CHANGE, can, can_add
 from rollout5g.platform.idempotency import single_submit
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.regions.models import Region
-from rollout5g.web.pagination import paginate
 
 from . import downloads, services
 from .choices import Availability, ComplaintStatus, FeeKind, RequestStatus, ResourceKind

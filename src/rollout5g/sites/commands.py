@@ -32,7 +32,7 @@ def import_cells_command(
 ):
     """Import sites and cells from an engineering-parameter table (工参表). All or nothing: any error and nothing
     is written, unless --valid-rows. Errors name file, row, column and reason."""
-    from rollout5g.cli import migrate_database, setup_django
+    from rollout5g.platform.bootstrap import migrate_database, setup_django
 
     console, err = Console(), Console(stderr=True)
     if dry_run and valid_rows:

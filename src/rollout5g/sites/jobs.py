@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rollout5g.jobs.registry import periodic
+from rollout5g.platform.jobs import periodic
 
 
 @periodic("sites.purge_uploads", minutes=60)

@@ -11,10 +11,10 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from rollout5g.accounts.permissions import CHANGE, require
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.access import CHANGE, require
 from rollout5g.platform.codes import next_code
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import find_regions

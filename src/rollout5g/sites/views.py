@@ -5,12 +5,12 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from rollout5g.accounts.permissions import CHANGE, can
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.access import CHANGE, can
+from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, signed_in
 from rollout5g.regions.models import Region
-from rollout5g.web.pagination import paginate
 
 from . import services
 from .choices import SITE_TRANSITIONS, Band, SiteState, SiteType

@@ -8,7 +8,7 @@ the version was in the path. A change that breaks clients goes to ``/api/v2/``; 
 also for an unknown path under ``/api/`` (404, never an HTML page). Every status an operation can answer is in the
 schema (:meth:`RolloutAPI.get_openapi_schema`); ``.ci/fuzz`` (schemathesis) holds the server to it.
 
-**Lists** are paginated with ``limit`` 1..1000 and ``offset`` ≥ 0 (:mod:`rollout5g.web.pagination`).
+**Lists** are paginated with ``limit`` 1..1000 and ``offset`` ≥ 0 (:mod:`rollout5g.platform.pagination`).
 """
 
 from __future__ import annotations

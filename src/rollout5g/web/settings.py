@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "rollout5g.accounts.api_auth.ApiTokenMiddleware",  # Authorization: Bearer on /api/ acts as the token's user
+    "rollout5g.platform.api_auth.ApiTokenMiddleware",  # Authorization: Bearer on /api/ acts as the token's user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rollout5g.accounts.middleware.SecondFactorMiddleware",
@@ -241,6 +241,11 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("ROLLOUT5G_EMAIL_FROM", "roll
 
 # --- Coverage at province scale: a Dask scheduler ("tcp://10.0.0.5:8786"); None computes in the job worker ------
 ROLLOUT5G_DASK_SCHEDULER = os.environ.get("ROLLOUT5G_DASK_SCHEDULER") or None
+# The home region (adcode of the city or province this deployment serves) and its policy document keys (empty: every
+# document of the region and the regions above it). Unset: the data directory's home.json (written by
+# `rollout5g demo --region`), else the shipped default (rollout5g.platform.home).
+ROLLOUT5G_HOME = {"region": os.environ.get("ROLLOUT5G_HOME_REGION", "").strip(),
+                  "documents": _env_list("ROLLOUT5G_HOME_DOCUMENTS")}
 
 # --- Operations: /metrics is off unless a token or an address list is set; readiness wants a worker this recent ---
 ROLLOUT5G_METRICS_TOKEN = _env_secret("ROLLOUT5G_METRICS_TOKEN")
@@ -255,8 +260,15 @@ ROLLOUT5G_AUDIT_KEY = _env_secret("ROLLOUT5G_AUDIT_KEY")
 ROLLOUT5G_AUDIT_CHECKPOINT_HOURS = float(os.environ.get("ROLLOUT5G_AUDIT_CHECKPOINT_HOURS", "24"))
 ROLLOUT5G_IDEMPOTENCY_HOURS = float(os.environ.get("ROLLOUT5G_IDEMPOTENCY_HOURS", "24"))
 
+# --- Hooks the platform layer calls without importing the apps above it (like AUTHENTICATION_BACKENDS) -----------
+ROLLOUT5G_API_TOKEN_CHECK = "rollout5g.accounts.tokens.check_token"  # raw bearer value -> TokenCheck
+ROLLOUT5G_API_TOKEN_ALLOWS = "rollout5g.accounts.tokens.allows_method"  # (token, HTTP method) -> bool
+ROLLOUT5G_AUDIT_RECORDER = "rollout5g.audit.services.record_changes"  # platform.workflow.transition writes through it
+ROLLOUT5G_AUDIT_SNAPSHOT = "rollout5g.audit.services.snapshot"
+ROLLOUT5G_AFTER_MIGRATE = ["rollout5g.workcalendar.services.seed_from_chinese_calendar"]  # run by migrate_database
+
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_CLASS = "rollout5g.web.pagination.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_CLASS = "rollout5g.platform.pagination.BoundedLimitOffsetPagination"
 
 # Logs go to standard error (the journal under systemd); one JSON object per line with ROLLOUT5G_LOG_FORMAT=json;
 # also to a file (reopened after logrotate) with ROLLOUT5G_LOG_FILE.
