@@ -371,12 +371,9 @@ def ssb_epre_dbm(total_power_w, n_rb):
     n_rb : int or ndarray
         Number of resource blocks of the carrier [-]. Must be > 0.
     """
-    p = np.asarray(total_power_w, dtype=float)
-    n = np.asarray(n_rb, dtype=float)
-    if np.any(p <= 0) or np.any(n <= 0):
-        raise ValueError("total_power_w and n_rb must be > 0")
-    out = 10.0 * np.log10(p * 1000.0 / (12.0 * n))
-    return float(out) if out.ndim == 0 else out
+    from rollout5g.core.radio.nr import epre_dbm  # the one source of radio facts
+
+    return epre_dbm(total_power_w, n_rb)
 
 
 # --------------------------------------------------------------------------------------------- data

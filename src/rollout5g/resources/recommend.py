@@ -32,6 +32,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
+from rollout5g.core.radio import nr
 from rollout5g.core.radio.grid import Grid, project_geometry, rasterize_mask
 
 CRS = "EPSG:32651"  # UTM 51N: Jiaxing lies at 120.3-121.3°E, inside zone 51 (120-126°E)
@@ -72,8 +73,9 @@ BUILT_WITHIN_M = 30.0
 BAND_FREQ_MHZ = {"n78": 3500.0, "n41": 2565.0, "n28": 780.0, "n79": 4900.0, "n1": 2140.0, "n3": 1842.5,
                  "n8": 942.5}
 OPERATOR_FREQ_MHZ = {("n78", "jx-telecom"): 3450.0, ("n78", "jx-unicom"): 3550.0}
-#: Resource blocks of the carrier (TS 38.101-1 Table 5.3.2-1): 100 MHz at 30 kHz = 273, 30 MHz at 15 kHz = 160.
-BAND_N_RB = {"n78": 273, "n41": 273, "n79": 273, "n28": 160, "n1": 106, "n3": 106, "n8": 52}
+#: Resource blocks of the band's default carrier at the band's SCS (TS 38.101-1 Table 5.3.2-1 via
+#: rollout5g.core.radio.nr): 100 MHz at 30 kHz = 273, 30 MHz at 15 kHz = 160.
+BAND_N_RB = {b: nr.carrier_n_rb(b, nr.BAND_DEFAULT_BANDWIDTH_MHZ[b]) for b in BAND_FREQ_MHZ}
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class SectorConfig:
 
     def rs_power_dbm(self, n_rb: int) -> float:
         """SSB / RS EPRE [dBm]: total power spread over the carrier (200 W over 273 PRB = 17.86 dBm)."""
-        return 10.0 * math.log10(self.total_power_w * 1000.0 / (12.0 * n_rb))
+        return nr.epre_dbm(self.total_power_w, n_rb)
 
 
 #: Macro AAU on a tower or rooftop, as the demo scenario's n78 macros (200 W, 15-18 dBi, 6-10° vertical beam).
@@ -191,11 +193,12 @@ def find_area(name: str) -> Area:
 def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices for the form: key areas and the counties of the city."""
     from rollout5g.regions.models import Region
+    from rollout5g.platform.home import home_adcode
     from rollout5g.sites.models import KeyArea
 
     keys = [(f"key_area:{a.pk}", f"{a.name}") for a in KeyArea.objects.order_by("region_id", "category", "name")]
     counties = [(f"region:{r.pk}", r.name) for r in Region.objects.filter(level="county").order_by("adcode")
-                if KeyArea.objects.filter(region=r).exists() or r.parent_id == "330400"]
+                if KeyArea.objects.filter(region=r).exists() or r.parent_id == home_adcode()]
     return [("key areas", keys), ("counties", counties)]
 
 

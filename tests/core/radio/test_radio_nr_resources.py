@@ -112,3 +112,15 @@ def test_epre_takes_arrays_and_refuses_zero():
     for p, n in ((0.0, 273), (200.0, 0), (-1.0, 273), (math.nan, 273)):
         with pytest.raises(ValueError):
             nr.epre_dbm(p, n)
+
+
+def test_the_scenario_and_recommendation_carriers_agree_with_the_table():
+    """The demo scenario's carriers and the recommendation's default sectors take N_RB from this one table."""
+    from rollout5g.core import scenario
+    from rollout5g.resources.recommend import BAND_N_RB
+
+    for carrier in scenario.CARRIERS.values():
+        assert carrier.scs_khz == nr.default_scs_khz(carrier.band)
+        assert carrier.n_rb == nr.n_rb(carrier.bandwidth_mhz, carrier.scs_khz)
+    assert BAND_N_RB == {"n78": 273, "n41": 273, "n79": 273, "n28": 160, "n1": 106, "n3": 106, "n8": 52}
+    assert scenario.ssb_epre_dbm(200.0, 273) == nr.re_power_dbm(200.0, 100, 30)
