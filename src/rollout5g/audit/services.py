@@ -35,8 +35,8 @@ def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
     """The object's concrete field values (foreign keys as ids, many-to-many as sorted id lists), JSON-safe."""
     data = {}
     for f in obj._meta.concrete_fields:
-        if f.name in exclude:
-            continue
+        if f.name in exclude or getattr(f, "auto_now", False):
+            continue  # an auto-updated timestamp changes on every save: it is the event's own time, not a change
         data[f.attname] = _json_value(getattr(obj, f.attname))
     if obj.pk is not None:
         for f in obj._meta.many_to_many:

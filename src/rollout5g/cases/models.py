@@ -5,14 +5,18 @@ them without code. Every case copies its limit when it is opened, so editing a r
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
 from rollout5g.core.workdays import Clock
-from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
+from rollout5g.platform.access import AccessPolicy, grant
+from rollout5g.platform.models import DomainModel
+from rollout5g.platform.workflow import Action
 
 from .choices import (
     OPEN_STATES,
+    SECURED_SITE_STATES,
     IncidentKind,
     IncidentState,
     PowerKind,
@@ -22,9 +26,14 @@ from .choices import (
 )
 
 PARTIES = grant(Role.OPERATOR, Role.DEPARTMENT, Role.RESOURCE_OWNER)
+#: Who reports an incident: any organization that meets one (an operator or tower company, a resource owner, a
+#: department, a firm); the programme office reports in anyone's name.
+REPORTERS = grant(Role.OPERATOR, Role.DEPARTMENT, Role.RESOURCE_OWNER, Role.ENTERPRISE)
+#: The units that handle cases routed to them (the power company, the police, urban management …).
+HANDLERS = grant(Role.DEPARTMENT)
 
 
-class ClockRule(models.Model):
+class ClockRule(DomainModel):
     """Who handles one kind of case and in how many working days (``incident.theft`` → 市公安局, 5)."""
 
     key = models.CharField(_("case kind"), max_length=40, unique=True)
@@ -35,7 +44,6 @@ class ClockRule(models.Model):
     warn_days = models.PositiveSmallIntegerField(_("warn when this many working days are left"), default=2)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change")})
 
     class Meta:
@@ -47,7 +55,7 @@ class ClockRule(models.Model):
         return f"{self.key}: {self.limit_days}"
 
 
-class CaseBase(models.Model):
+class CaseBase(DomainModel):
     """What every case has: a number, a state, a clock (received on, limit, warning) and who opened it."""
 
     family = ""  # "power", "relocation", "incident": the key of OPEN_STATES and of the rule names
@@ -98,10 +106,23 @@ class PowerCase(CaseBase):
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = RestrictedManager()
-    access_policy = AccessPolicy(owner_path=("applicant", "handler"),
-                                 grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT)},
-                                 all_rows={"view": PROGRAM_OFFICE_ONLY})
+    access_policy = AccessPolicy(
+        owner_path=("applicant", "handler"),
+        grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT), "add": grant(Role.OPERATOR)},
+        all_rows={"view": PROGRAM_OFFICE_ONLY, "add": PROGRAM_OFFICE_ONLY},
+        # the power company named by the rule takes every step; the applicant follows
+        actions={
+            "accept": Action(_("Accept"), roles=HANDLERS, path="handler", source=(PowerState.APPLIED,),
+                             target=PowerState.ACCEPTED),
+            "survey": Action(_("Record the survey"), roles=HANDLERS, path="handler", source=(PowerState.ACCEPTED,),
+                             target=PowerState.SURVEYED),
+            "complete": Action(_("Connected / converted"), roles=HANDLERS, path="handler",
+                               source=(PowerState.SURVEYED,), target=PowerState.COMPLETED),
+            "refuse": Action(_("Refuse"), roles=HANDLERS, path="handler",
+                             source=(PowerState.APPLIED, PowerState.ACCEPTED, PowerState.SURVEYED),
+                             target=PowerState.REFUSED),
+        },
+    )
 
     class Meta:
         ordering = ["-received_on", "-number"]
@@ -142,9 +163,35 @@ class RelocationCase(CaseBase):
     demolished_earlier = models.BooleanField(_("demolished before this case"), default=False)
     note = models.TextField(_("note"), blank=True)
 
-    objects = RestrictedManager()
-    access_policy = AccessPolicy(owner_path=("operator", "demanding_organization"), grants={"view": PARTIES},
-                                 all_rows={"view": PROGRAM_OFFICE_ONLY})
+    access_policy = AccessPolicy(
+        owner_path=("operator", "demanding_organization"),
+        grants={"view": PARTIES, "add": grant(Role.OPERATOR)},
+        all_rows={"view": PROGRAM_OFFICE_ONLY, "add": PROGRAM_OFFICE_ONLY},
+        # the site's operator moves the case, or the programme office for it
+        actions={
+            "compensation": Action(
+                _("Record the compensation"), roles=grant(Role.OPERATOR), all_rows=PROGRAM_OFFICE_ONLY,
+                path="operator", target=None,
+                source=(RelocationState.NOTIFIED, RelocationState.AGREED, RelocationState.SECURED,
+                        RelocationState.REMOVED)),
+            "secure": Action(_("Secure the replacement site"), roles=grant(Role.OPERATOR),
+                             all_rows=PROGRAM_OFFICE_ONLY, path="operator",
+                             source=(RelocationState.NOTIFIED, RelocationState.AGREED),
+                             target=RelocationState.SECURED),
+            "remove": Action(
+                _("Retire the old site"), roles=grant(Role.OPERATOR), all_rows=PROGRAM_OFFICE_ONLY,
+                path="operator", source=(RelocationState.SECURED,), target=RelocationState.REMOVED,
+                condition=Q(replacement_site__state__in=SECURED_SITE_STATES),
+                doc=_("the old site may not be retired before the replacement site is at least approved "
+                      "(the new site is secured before the old one goes)")),
+            "rebuilt": Action(_("Replacement on air"), roles=grant(Role.OPERATOR), all_rows=PROGRAM_OFFICE_ONLY,
+                              path="operator", source=(RelocationState.REMOVED,), target=RelocationState.REBUILT),
+            "cancel": Action(_("Cancel"), roles=grant(Role.OPERATOR), all_rows=PROGRAM_OFFICE_ONLY,
+                             path="operator",
+                             source=(RelocationState.NOTIFIED, RelocationState.AGREED, RelocationState.SECURED),
+                             target=RelocationState.CANCELLED),
+        },
+    )
 
     class Meta:
         ordering = ["-notice_date", "-number"]
@@ -181,9 +228,30 @@ class IncidentCase(CaseBase):
     handler_name = models.CharField(_("handled by (person)"), max_length=100, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
 
-    objects = RestrictedManager()
-    access_policy = AccessPolicy(owner_path=("reporter", "department"), grants={"view": PARTIES},
-                                 all_rows={"view": PROGRAM_OFFICE_ONLY})
+    access_policy = AccessPolicy(
+        owner_path=("reporter", "department"),
+        grants={"view": PARTIES, "add": REPORTERS},
+        all_rows={"view": PROGRAM_OFFICE_ONLY, "add": PROGRAM_OFFICE_ONLY},
+        # the department the case is routed to works on it (or the programme office); the reporter confirms
+        actions={
+            "assign": Action(_("Assign"), roles=HANDLERS, all_rows=PROGRAM_OFFICE_ONLY, path="department",
+                             source=(IncidentState.REPORTED,), target=IncidentState.ASSIGNED),
+            "start": Action(_("Start work"), roles=HANDLERS, all_rows=PROGRAM_OFFICE_ONLY, path="department",
+                            source=(IncidentState.ASSIGNED,), target=IncidentState.IN_PROGRESS),
+            "resolve": Action(_("Resolve"), roles=HANDLERS, all_rows=PROGRAM_OFFICE_ONLY, path="department",
+                              source=(IncidentState.ASSIGNED, IncidentState.IN_PROGRESS),
+                              target=IncidentState.RESOLVED),
+            "close": Action(_("Close"), roles=HANDLERS, all_rows=PROGRAM_OFFICE_ONLY, path="department",
+                            source=(IncidentState.REPORTED, IncidentState.ASSIGNED, IncidentState.IN_PROGRESS),
+                            target=IncidentState.CLOSED),
+            "confirm": Action(_("Confirm and close"), roles=REPORTERS, all_rows=PROGRAM_OFFICE_ONLY,
+                              path=("reporter", "department"), source=(IncidentState.RESOLVED,),
+                              target=IncidentState.CLOSED),
+            "reroute": Action(_("Route to another department"), all_rows=PROGRAM_OFFICE_ONLY,
+                              source=(IncidentState.REPORTED, IncidentState.ASSIGNED, IncidentState.IN_PROGRESS),
+                              target=IncidentState.REPORTED),
+        },
+    )
 
     class Meta:
         ordering = ["-received_on", "-number"]

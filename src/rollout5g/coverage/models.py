@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import Role
 from rollout5g.platform.access import VIEW, AccessPolicy, RestrictedQuerySet, grant
+from rollout5g.platform.models import DomainModel
 
 from .choices import LOCATION_PROBABILITY_CHOICES, LosMode, PathLossModel, ResultKind, RunScope, Verdict
 
@@ -37,7 +38,7 @@ class CoverageRunQuerySet(RestrictedQuerySet):
         return queryset
 
 
-class CoverageRun(models.Model):
+class CoverageRun(DomainModel):
     """One coverage prediction over an area (the whole city, one county or a set of key areas)."""
 
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -123,7 +124,7 @@ class CoverageAreaResultQuerySet(RestrictedQuerySet):
         return self.filter(run__in=CoverageRun.objects.restrict(user, action).values("pk"))
 
 
-class CoverageAreaResult(models.Model):
+class CoverageAreaResult(DomainModel):
     """Covered share of one district or key area in one run, against the key area's target and due year.
 
     ``gaps`` is a GeoJSON MultiPolygon (WGS-84) of the uncovered parts of a key area: uncovered pixels

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
-from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
+from rollout5g.platform.access import AccessPolicy, grant
+from rollout5g.platform.models import DomainModel
 
 from .choices import (
     AchievementKind,
@@ -38,7 +39,7 @@ def money(verbose, **kw):
     return models.DecimalField(verbose, max_digits=16, decimal_places=2, **kw)
 
 
-class IndustryProfile(models.Model):
+class IndustryProfile(DomainModel):
     """The industry side of an enterprise (an ``Organization`` of kind enterprise): product lines and tier."""
 
     organization = models.OneToOneField("organizations.Organization", verbose_name=_("enterprise"),
@@ -51,7 +52,6 @@ class IndustryProfile(models.Model):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = PUBLIC_REGISTRY
 
     class Meta:
@@ -69,7 +69,7 @@ class IndustryProfile(models.Model):
         return [labels.get(p, p) for p in self.product_lines]
 
 
-class Carrier(models.Model):
+class Carrier(DomainModel):
     """A park, cluster, joint innovation centre, incubator or research institute, with its recognition level."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -86,7 +86,6 @@ class Carrier(models.Model):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = PUBLIC_REGISTRY
 
     class Meta:
@@ -98,7 +97,7 @@ class Carrier(models.Model):
         return self.name
 
 
-class PilotProject(models.Model):
+class PilotProject(DomainModel):
     """An application pilot or a smart-manufacturing demonstration, recognised at one or more levels."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -115,7 +114,6 @@ class PilotProject(models.Model):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = PUBLIC_REGISTRY
 
     class Meta:
@@ -131,7 +129,7 @@ class PilotProject(models.Model):
         return sorted({r.level for r in self.recognitions.all()})
 
 
-class Recognition(models.Model):
+class Recognition(DomainModel):
     """A recognition (认定) of a pilot or a park at a level, with the recognising document."""
 
     pilot = models.ForeignKey(PilotProject, null=True, blank=True, on_delete=models.CASCADE,
@@ -141,7 +139,6 @@ class Recognition(models.Model):
     recognised_on = models.DateField(_("recognised on"))
     document = models.CharField(_("recognising document"), max_length=200)
 
-    objects = RestrictedManager()
     access_policy = PUBLIC_REGISTRY
 
     class Meta:
@@ -160,7 +157,7 @@ class Recognition(models.Model):
         return f"{self.pilot or self.carrier} · {self.get_level_display()} · {self.recognised_on}"
 
 
-class Achievement(models.Model):
+class Achievement(DomainModel):
     """A standards contribution or a first-set / first-batch product of a firm (Zhejiang tasks 13–14)."""
 
     enterprise = models.ForeignKey("organizations.Organization", verbose_name=_("enterprise"),
@@ -171,7 +168,6 @@ class Achievement(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     reference = models.CharField(_("reference"), max_length=120, blank=True)
 
-    objects = RestrictedManager()
     access_policy = PUBLIC_REGISTRY
 
     class Meta:
@@ -183,7 +179,7 @@ class Achievement(models.Model):
         return self.title
 
 
-class YearlyStatistic(models.Model):
+class YearlyStatistic(DomainModel):
     """Output and revenue of a firm or a carrier in a year [CNY], with the source of the figures."""
 
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("enterprise"), null=True,
@@ -195,7 +191,6 @@ class YearlyStatistic(models.Model):
     revenue = money(_("revenue [CNY]"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200)
 
-    objects = RestrictedManager()
     # Firm figures are the firm's and the office's; carriers' (parks, clusters) are published.
     access_policy = AccessPolicy(
         owner_path="organization", public=models.Q(carrier__isnull=False),
@@ -216,7 +211,7 @@ class YearlyStatistic(models.Model):
         return f"{self.organization or self.carrier} {self.year}"
 
 
-class FundingCap(models.Model):
+class FundingCap(DomainModel):
     """A cap per enterprise and year, on one clause or (clause empty) on all clauses together [CNY]."""
 
     clause = models.ForeignKey("policy.IncentiveClause", verbose_name=_("clause"), null=True, blank=True,
@@ -224,7 +219,6 @@ class FundingCap(models.Model):
     amount = money(_("cap per enterprise and year [CNY]"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change",
                                                                                                 "delete")})
 
@@ -238,7 +232,7 @@ class FundingCap(models.Model):
         return f"{self.clause or _('all clauses')}: {self.amount}"
 
 
-class Application(models.Model):
+class Application(DomainModel):
     """A claim of an enterprise under a clause: applied for (apply track) or proposed by the platform (免申即享).
 
     The reviewers are the clause's payers (``policy.IncentiveClause.payer``, e.g. 市财政局 and 市经信局), kept as
@@ -281,7 +275,6 @@ class Application(models.Model):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("enterprise", "reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES), "add": grant(Role.ENTERPRISE),
@@ -302,7 +295,7 @@ class Application(models.Model):
         return self.adjusted_amount if self.adjusted_amount is not None else self.computed_amount
 
 
-class Invoice(models.Model):
+class Invoice(DomainModel):
     """An invoice behind an investment amount; (seller tax id, number) may be claimed only once."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invoices")
@@ -312,7 +305,6 @@ class Invoice(models.Model):
     seller = models.CharField(_("seller"), max_length=200)
     seller_tax_id = models.CharField(_("seller tax id"), max_length=30)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("application__enterprise", "application__reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
@@ -327,7 +319,7 @@ class Invoice(models.Model):
         return f"{self.seller_tax_id}/{self.number}"
 
 
-class Evidence(models.Model):
+class Evidence(DomainModel):
     """An uploaded document (recognition, invoice scan, contract), served only to who may see the application."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
@@ -338,7 +330,6 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("application__enterprise", "application__reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
@@ -353,7 +344,7 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class PublicNotice(models.Model):
+class PublicNotice(DomainModel):
     """The published projection of an application in public notice (公示): what the public may read, nothing else."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="notice")
@@ -366,7 +357,6 @@ class PublicNotice(models.Model):
     end = models.DateField(_("notice until"))
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(withdrawn=False))
 
     class Meta:
@@ -378,7 +368,7 @@ class PublicNotice(models.Model):
         return f"{self.enterprise_name} {self.project_title}"
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(DomainModel):
     """One line of the disbursement ledger: approved, paid or clawed back [CNY, always positive].
 
     Clause, region, enterprise and year are copied from the application when the line is written, so totals
@@ -399,7 +389,6 @@ class LedgerEntry(models.Model):
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("enterprise", "application__reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},

@@ -5,9 +5,9 @@ from rollout5g.accounts.choices import Role
 from rollout5g.platform.access import (
     ACTIONS,
     AccessPolicy,
-    RestrictedManager,
     grant,
 )
+from rollout5g.platform.models import DomainModel
 from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
 
 from .choices import OrganizationKind
@@ -15,7 +15,7 @@ from .choices import OrganizationKind
 ALL_ROLES = grant(*Role)
 
 
-class Organization(models.Model):
+class Organization(DomainModel):
     """A unit that owns tasks, sites, resources or applications (嘉兴市经济和信息化局, 中国铁塔嘉兴市分公司, …).
 
     ``short_name`` is the name the policy documents use (市经信局); ``aliases`` are other spellings seen in
@@ -37,7 +37,6 @@ class Organization(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = RestrictedManager()
     # Names of public bodies and companies are public; only the office maintains them.
     access_policy = AccessPolicy(
         public=models.Q(),
@@ -53,7 +52,7 @@ class Organization(models.Model):
         return self.short_name or self.name
 
 
-class OrganizationGroup(models.Model):
+class OrganizationGroup(DomainModel):
     """A collective term of a policy document (各县（市、区）政府, 各通信运营商, 市级各有关部门（单位）).
 
     ``expand`` groups stand for their members wherever the term appears; the others are kept as one named unit
@@ -67,7 +66,6 @@ class OrganizationGroup(models.Model):
     members = models.ManyToManyField(Organization, verbose_name=_("members"), blank=True, related_name="groups")
     description = models.TextField(_("description"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")})
 
     class Meta:
@@ -80,7 +78,7 @@ class OrganizationGroup(models.Model):
         return self.term
 
 
-class ContactPerson(models.Model):
+class ContactPerson(DomainModel):
     """A named contact of an organization for a programme matter (personal data: private to the organization
     and the programme office)."""
 
@@ -92,7 +90,6 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("email"), blank=True)
     responsibility = models.CharField(_("responsible for"), max_length=200, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path="organization",
         grants={a: ALL_ROLES for a in ACTIONS},

@@ -5,7 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
-from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
+from rollout5g.platform.access import AccessPolicy, grant
+from rollout5g.platform.models import DomainModel
 
 from .choices import (
     ApplicationState,
@@ -26,7 +27,7 @@ APPLICATION_POLICY = AccessPolicy(
 )
 
 
-class RuleSet(models.Model):
+class RuleSet(DomainModel):
     """The loaded approval rules of one city: the acceptance window and the whole application's limits."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -40,7 +41,6 @@ class RuleSet(models.Model):
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = RestrictedManager()
     access_policy = RULES_POLICY
 
     class Meta:
@@ -51,7 +51,7 @@ class RuleSet(models.Model):
         return f"{self.name} {self.version}".strip()
 
 
-class ItemType(models.Model):
+class ItemType(DomainModel):
     """A sub-approval (事项) one department grants: its limits, materials and whether the joint survey and the
     community consultation apply."""
 
@@ -69,7 +69,6 @@ class ItemType(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(_("active"), default=True)
 
-    objects = RestrictedManager()
     access_policy = RULES_POLICY
 
     class Meta:
@@ -82,7 +81,7 @@ class ItemType(models.Model):
         return self.name
 
 
-class ItemRule(models.Model):
+class ItemRule(DomainModel):
     """When a site needs an item: every ``when`` condition holds and not every ``unless`` condition holds.
     Conditions map a situation flag or ``site_type`` to a value or a list of accepted values."""
 
@@ -94,7 +93,6 @@ class ItemRule(models.Model):
     unless = models.JSONField(_("exemptions"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = RestrictedManager()
     access_policy = RULES_POLICY
 
     class Meta:
@@ -107,7 +105,7 @@ class ItemRule(models.Model):
         return self.code
 
 
-class Application(models.Model):
+class Application(DomainModel):
     """A composite application (一件事): one form and one set of materials for one site or a batch of sites."""
 
     code = models.CharField(_("application code"), max_length=30, unique=True)
@@ -137,7 +135,6 @@ class Application(models.Model):
     decision_summary = models.TextField(_("decision"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("applicant", "items__department"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT), "add": grant(Role.OPERATOR),
@@ -160,7 +157,7 @@ class Application(models.Model):
         return self.state in OPEN_STATES
 
 
-class ApplicationSite(models.Model):
+class ApplicationSite(DomainModel):
     """A site of the application with the situation that drives the rules and the antennas planned on it."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sites")
@@ -177,7 +174,6 @@ class ApplicationSite(models.Model):
     total_power_w = models.FloatField(_("planned total power per sector [W]"), default=200.0)
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -195,7 +191,7 @@ class ApplicationSite(models.Model):
         return {"site_type": self.site.site_type, **{k: getattr(self, k) for k in SITUATION_FLAGS}}
 
 
-class Material(models.Model):
+class Material(DomainModel):
     """One document of the application's single set of materials, kept in the database with its hash."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
@@ -208,7 +204,6 @@ class Material(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -220,7 +215,7 @@ class Material(models.Model):
         return f"{self.code}: {self.file_name}"
 
 
-class ApprovalItem(models.Model):
+class ApprovalItem(DomainModel):
     """One sub-approval of one site, decided by one department with its reasons; limits copied from the rules
     at submission so that a later rule change does not move a running clock."""
 
@@ -240,7 +235,6 @@ class ApprovalItem(models.Model):
     reasons = models.TextField(_("reasons"), blank=True)
     permit_number = models.CharField(_("permit number"), max_length=40, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("department", "application__applicant"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT), "change": grant(Role.DEPARTMENT)},
@@ -257,7 +251,7 @@ class ApprovalItem(models.Model):
         return f"{self.application.code} / {self.app_site.site.code} / {self.item_type.name}"
 
 
-class Deficiency(models.Model):
+class Deficiency(DomainModel):
     """A reviewer's flag on the exact field or document that is missing or wrong; all open flags of every
     department go out together in the one-time notice."""
 
@@ -276,7 +270,6 @@ class Deficiency(models.Model):
     in_notice = models.BooleanField(_("in the one-time notice"), default=False)
     resolved = models.BooleanField(_("resolved"), default=False)
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -288,7 +281,7 @@ class Deficiency(models.Model):
         return f"{self.target}:{self.ref} {self.message}"
 
 
-class Comment(models.Model):
+class Comment(DomainModel):
     """A reviewer's comment on an item or on the application; the applicant sees all of them, not only the last."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
@@ -299,7 +292,6 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -312,7 +304,7 @@ class Comment(models.Model):
 
 
 
-class ClockPause(models.Model):
+class ClockPause(DomainModel):
     """A period that does not count (survey, testing, expert review, waiting for the applicant); for one item or,
     with no item, for the whole application and every item."""
 
@@ -325,7 +317,6 @@ class ClockPause(models.Model):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -338,7 +329,7 @@ class ClockPause(models.Model):
 
 
 
-class ClockExtension(models.Model):
+class ClockExtension(DomainModel):
     """A recorded extension of an item's clock or the application's, with its reason and approver."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="extensions")
@@ -349,7 +340,6 @@ class ClockExtension(models.Model):
     approved_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     approved_on = models.DateField(_("approved on"))
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -362,7 +352,7 @@ class ClockExtension(models.Model):
 
 
 
-class JointSurvey(models.Model):
+class JointSurvey(DomainModel):
     """The one joint site survey (一次性踏勘) for every department, with the community consulted beforehand
     where the rules say so, and one record signed by every department."""
 
@@ -376,7 +366,6 @@ class JointSurvey(models.Model):
     record = models.TextField(_("survey record"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=SurveyState.choices, default=SurveyState.SCHEDULED)
 
-    objects = RestrictedManager()
     access_policy = APPLICATION_POLICY
 
     class Meta:
@@ -388,7 +377,7 @@ class JointSurvey(models.Model):
 
 
 
-class SurveySignature(models.Model):
+class SurveySignature(DomainModel):
     """One department's signature on the joint survey record, with its opinion."""
 
     survey = models.ForeignKey(JointSurvey, on_delete=models.CASCADE, related_name="signatures")
@@ -397,7 +386,6 @@ class SurveySignature(models.Model):
     signed_on = models.DateField(_("signed on"))
     opinion = models.TextField(_("opinion"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("survey__application__applicant", "survey__application__items__department"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT)}, all_rows=OFFICE_ALL,
@@ -414,7 +402,7 @@ class SurveySignature(models.Model):
 
 
 
-class Certificate(models.Model):
+class Certificate(DomainModel):
     """The one bundled certificate of an approved application (PDF kept as issued), verifiable by the public at
     ``/approvals/verify/<token>/``, and revocable."""
 
@@ -427,7 +415,6 @@ class Certificate(models.Model):
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason of revocation"), max_length=300, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("application__applicant", "application__items__department"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT)}, all_rows=OFFICE_ALL,

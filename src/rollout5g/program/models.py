@@ -5,7 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
-from rollout5g.platform.access import AccessPolicy, RestrictedManager, grant
+from rollout5g.platform.access import AccessPolicy, grant
+from rollout5g.platform.models import DomainModel
 
 from .choices import ActionState, Colour, Direction, ExtensionState
 
@@ -22,7 +23,7 @@ TASK_RECORD_POLICY = AccessPolicy(
 )
 
 
-class Milestone(models.Model):
+class Milestone(DomainModel):
     """A dated step of a policy task, owned by one of its units."""
 
     task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), on_delete=models.CASCADE,
@@ -34,7 +35,6 @@ class Milestone(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     sort_order = models.PositiveIntegerField(default=0)
 
-    objects = RestrictedManager()
     access_policy = TASK_RECORD_POLICY
 
     class Meta:
@@ -47,7 +47,7 @@ class Milestone(models.Model):
         return f"{self.title} ({self.due})"
 
 
-class Extension(models.Model):
+class Extension(DomainModel):
     """A request to move a task's deadline: who asked, why, who decided. Approved ones are counted per task."""
 
     task = models.ForeignKey("policy.PolicyTask", verbose_name=_("task"), on_delete=models.CASCADE,
@@ -67,7 +67,6 @@ class Extension(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = TASK_RECORD_POLICY
 
     class Meta:
@@ -83,7 +82,7 @@ def report_upload_to(instance, filename):
     return f"program/reports/{instance.task_id}/{instance.organization_id}/{instance.period:%Y-%m}/{filename}"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(DomainModel):
     """A unit's progress on a task for one period (a month by default): text, figures against the task's
     indicators (``{indicator key: value}``) and an optional attachment."""
 
@@ -99,7 +98,6 @@ class ProgressReport(models.Model):
                                      on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
 
-    objects = RestrictedManager()
     access_policy = TASK_RECORD_POLICY
 
     class Meta:
@@ -112,7 +110,7 @@ class ProgressReport(models.Model):
         return f"{self.task.number} {self.organization} {self.period:%Y-%m}"
 
 
-class StatusRule(models.Model):
+class StatusRule(DomainModel):
     """One colour rule of the status engine (evaluated in ``order``; the first that holds decides). The office
     edits them; see :mod:`rollout5g.core.status_rules` for the kinds and their parameters."""
 
@@ -125,7 +123,6 @@ class StatusRule(models.Model):
     message_zh = models.CharField(_("explanation (Chinese)"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(), all_rows=OFFICE_EDITS)
 
     class Meta:
@@ -137,7 +134,7 @@ class StatusRule(models.Model):
         return f"{self.order}. {self.code} → {self.colour}"
 
 
-class EvaluationIndicator(models.Model):
+class EvaluationIndicator(DomainModel):
     """An indicator of the regional evaluation (Zhejiang task 29) with its published weight and the target of each
     county-level region (``targets``: ``{adcode: value}``). ``source`` names where the actual comes from: a policy
     indicator key (observed through ``policy.indicators.observe``)."""
@@ -154,7 +151,6 @@ class EvaluationIndicator(models.Model):
     source_note = models.CharField(_("where weight and targets are published"), max_length=300, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(), all_rows=OFFICE_EDITS)
 
     class Meta:
@@ -166,7 +162,7 @@ class EvaluationIndicator(models.Model):
         return self.name
 
 
-class Snapshot(models.Model):
+class Snapshot(DomainModel):
     """A frozen copy of every task's status and colour and every indicator's observed values (monthly)."""
 
     label = models.CharField(_("label"), max_length=100)
@@ -174,7 +170,6 @@ class Snapshot(models.Model):
     taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
     data = models.JSONField(_("data"), default=dict)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
 
     class Meta:
@@ -186,14 +181,13 @@ class Snapshot(models.Model):
         return self.label
 
 
-class Meeting(models.Model):
+class Meeting(DomainModel):
     """A session of the joint meeting (联席会议) of the leading group's member units."""
 
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("held on"))
     notes = models.TextField(_("minutes"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(grants={"view": UNIT_ROLES}, owner_path="actions__organization",
                                  all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
 
@@ -207,7 +201,7 @@ class Meeting(models.Model):
         return f"{self.title} ({self.held_on})"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(DomainModel):
     """A task put on the agenda, with the colour and the rule that put it there."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -216,7 +210,6 @@ class AgendaItem(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     sort_order = models.PositiveIntegerField(default=0)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(grants={"view": UNIT_ROLES}, owner_path="task__units__organization",
                                  all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
 
@@ -228,7 +221,7 @@ class AgendaItem(models.Model):
         return str(self.task)
 
 
-class FollowUpAction(models.Model):
+class FollowUpAction(DomainModel):
     """A decision of the joint meeting, assigned to a unit with a due date and tracked to done."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="actions")
@@ -242,7 +235,6 @@ class FollowUpAction(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_note = models.TextField(_("how it was done"), blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(owner_path="organization", grants={"view": UNIT_ROLES, "change": UNIT_ROLES},
                                  all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
 

@@ -8,25 +8,27 @@ refused (:class:`RequestCharge`) and can be reported (:class:`FeeComplaint`).
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import Role
 from rollout5g.platform.access import (
     ACTIONS,
     AccessPolicy,
-    RestrictedManager,
     grant,
 )
+from rollout5g.platform.models import DomainModel
 from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
+from rollout5g.platform.workflow import Action
 
-from .choices import Availability, ComplaintStatus, FeeKind, RequestStatus, ResourceKind
+from .choices import OPEN_REQUEST_STATES, Availability, ComplaintStatus, FeeKind, RequestStatus, ResourceKind
 
 OWNERS = grant(Role.RESOURCE_OWNER)
 OPERATORS = grant(Role.OPERATOR)
 PROFESSIONALS = grant(Role.PROGRAM_OFFICE, Role.DEPARTMENT, Role.OPERATOR)
 
 
-class PublicResource(models.Model):
+class PublicResource(DomainModel):
     """A public facility or pole open for 5G sites (公共资源开放清单的一项). Coordinates are WGS-84."""
 
     code = models.CharField(_("code"), max_length=30, unique=True, help_text=_("Stable id across releases"))
@@ -59,11 +61,15 @@ class PublicResource(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path="owner",
         grants={a: OWNERS for a in ACTIONS},
         all_rows={"view": PROFESSIONALS, **{a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")}},
+        actions={
+            # off the list for good: the next release shows it withdrawn, its code is never reused
+            "withdraw": Action(_("withdraw"), roles=OWNERS, all_rows=PROGRAM_OFFICE_ONLY, field="withdrawn",
+                               source=(False,), target=True),
+        },
     )
 
     class Meta:
@@ -83,7 +89,7 @@ class PublicResource(models.Model):
         return max(0, self.smart_pole_capacity - self.hosted_operators.count())
 
 
-class ListRelease(models.Model):
+class ListRelease(DomainModel):
     """A numbered batch of the open list (第N批) with its notice period. Immutable once published."""
 
     number = models.PositiveIntegerField(_("batch number"), unique=True)
@@ -100,9 +106,14 @@ class ListRelease(models.Model):
     withdrawn_count = models.PositiveIntegerField(_("withdrawn"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedManager()
-    access_policy = AccessPolicy(public=models.Q(published_at__isnull=False),
-                                 all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS})
+    access_policy = AccessPolicy(
+        public=models.Q(published_at__isnull=False),
+        all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS},
+        actions={
+            "publish": Action(_("publish"), all_rows=PROGRAM_OFFICE_ONLY, condition=Q(published_at__isnull=True),
+                              doc=_("a release is published once; open the next batch instead")),
+        },
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -121,7 +132,7 @@ class ListRelease(models.Model):
         return self.published_at is not None
 
 
-class ReleaseEntry(models.Model):
+class ReleaseEntry(DomainModel):
     """One resource as it was published in one release: the stable code and a frozen JSON snapshot."""
 
     release = models.ForeignKey(ListRelease, verbose_name=_("release"), on_delete=models.CASCADE,
@@ -131,7 +142,6 @@ class ReleaseEntry(models.Model):
     code = models.CharField(_("code"), max_length=30)
     snapshot = models.JSONField(_("published values"))
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(release__published_at__isnull=False),
                                  all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS})
 
@@ -145,7 +155,7 @@ class ReleaseEntry(models.Model):
         return f"{self.release} {self.code}"
 
 
-class SiteRequest(models.Model):
+class SiteRequest(DomainModel):
     """An operator's or the tower company's request for a resource (or any resource near a point)."""
 
     code = models.CharField(_("request code"), max_length=30, unique=True)
@@ -181,12 +191,31 @@ class SiteRequest(models.Model):
                                      on_delete=models.SET_NULL, related_name="open_list_requests")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("requester", "owner"),
         grants={"view": grant(Role.OPERATOR, Role.RESOURCE_OWNER), "change": grant(Role.OPERATOR, Role.RESOURCE_OWNER),
                 "add": OPERATORS},
-        all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS},
+        # the programme office sees and answers every request but makes none: requests are an operator's
+        all_rows={a: PROGRAM_OFFICE_ONLY for a in ("view", "change", "delete")},
+        actions={
+            # the resource's owner answers (the programme office may answer for it)
+            "accept": Action(_("accept"), roles=OWNERS, all_rows=PROGRAM_OFFICE_ONLY, field="status", path="owner",
+                             source=(RequestStatus.SUBMITTED,), target=RequestStatus.ACCEPTED,
+                             condition=Q(shares_with__isnull=True) | ~Q(shares_with__status__in=OPEN_REQUEST_STATES),
+                             doc=_("a sharing offer is accepted with the request it shares, once that one is "
+                                   "accepted")),
+            "propose": Action(_("propose conditions"), roles=OWNERS, all_rows=PROGRAM_OFFICE_ONLY, field="status", path="owner",
+                              source=OPEN_REQUEST_STATES, target=RequestStatus.CONDITIONS_PROPOSED),
+            "decline": Action(_("decline"), roles=OWNERS, all_rows=PROGRAM_OFFICE_ONLY, field="status", path="owner",
+                              source=OPEN_REQUEST_STATES, target=RequestStatus.DECLINED),
+            # the requesting operator answers the owner's conditions, or gives up its request
+            "agree": Action(_("agree to the conditions"), roles=OPERATORS, field="status", path="requester",
+                            source=(RequestStatus.CONDITIONS_PROPOSED,), target=RequestStatus.ACCEPTED),
+            "withdraw": Action(_("withdraw"), roles=OPERATORS, field="status", path="requester", source=OPEN_REQUEST_STATES,
+                               target=RequestStatus.WITHDRAWN),
+            # an entry-fee complaint about a request is the requesting operator's (no process files one)
+            "complain": Action(_("complain about a fee"), roles=OPERATORS, path="requester", system=False),
+        },
     )
 
     class Meta:
@@ -206,7 +235,7 @@ class SiteRequest(models.Model):
         return self.shares_with_id is not None
 
 
-class RequestCharge(models.Model):
+class RequestCharge(DomainModel):
     """A charge in an owner's conditions. Only the actual power cost may be charged (Jiaxing 三(四))."""
 
     request = models.ForeignKey(SiteRequest, verbose_name=_("request"), on_delete=models.CASCADE,
@@ -216,7 +245,6 @@ class RequestCharge(models.Model):
     basis = models.CharField(_("basis"), max_length=200, blank=True,
                              help_text=_("e.g. metered at the grid tariff"))
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("request__requester", "request__owner"),
         grants={"view": grant(Role.OPERATOR, Role.RESOURCE_OWNER)},
@@ -231,7 +259,7 @@ class RequestCharge(models.Model):
         return f"{self.get_kind_display()} {self.amount_cny or ''}".strip()
 
 
-class FeeComplaint(models.Model):
+class FeeComplaint(DomainModel):
     """An operator's report that an owner asked for an entry, coordination or sharing fee: a case for the
     programme office."""
 
@@ -256,11 +284,21 @@ class FeeComplaint(models.Model):
     filed_on = models.DateField(_("filed on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("complainant", "respondent"),
         grants={"view": grant(Role.OPERATOR, Role.RESOURCE_OWNER), "add": OPERATORS},
-        all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS},
+        # the programme office handles every complaint but files none: a complaint is an operator's
+        all_rows={a: PROGRAM_OFFICE_ONLY for a in ("view", "change", "delete")},
+        actions={
+            "investigate": Action(_("investigate"), all_rows=PROGRAM_OFFICE_ONLY, field="status",
+                                  source=(ComplaintStatus.OPEN,), target=ComplaintStatus.INVESTIGATING),
+            "uphold": Action(_("uphold"), all_rows=PROGRAM_OFFICE_ONLY, field="status",
+                             source=(ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING),
+                             target=ComplaintStatus.UPHELD),
+            "dismiss": Action(_("dismiss"), all_rows=PROGRAM_OFFICE_ONLY, field="status",
+                              source=(ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING),
+                              target=ComplaintStatus.DISMISSED),
+        },
     )
 
     class Meta:

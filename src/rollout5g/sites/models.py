@@ -7,9 +7,9 @@ from rollout5g.accounts.choices import Role
 from rollout5g.platform.access import (
     ACTIONS,
     AccessPolicy,
-    RestrictedManager,
     grant,
 )
+from rollout5g.platform.models import DomainModel
 from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
 
 from .choices import Band, KeyAreaCategory, PowerSupply, SiteState, SiteType, Technology
@@ -18,7 +18,7 @@ OFFICE_AND_DEPARTMENTS = grant(Role.PROGRAM_OFFICE, Role.DEPARTMENT)
 OPERATORS = grant(Role.OPERATOR)
 
 
-class ImportBatch(models.Model):
+class ImportBatch(DomainModel):
     """One import of sites and cells (an engineering-parameter file or a generated scenario). The import is one
     audited state change; every row it created points at it."""
 
@@ -37,7 +37,6 @@ class ImportBatch(models.Model):
     cells_updated = models.PositiveIntegerField(default=0)
     rows_skipped = models.PositiveIntegerField(default=0)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(owner_path="organization", grants={"view": OPERATORS},
                                  all_rows={"view": OFFICE_AND_DEPARTMENTS})
 
@@ -50,7 +49,7 @@ class ImportBatch(models.Model):
         return f"#{self.pk} {self.source} {self.file_name}".strip()
 
 
-class KeyArea(models.Model):
+class KeyArea(DomainModel):
     """A key area of the coverage goals (重点区域): city core, 高铁新城, 南湖景区, a hospital …, with its target."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -66,7 +65,6 @@ class KeyArea(models.Model):
     approximate = models.BooleanField(_("approximate boundary"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")})
 
     class Meta:
@@ -79,7 +77,7 @@ class KeyArea(models.Model):
         return self.name
 
 
-class PlannedSite(models.Model):
+class PlannedSite(DomainModel):
     """An entry of the site special plan (站址专项规划): a location reserved for a site by district and year.
     Unpublished entries are visible only to the planning organization and the programme office."""
 
@@ -99,7 +97,6 @@ class PlannedSite(models.Model):
     published = models.BooleanField(_("published"), default=False)
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path="organization", public=models.Q(published=True),
         grants={a: grant(Role.OPERATOR) for a in ACTIONS},
@@ -115,7 +112,7 @@ class PlannedSite(models.Model):
         return self.code
 
 
-class Site(models.Model):
+class Site(DomainModel):
     """A site (站址): a location with a structure carrying antennas of one or more operators."""
 
     code = models.CharField(_("site code"), max_length=60, unique=True)
@@ -144,7 +141,6 @@ class Site(models.Model):
                                      related_name="sites")
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("owner", "operators"),
         grants={a: OPERATORS for a in ACTIONS},
@@ -161,7 +157,7 @@ class Site(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Cell(models.Model):
+class Cell(DomainModel):
     """A cell (小区): one sector carrier of one operator on a site, with its engineering parameters."""
 
     cell_id = models.CharField(_("cell id"), max_length=80, unique=True)
@@ -187,7 +183,6 @@ class Cell(models.Model):
     shared_operators = models.ManyToManyField("organizations.Organization", blank=True, related_name="shared_cells",
                                               verbose_name=_("also serves"))
 
-    objects = RestrictedManager()
     access_policy = AccessPolicy(
         owner_path=("operator", "shared_operators"),
         grants={a: OPERATORS for a in ACTIONS},
