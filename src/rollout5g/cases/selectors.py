@@ -8,47 +8,78 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
-from rollout5g.core.workdays import DueDate
+from rollout5g.platform.clocks import (
+    AgreedDate,
+    ClockSpec,
+    ClockState,
+    Recipients,
+    Reminder,
+    clock_state,
+    declare,
+)
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import descendants
 from rollout5g.sites.choices import PowerSupply, SiteState
 from rollout5g.sites.models import Site
 from rollout5g.workcalendar.services import working_calendar
 
-from .choices import PowerKind, PowerState, RelocationState
-from .models import PowerCase, RelocationCase
+from .choices import OPEN_STATES, PowerKind, PowerState, RelocationState
+from .models import IncidentCase, PowerCase, RelocationCase
+
+#: The clock of a case on a day: ``state`` is running / due_soon / overdue, or stopped (platform.clocks).
+CaseClock = ClockState
+
+#: family -> (model, attribute naming the organization whose clock it is)
+FAMILIES = {"power": (PowerCase, "handler"), "relocation": (RelocationCase, "operator"),
+            "incident": (IncidentCase, "department")}
 
 
-@dataclass(frozen=True)
-class CaseClock:
-    """The clock of a case on a day: ``state`` is running / paused / due_soon / overdue, or stopped."""
+def _clock_of(case):
+    if isinstance(case, RelocationCase) and case.state == RelocationState.REMOVED and case.rebuild_due:
+        return AgreedDate(case.rebuild_due, case.warn_days)  # an agreed calendar date: not a count of working days
+    return case.clock()
 
-    state: str
-    due: dt.date
-    provisional: bool
-    unknown_years: tuple[int, ...]
-    days_left: int | None
+
+def _office_users():
+    from .services import program_office_users
+
+    return program_office_users()
+
+
+def _case_url(case) -> str:
+    from .services import case_url
+
+    return case_url(case)
+
+
+def _declare(family: str) -> ClockSpec:
+    model, owner_attr = FAMILIES[family]
+    return declare(ClockSpec(
+        f"cases.{family}",
+        rows=lambda: model.objects.filter(state__in=OPEN_STATES[family]).select_related(owner_attr),
+        clock=_clock_of,
+        calendar=working_calendar,
+        is_open=lambda case: case.is_open,
+        warn=Reminder(_("%(number)s: due %(due)s%(provisional)s, %(days_left)s working day(s) left"),
+                      to=lambda case: Recipients(organizations=[getattr(case, owner_attr)])),
+        overdue=Reminder(_("%(number)s: overdue since %(due)s%(provisional)s"),
+                         to=lambda case: Recipients(organizations=[getattr(case, owner_attr)],
+                                                    users=_office_users())),
+        params=lambda case, state: {"number": case.number},
+        url=_case_url,
+        body=lambda case, state: str(case),
+        key=lambda case, level, state: f"cases:{family}:{case.pk}:{level}:{state.due.isoformat()}",
+    ))
+
+
+CLOCKS = {family: _declare(family) for family in FAMILIES}
 
 
 def case_clock(case, today: dt.date | None = None, calendar=None) -> CaseClock:
     """Due date and state of a case's clock (working days; provisional where a year is not loaded)."""
-    today = today or dt.date.today()
-    calendar = calendar or working_calendar()
-    if isinstance(case, RelocationCase) and case.state == RelocationState.REMOVED and case.rebuild_due:
-        due = DueDate(case.rebuild_due)  # an agreed calendar date: not a count of working days
-    else:
-        due = case.clock().due(calendar)
-    if not case.is_open:
-        return CaseClock("stopped", due.date, due.provisional, due.unknown_years, None)
-    left = calendar.remaining(due, today)
-    if today > due.date:
-        state = "overdue"
-    elif left.days <= case.warn_days:
-        state = "due_soon"
-    else:
-        state = "running"
-    return CaseClock(state, due.date, left.provisional, left.unknown_years, left.days)
+    return clock_state(CLOCKS[case.family], case, today, calendar)
 
 
 def with_clocks(cases, today: dt.date | None = None) -> list[tuple[object, CaseClock]]:
