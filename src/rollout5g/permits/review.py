@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from rollout5g.core.geo import haversine_m
+from rollout5g.core.radio import nr
 from rollout5g.sites.choices import BAND_RANGES_MHZ
 from rollout5g.sites.models import Cell, PlannedSite, Site
 from rollout5g.sites.selectors import emf_for_site
@@ -19,16 +21,12 @@ NEARBY_SITES_M = 300.0
 COVERAGE_HALF_SIDE_M = 600.0  # the local grid: 1.2 km x 1.2 km around the site
 COVERAGE_RES_M = 20.0
 NEIGHBOUR_RADIUS_M = 3000.0  # existing cells that can serve the local grid
-#: Channel bandwidth [MHz] assumed for a planned cell of each band when the applicant gives none.
-PLANNED_BANDWIDTH_MHZ = {"n78": 100.0, "n41": 100.0, "n79": 100.0, "n28": 30.0, "n1": 20.0, "n3": 20.0, "n8": 10.0}
+#: Channel bandwidth [MHz] assumed for a planned cell of each band when the applicant gives none (the band's
+#: default carrier, rollout5g.core.radio.nr).
+PLANNED_BANDWIDTH_MHZ = nr.BAND_DEFAULT_BANDWIDTH_MHZ
 
-
-def distance_m(lon1, lat1, lon2, lat2) -> float:
-    """Great-circle distance [m] (haversine, R = 6 371 008.8 m)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371008.8 * math.asin(math.sqrt(a))
+#: The one haversine (rollout5g.core.geo); this name stays for tests/permits/test_rules_and_clocks.py only.
+distance_m = haversine_m
 
 
 def _box(lon, lat, radius_m):
@@ -37,12 +35,12 @@ def _box(lon, lat, radius_m):
     return {"lon__gte": lon - dlon, "lon__lte": lon + dlon, "lat__gte": lat - dlat, "lat__lte": lat + dlat}
 
 
-def rs_power_dbm(total_power_w: float, bandwidth_mhz: float, scs_khz: float = 30.0) -> float:
-    """Power per resource element [dBm] of a carrier whose total power is spread evenly over its REs: 12 REs per
-    PRB, the PRBs of TS 38.101-1 Table 5.3.2-1 approximated by 98.3 % of bandwidth / (12 · SCS) (273 PRB at
-    100 MHz / 30 kHz)."""
-    n_prb = math.floor(bandwidth_mhz * 1000.0 * 0.983 / (12 * scs_khz))
-    return 10 * math.log10(total_power_w * 1000.0) - 10 * math.log10(12 * n_prb)
+def rs_power_dbm(total_power_w: float, bandwidth_mhz: float, band: str = "n78") -> float:
+    """Power per resource element [dBm] of a planned carrier of ``band`` whose total power is spread evenly over
+    its 12 · N_RB subcarriers, N_RB at the band's subcarrier spacing (TS 38.101-1 Table 5.3.2-1 via
+    :func:`rollout5g.core.radio.nr.band_re_power_dbm`): 15 kHz on the FDD bands n1/n3/n8/n28, 30 kHz on
+    n41/n78/n79 (273 RB at 100 MHz / 30 kHz; 160 RB at 30 MHz / 15 kHz)."""
+    return nr.band_re_power_dbm(total_power_w, bandwidth_mhz, band)
 
 
 def planned_cells(entry) -> list:
@@ -56,18 +54,19 @@ def planned_cells(entry) -> list:
             cell_id=f"{entry.site.code}-planned-{n + 1}", freq_mhz=freq, bandwidth_mhz=bw, band=entry.band,
             total_power_w=entry.total_power_w, gain_dbi=17.0, height_m=entry.antenna_height_m, azimuth_deg=az,
             tilt_deg=6.0, hpbw_h_deg=65.0, hpbw_v_deg=10.0,
-            rs_power_dbm=rs_power_dbm(entry.total_power_w, bw), operator=entry.application.applicant.code))
+            rs_power_dbm=rs_power_dbm(entry.total_power_w, bw, entry.band),
+            operator=entry.application.applicant.code))
     return out
 
 
 def plan_status(site: Site) -> dict:
     """In the special plan: linked to a plan entry, or a published entry within 100 m."""
     if site.plan_entry_id:
-        return {"in_plan": True, "entry": site.plan_entry, "distance_m": distance_m(
-            site.lon, site.lat, site.plan_entry.lon, site.plan_entry.lat), "linked": True}
+        return {"in_plan": True, "entry": site.plan_entry, "distance_m": float(haversine_m(
+            site.lon, site.lat, site.plan_entry.lon, site.plan_entry.lat)), "linked": True}
     best = None
     for plan in PlannedSite.objects.filter(published=True, **_box(site.lon, site.lat, PLAN_MATCH_M)):
-        d = distance_m(site.lon, site.lat, plan.lon, plan.lat)
+        d = float(haversine_m(site.lon, site.lat, plan.lon, plan.lat))
         if d <= PLAN_MATCH_M and (best is None or d < best[1]):
             best = (plan, d)
     if best:
@@ -104,7 +103,7 @@ def coverage_gain(site: Site, cells, *, as_of=None) -> dict:
     both = Cells(**{name: np.concatenate([getattr(existing, name), getattr(own, name)])
                     for name in ("cell_id", "lon", "lat", "height_m", "azimuth_deg", "tilt_deg", "gain_dbi",
                                  "hpbw_h_deg", "hpbw_v_deg", "rs_power_dbm", "freq_mhz", "band", "operator")})
-    params = RadioParams(extrapolate=True)
+    params = RadioParams(extrapolate=True, scs_khz=nr.default_scs_khz(band))  # noise per RE at the band's SCS
     rsrp0, sinr0, _, _ = compute_layer(existing, grid, mask, params)
     rsrp1, sinr1, _, _ = compute_layer(both, grid, mask, params)
     before = covered(rsrp0, sinr0, params.rsrp_min, params.sinr_min)
@@ -126,7 +125,7 @@ def nearby_sites(site: Site, user) -> list[dict]:
     out = []
     for other in Site.objects.restrict(user).filter(**_box(site.lon, site.lat, NEARBY_SITES_M)).exclude(
             pk=site.pk).select_related("owner"):
-        d = distance_m(site.lon, site.lat, other.lon, other.lat)
+        d = float(haversine_m(site.lon, site.lat, other.lon, other.lat))
         if d <= NEARBY_SITES_M:
             out.append({"site": other, "distance_m": d})
     return sorted(out, key=lambda r: r["distance_m"])
