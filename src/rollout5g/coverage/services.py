@@ -25,12 +25,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import record_event, snapshot
-from rollout5g.core.scenario import JIAXING_ADCODE
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.home import home_adcode
 from rollout5g.regions.models import Region
 from rollout5g.sites.choices import Band
 from rollout5g.sites.models import KeyArea
@@ -38,7 +39,8 @@ from rollout5g.sites.models import KeyArea
 from .choices import LosMode, PathLossModel, ResultKind, RunScope, Verdict
 from .models import CoverageAreaResult, CoverageRun
 
-CITY_ADCODE = JIAXING_ADCODE
+#: The home region's adcode, read when used (rollout5g.platform.home): the city whose districts a run covers.
+CITY_ADCODE = lazy(home_adcode, str)()
 MIN_RESOLUTION_M, MAX_RESOLUTION_M = 5.0, 1000.0
 JOB_KIND = "coverage.run"
 
@@ -81,7 +83,7 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
         errors["scope"] = _("Unknown area %(value)r.") % {"value": scope}
     if scope == RunScope.REGION and region is None:
         errors["region"] = _("Choose the county or district.")
-    if scope == RunScope.REGION and region is not None and region.parent_id != CITY_ADCODE:
+    if scope == RunScope.REGION and region is not None and region.parent_id != home_adcode():
         errors["region"] = _("%(name)s is not a county or district of the city.") % {"name": region.name}
     key_areas = list(key_areas or ())
     if scope == RunScope.KEY_AREAS and not key_areas:
@@ -147,7 +149,7 @@ def run_areas(run: CoverageRun) -> list[dict]:
 
     areas = []
     if run.scope == RunScope.CITY:
-        districts = list(Region.objects.filter(parent_id=CITY_ADCODE).order_by("adcode"))
+        districts = list(Region.objects.filter(parent_id=home_adcode()).order_by("adcode"))
     elif run.scope == RunScope.REGION:
         districts = [run.region]
     else:
@@ -291,15 +293,11 @@ def _window(grid, geom) -> tuple[int, int, int, int]:
 
 
 def run_inline(run: CoverageRun) -> CoverageRun:
-    """Run a queued run's job now in this thread (the demo loader), recorded as the job's outcome."""
-    from rollout5g.jobs.models import Job, JobStatus
-    from rollout5g.jobs.services import run_job
+    """Run a queued run's job now in this thread (the demo loader), through the jobs app's own claim and outcome."""
+    from rollout5g.jobs.models import Job
+    from rollout5g.jobs.services import run_now
 
-    now = timezone.now()
-    claimed = Job.objects.filter(pk=run.job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker="inline", attempts=1)
-    if claimed:
-        run_job(Job.objects.get(pk=run.job_id))
+    run_now(Job.objects.get(pk=run.job_id))
     run.refresh_from_db()
     return run
 

@@ -160,6 +160,22 @@ def run_job(job: Job) -> Job:
     return job
 
 
+def run_now(job: Job, *, worker: str = "inline") -> Job:
+    """Claim one queued job and run it in this thread (the demo loader, a command): the same claim, audit row and
+    outcome as in a worker. A job another worker already claimed is left to it and returned as it is."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.status != JobStatus.QUEUED:
+            return locked
+        now = timezone.now()
+        locked.status, locked.started_at, locked.heartbeat_at, locked.worker = JobStatus.RUNNING, now, now, worker
+        locked.attempts += 1
+        locked.save(update_fields=["status", "started_at", "heartbeat_at", "worker", "attempts"])
+        record_event(actor=None, action="state", obj=locked, before={"status": JobStatus.QUEUED},
+                     after={"status": JobStatus.RUNNING, "worker": worker}, system_label="system:jobs")
+    return run_job(locked)
+
+
 def run_queued_jobs(limit: int | None = None, worker: str = "inline") -> int:
     """Run queued jobs in this process until none is left (tests, the ``rollout5g worker --once`` command)."""
     done = 0
