@@ -242,7 +242,7 @@ def incident_create(request, payload: IncidentIn):
 
 
 @router.get("/supply", response=list[SupplyOut], auth=session_or_token,
-            summary="Sites on direct and transfer supply and conversions, by county of Jiaxing")
+            summary="Sites on direct and transfer supply and conversions, by county of the home city")
 def supply(request):
     return [{"county": r.region.adcode, "name": r.region.name, "direct": r.direct, "transfer": r.transfer,
              "unknown": r.unknown, "conversions_done": r.conversions_done, "conversions_open": r.conversions_open,

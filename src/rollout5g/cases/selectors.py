@@ -19,6 +19,7 @@ from rollout5g.platform.clocks import (
     clock_state,
     declare,
 )
+from rollout5g.platform.home import home_adcode
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import descendants
 from rollout5g.sites.choices import PowerSupply, SiteState
@@ -133,9 +134,10 @@ def direct_supply_share_indicator(indicator, region, as_of):
     return direct_supply_share(region, as_of)
 
 
-def supply_by_county(parent_adcode: str = "330400") -> list[SupplyCounts]:
-    """Per county of the city: sites on direct / transfer / unknown supply, conversions done and open."""
-    parent = Region.objects.get(pk=parent_adcode)
+def supply_by_county(parent_adcode: str | None = None) -> list[SupplyCounts]:
+    """Per county of the city (by default the home region): sites on direct / transfer / unknown supply, conversions
+    done and open."""
+    parent = Region.objects.get(pk=parent_adcode or home_adcode())
     counties = list(parent.children.order_by("adcode"))
     rows = dict.fromkeys((c.adcode for c in counties), None)
     supply = (_live_sites().filter(region__parent=parent).order_by().values("region_id")

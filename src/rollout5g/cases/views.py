@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import signed_in
-from rollout5g.regions.models import Region
+from rollout5g.regions.services import home_districts
 
 from . import actions, services
 from .choices import IncidentKind, IncidentState, PowerKind, PowerState, RelocationCause, RelocationState
@@ -74,7 +75,7 @@ def _counts(request, family):
 def _filter_context(request, family=None):
     return {
         "params": request.GET,
-        "counties": Region.objects.filter(parent_id="330400").order_by("adcode"),
+        "counties": home_districts(),
         "family": family,
         "states": FAMILY_META[family]["states"].choices if family else [],
         "kinds": FAMILY_META[family]["kinds"] if family else [],
@@ -126,7 +127,7 @@ def case_detail(request, family, number):
     return render(request, "cases/case_detail.html", {
         "case": case, "clock": clock, "family": family, "offered": offered, "history": history_for(case),
         "today": dt.date.today(), "title": TITLES[family],
-        "departments": Organization.objects.filter(kind="government_department", region_id="330400")
+        "departments": Organization.objects.filter(kind="government_department", region_id=home_adcode())
         if family == "incident" else [],
     })
 

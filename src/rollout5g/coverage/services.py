@@ -26,11 +26,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import record_event, snapshot
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.home import home_adcode
 from rollout5g.platform.home import home_adcode
 from rollout5g.regions.models import Region
 from rollout5g.sites.choices import Band

@@ -20,6 +20,7 @@ from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core import incentives as engine
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.codes import next_code
+from rollout5g.platform.home import home_adcode
 from rollout5g.policy.models import IncentiveClause
 
 from .choices import (
@@ -158,7 +159,7 @@ def _upsert(actor, model, lookup: dict, values: dict, *, m2m: dict | None = None
         return obj, False
 
 
-def enterprise_register(*, actor, code: str, name: str, short_name: str = "", region_id: str = "330400",
+def enterprise_register(*, actor, code: str, name: str, short_name: str = "", region_id: str | None = None,
                         product_lines=(), tier: str = "other", tier_since=None, named_in_document: bool = False,
                         document_clause: str = "", description: str = "", name_en: str = "") -> IndustryProfile:
     """Register a firm: the enterprise organization (created if new) and its industry profile."""
@@ -166,7 +167,7 @@ def enterprise_register(*, actor, code: str, name: str, short_name: str = "", re
         org = Organization.objects.filter(code=code).first()
         if org is None:
             org = Organization(code=code, name=name, short_name=short_name, name_en=name_en, kind="enterprise",
-                               region_id=region_id)
+                               region_id=region_id or home_adcode())
             org.full_clean()
             org.save()
             record_event(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org))

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("load-approval-rules")
     def load_approval_rules(
-        file: Annotated[Path | None, typer.Argument(help="rules YAML (default: the bundled Jiaxing rules)")] = None,
+        file: Annotated[Path | None, typer.Argument(help="rules YAML (default: the bundled rules)")] = None,
         data_dir: DataDir = None,
     ):
         """Load the approval rules (items, departments, materials, limits, conditions) from a YAML file; idempotent,

@@ -19,7 +19,9 @@ from rollout5g.sites.choices import SiteType
 from .choices import SITUATION_FLAGS
 from .models import ItemRule, ItemType, RuleSet
 
-DEFAULT_RULES_PATH = Path(__file__).parent / "data" / "jiaxing-approval-rules.yaml"
+#: The shipped approval rules: the one ``*-approval-rules.yaml`` of the data folder (a deployment loads its own city's
+#: rules with ``rollout5g load-approval-rules FILE``).
+DEFAULT_RULES_PATH = sorted((Path(__file__).parent / "data").glob("*-approval-rules.yaml"))[0]
 CONDITION_KEYS = ("site_type", *SITUATION_FLAGS)
 
 

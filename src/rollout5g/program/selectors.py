@@ -20,14 +20,21 @@ from rollout5g.core.status_rules import (
     evaluate,
     prorated_target,
 )
+from rollout5g.platform.home import home_adcode, home_document_keys
 from rollout5g.policy.indicators import observe
-from rollout5g.policy.models import Indicator, IndicatorTarget, PolicyTask, TaskTarget, TaskUnit
+from rollout5g.policy.models import (
+    Indicator,
+    IndicatorTarget,
+    PolicyDocument,
+    PolicyTask,
+    TaskTarget,
+    TaskUnit,
+)
 from rollout5g.regions.models import Region
+from rollout5g.regions.services import home_districts, home_document_regions
 
 from .choices import ExtensionState
 from .models import EvaluationIndicator, Milestone, ProgressReport, StatusRule
-
-CITY = "330400"
 
 
 def active_rules() -> list[tuple[Rule, StatusRule]]:
@@ -187,12 +194,21 @@ def indicator_series(indicator: Indicator, region, *, start: dt.date | None = No
     }
 
 
+def home_documents():
+    """The policy documents the deployment follows: the configured keys, else every document of the home region and
+    of the regions above it (a city also follows its province's task division)."""
+    keys = home_document_keys()
+    if keys:
+        return PolicyDocument.objects.filter(key__in=keys)
+    return PolicyDocument.objects.filter(region_id__in=home_document_regions())
+
+
 def indicator_regions(indicator: Indicator) -> list[Region]:
     """Regions worth charting: those with a target, plus the seven counties for city-wide indicators."""
     ids = list(IndicatorTarget.objects.filter(indicator=indicator).values_list("region_id", flat=True).distinct())
     regions = list(Region.objects.filter(pk__in=ids))
-    if CITY in ids:
-        regions += list(Region.objects.filter(parent_id=CITY).order_by("adcode"))
+    if home_adcode() in ids:
+        regions += list(home_districts())
     return regions
 
 
@@ -223,9 +239,10 @@ class RegionalEvaluation:
         return sorted(out, key=lambda row: (row["rank"], row["adcode"]))
 
 
-def evaluation_inputs(as_of: dt.date, *, parent: str = CITY):
-    """Actual and target matrices (regions × indicators) of the published evaluation indicators."""
-    regions = list(Region.objects.filter(parent_id=parent).order_by("adcode"))
+def evaluation_inputs(as_of: dt.date, *, parent: str | None = None):
+    """Actual and target matrices (regions × indicators) of the published evaluation indicators (the regions below
+    ``parent``, by default below the home region)."""
+    regions = list(Region.objects.filter(parent_id=parent or home_adcode()).order_by("adcode"))
     indicators = list(EvaluationIndicator.objects.select_related("indicator__document").order_by("sort_order"))
     actual, target, missing = [], [], []
     for region in regions:

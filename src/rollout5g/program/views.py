@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import roles, signed_in
 from rollout5g.policy.models import Indicator, PolicyTask
@@ -39,6 +40,7 @@ from .selectors import (
     COLOUR_ORDER,
     approvals_panel,
     colour_counts,
+    home_documents,
     indicator_regions,
     indicator_series,
     key_area_panel,
@@ -73,8 +75,10 @@ def dashboard_context(user, today: dt.date) -> dict:
     rows = task_statuses(visible_tasks(user), today=today)
     red = sorted([r for r in rows if r.verdict.colour == "red"], key=lambda r: (r.task.document.key, r.task.sort_order))
     targets = []
-    for indicator in Indicator.objects.filter(document__key="jiaxing-2019-5g-opinions").order_by("sort_order"):
-        target = indicator.targets.filter(region_id="330400").order_by("-year").first()
+    home = home_adcode()
+    for indicator in (Indicator.objects.filter(document__in=home_documents(), targets__region_id=home).distinct()
+                      .order_by("document__key", "sort_order")):
+        target = indicator.targets.filter(region_id=home).order_by("-year").first()
         if target is None:
             continue
         from rollout5g.policy.indicators import observe

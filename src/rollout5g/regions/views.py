@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from rollout5g.platform.home import home_adcode
 from rollout5g.platform.routes import public
 
 from .models import Region
@@ -9,7 +10,7 @@ from .models import Region
 def region_map(request):
     """Browse regions on a map. The boundaries themselves are the base layer: there is no tile server offline."""
     regions = Region.objects.restrict(request.user).filter(level__in=["province", "city"]).order_by("adcode")
-    focus = request.GET.get("focus", "330400")
+    focus = request.GET.get("focus") or home_adcode()
     return render(request, "regions/region_map.html", {"regions": regions, "focus": focus})
 
 

@@ -12,7 +12,7 @@ import typer
 
 
 def recommend_command(
-    area: Annotated[str, typer.Option("--area", help="Key area or county name, e.g. 南湖区 or 嘉兴科技城.")],
+    area: Annotated[str, typer.Option("--area", help="Key area or county name (as listed on the key areas page).")],
     sites: Annotated[int | None, typer.Option("--sites", help="Number of new sites (budget).")] = None,
     target_share: Annotated[
         float | None, typer.Option("--target-share", help="Instead of --sites: covered share to reach, 0-1.")

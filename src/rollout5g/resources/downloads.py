@@ -16,6 +16,19 @@ from openpyxl.styles import Font
 
 from rollout5g.core import csvsafe
 from rollout5g.core.geo import CRS_CHOICES, from_wgs84
+from rollout5g.regions.services import home_file_stem
+
+
+def content_disposition(release, crs: str, fmt: str) -> str:
+    """The attachment header of a download, named after the home region (RFC 6266: an ASCII name with the region's
+    adcode for old clients, the region's name in ``filename*``)."""
+    from urllib.parse import quote
+
+    from rollout5g.platform.home import home_adcode
+
+    tail = f"open-list-{release.number}-{crs}.{fmt}"
+    return (f'attachment; filename="{home_adcode()}-{tail}"; '
+            f"filename*=UTF-8''{quote(home_file_stem())}-{tail}")
 
 #: Columns of the CSV and XLSX (snapshot key, Chinese header, English header).
 COLUMNS = (
@@ -69,7 +82,7 @@ def _cell(value):
 def to_csv(release, snapshots: list[dict], crs: str = "wgs84") -> bytes:
     crs = normalise_crs(crs)
     buf = io.StringIO()
-    buf.write(f"# 嘉兴市公共资源开放清单 {release.label} / open list batch {release.number}; "
+    buf.write(f"# {home_file_stem()}公共资源开放清单 {release.label} / open list batch {release.number}; "
               f"coordinate system: {CRS_CHOICES[crs]}; notice period {release.notice_start}..{release.notice_end}\n")
     writer = csvsafe.writer(buf)  # no cell a spreadsheet would run as a formula
     writer.writerow([f"{zh} {en}" for _, zh, en in COLUMNS] + ["坐标系 crs"])
@@ -83,7 +96,7 @@ def to_xlsx(release, snapshots: list[dict], crs: str = "wgs84") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"第{release.number}批"
-    ws.append([f"嘉兴市5G基站建设公共资源开放清单（{release.label}）"])
+    ws.append([f"{home_file_stem()}5G基站建设公共资源开放清单（{release.label}）"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"公示期 notice period: {release.notice_start} — {release.notice_end}; 坐标系 coordinate system: "
                f"{CRS_CHOICES[crs]}"])
@@ -110,7 +123,7 @@ def to_geojson(release, snapshots: list[dict], crs: str = "wgs84") -> bytes:
     } for row in _rows(snapshots, crs)]
     doc = {
         "type": "FeatureCollection",
-        "name": f"jiaxing-open-list-{release.number}",
+        "name": f"{home_file_stem()}-open-list-{release.number}",
         "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84" if crs == "wgs84" else "GCJ-02"}},
         "properties": {"release": release.label, "number": release.number, "coordinate_system": CRS_CHOICES[crs],
                        "notice_start": str(release.notice_start), "notice_end": str(release.notice_end)},

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rollout5g.core.geo import CRS_CHOICES
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.home import home_adcode
 
 from .choices import FeeKind, ResourceKind
 from .models import PublicResource
@@ -15,7 +16,7 @@ CHARGE_ROWS = 3
 class ResourceForm(forms.ModelForm):
     crs = forms.ChoiceField(label=_("Coordinate system of lon/lat"), choices=list(CRS_CHOICES.items()),
                             initial="wgs84", required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organization.objects.filter(region_id__in=["330400"]),
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organization.objects.none(),
                                    required=False)
 
     class Meta:
@@ -27,6 +28,7 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["smart_pole_capacity"].required = False
+        self.fields["owner"].queryset = Organization.objects.filter(region_id=home_adcode())
 
     def clean_smart_pole_capacity(self):
         return self.cleaned_data.get("smart_pole_capacity") or 0

@@ -194,6 +194,7 @@ def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices for the form: key areas and the counties of the city."""
     from rollout5g.regions.models import Region
     from rollout5g.platform.home import home_adcode
+    from rollout5g.platform.home import home_adcode
     from rollout5g.sites.models import KeyArea
 
     keys = [(f"key_area:{a.pk}", f"{a.name}") for a in KeyArea.objects.order_by("region_id", "category", "name")]

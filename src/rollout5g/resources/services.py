@@ -40,7 +40,7 @@ DEFAULT_ANSWER_DAYS = 5
 #: Days after which an entry not confirmed by its owner is reminded (setting ``ROLLOUT5G_OPEN_LIST_CONFIRM_DAYS``).
 DEFAULT_CONFIRM_DAYS = 180
 
-FEE_RULE = ("Jiaxing 三(四): public facilities are opened to 5G sites free of charge — no entry, coordination or "
+FEE_RULE = ("The policy documents: public facilities are opened to 5G sites free of charge — no entry, coordination or "
             "sharing fees may be charged; only the actual power cost may be passed on")
 
 EDITABLE_FIELDS = ("name", "kind", "address", "height_m", "load_kg", "power_kw_available", "cabinet_space_m2",

@@ -19,7 +19,7 @@ from rollout5g.platform.access import CHANGE, can, can_add
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
-from rollout5g.regions.models import Region
+from rollout5g.regions.services import home_districts
 
 from . import downloads, services
 from .choices import Availability, ComplaintStatus, FeeKind, RequestStatus, ResourceKind
@@ -37,7 +37,7 @@ def _errors(exc) -> str:
 
 
 def _counties():
-    return Region.objects.filter(parent_id="330400").order_by("adcode")
+    return home_districts()
 
 
 def _filter_context(params, release=None):
@@ -118,7 +118,7 @@ def release_download(request, number: int, fmt: str):
                  .order_by("code").values_list("snapshot", flat=True)]
     body = downloads.WRITERS[fmt](release, snapshots, crs)
     response = HttpResponse(body, content_type=downloads.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="jiaxing-open-list-{release.number}-{crs}.{fmt}"'
+    response["Content-Disposition"] = downloads.content_disposition(release, crs, fmt)
     response["X-Coordinate-System"] = crs
     return response
 

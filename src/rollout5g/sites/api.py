@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from rollout5g.accounts.api_auth import session_or_token
 from rollout5g.platform.apischema import FeatureCollection
+from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API, api_record
 from rollout5g.regions.models import Region
@@ -184,8 +185,8 @@ def key_areas(request, category: str = ""):
 
 
 @router.get("/counts", response=CountsOut, summary="5G base stations on air per region and date (from the registry)", openapi_extra=PUBLIC_API)
-def counts(request, region: str = "330400", as_of: dt.date | None = None):
-    r = get_object_or_404(Region, pk=region)
+def counts(request, region: str | None = None, as_of: dt.date | None = None):
+    r = get_object_or_404(Region, pk=region or home_adcode())
     as_of = as_of or dt.date.today()
     return {"region": r.adcode, "as_of": as_of, "on_air_base_stations": on_air_base_stations(region=r, as_of=as_of),
             "by_county": on_air_base_stations_by_region(as_of=as_of, parent=r)}

@@ -36,7 +36,7 @@ from rollout5g.core import geo
 
 from . import import_limits
 
-ZHEJIANG_BBOX = (118.0, 27.0, 123.3, 31.3)  # lon/lat, a little larger than the province
+PROVINCE_BBOX = (118.0, 27.0, 123.3, 31.3)  # lon/lat, a little larger than the province of the shipped boundaries
 NAME_FIELDS = ("name", "名称", "NAME", "Name", "mc", "MC")
 
 
@@ -107,11 +107,11 @@ def _check(file: str, items: list[tuple[int, str, object, dict]], crs: str, repa
             warnings.append(f"feature {index} ({name}): invalid polygon ({reason}) repaired; its area changed by "
                             f"{change:+.1f} %: check the shape")
         min_lon, min_lat, max_lon, max_lat = geom.bounds
-        b = ZHEJIANG_BBOX
+        b = PROVINCE_BBOX
         if not (b[0] <= min_lon and max_lon <= b[2] and b[1] <= min_lat and max_lat <= b[3]):
             problems.append(AreaProblem(
                 file, index, "geometry",
-                f"lies outside Zhejiang (bounds {min_lon:.4f},{min_lat:.4f} – {max_lon:.4f},{max_lat:.4f}); "
+                f"lies outside the province (bounds {min_lon:.4f},{min_lat:.4f} – {max_lon:.4f},{max_lat:.4f}); "
                 "wrong coordinate system or lon/lat swapped?"))
             continue
         features.append(AreaFeature(name=name, geometry=json.loads(json.dumps(mapping(geom))), properties=props,

@@ -263,7 +263,7 @@ def _plan(rows: list[CellRow], *, table, crs, acting, actor, orgs, errors) -> _P
     regions = find_regions(wlon, wlat, level="county")
     for i, row in enumerate(rows):
         if not regions[i]:
-            fail(row, lon_header, f"({row.lon:g}, {row.lat:g}) is outside Zhejiang ({crs})")
+            fail(row, lon_header, f"({row.lon:g}, {row.lat:g}) is outside the province ({crs})")
     # --- cell ids already in the registry
     existing: dict[str, Cell] = {}
     for ids in _chunks({r.cell_id for r in rows}):

@@ -74,9 +74,9 @@ COLUMNS: tuple[Column, ...] = (
            ("小区ID", "CGI", "ECI", "NCI", "ECGI", "NCGI", "Cell ID", "CellID", "小区标识", "小区编号", "全球小区识别码"),
            required=True, description="Unique in the registry: a re-import updates the cell with this id."),
     Column("lon", "经度", "Longitude", ("经度", "Longitude", "LON", "LNG", "LONG", "基站经度", "小区经度"), required=True,
-           unit="°", allowed="inside Zhejiang", description="In the coordinate system chosen for the import."),
+           unit="°", allowed="inside the province", description="In the coordinate system chosen for the import."),
     Column("lat", "纬度", "Latitude", ("纬度", "Latitude", "LAT", "基站纬度", "小区纬度"), required=True, unit="°",
-           allowed="inside Zhejiang"),
+           allowed="inside the province"),
     Column("azimuth", "方位角", "Azimuth", ("方位角", "天线方位角", "方向角", "Azimuth", "AZI", "Azimuth(deg)"),
            required=True, unit="°", allowed="0–360, clockwise from north"),
     Column("mech_tilt", "机械下倾", "Mechanical Tilt",
@@ -1172,7 +1172,7 @@ TEMPLATE_EXAMPLE = {
     "cell_id": "460-00-123456-1", "lon": 120.7555, "lat": 30.7469, "azimuth": 120, "mech_tilt": 3, "elec_tilt": 6,
     "total_tilt": 9, "height": 30, "band": "n41", "freq": 2565, "bandwidth": "100M", "rs_power": 17.9,
     "total_power": 200, "gain": 17, "hpbw_h": 65, "hpbw_v": 10, "pci": 123, "operator": "中国移动", "owner": "中国铁塔",
-    "technology": "5G", "site_type": "楼顶", "address": "嘉兴市南湖区示例路1号", "on_air_date": "2021-06-30",
+    "technology": "5G", "site_type": "楼顶", "address": "示例市南湖区示例路1号", "on_air_date": "2021-06-30",
     "state": "在网", "power_supply": "直供电",
 }
 

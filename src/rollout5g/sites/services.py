@@ -205,7 +205,7 @@ def import_key_areas(*, actor, path, crs: str = "wgs84", category: str = "other"
         point = shape(f.geometry).representative_point()
         county = find_regions([point.x], [point.y])[0]
         if not county:
-            problems.append(AreaProblem(Path(path).name, f.index, "geometry", "not inside a county of Zhejiang"))
+            problems.append(AreaProblem(Path(path).name, f.index, "geometry", "not inside a county of the province"))
             continue
         cat = f.properties.get("category") or category
         if cat not in KeyAreaCategory.values:

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.access import CHANGE, can
+from rollout5g.platform.home import home_adcode
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, signed_in
-from rollout5g.regions.models import Region
+from rollout5g.regions.services import home_districts, home_region
 
 from . import services
 from .choices import SITE_TRANSITIONS, Band, SiteState, SiteType
@@ -22,8 +23,8 @@ from .selectors import emf_for_site, on_air_base_stations_by_region
 def _filter_context(request):
     return {
         "params": request.GET,
-        "regions": Region.objects.filter(parent_id="330400").order_by("adcode"),
-        "operators": Organization.objects.filter(kind__in=["operator", "tower_company"], region_id="330400"),
+        "regions": home_districts(),
+        "operators": Organization.objects.filter(kind__in=["operator", "tower_company"], region_id=home_adcode()),
         "bands": Band.choices,
         "states": SiteState.choices,
         "site_types": SiteType.choices,
@@ -135,14 +136,14 @@ def key_area_list(request):
 @signed_in
 def registry_overview(request):
     """Counts by county for the registry (base stations on air today, sites by state)."""
-    jiaxing = Region.objects.get(pk="330400")
+    city = home_region()
     sites = Site.objects.restrict(request.user)
     by_state = dict(sites.order_by().values_list("state").annotate(n=Count("id")))
     return render(request, "sites/overview.html", {
-        "on_air_by_county": on_air_base_stations_by_region(as_of=dt.date.today(), parent=jiaxing)
+        "on_air_by_county": on_air_base_stations_by_region(as_of=dt.date.today(), parent=city)
         if request.user.is_program_office or request.user.role == "department" else None,
         "by_state": [(s, label, by_state.get(s, 0), SiteState.colour(s)) for s, label in SiteState.choices],
         "batches": ImportBatch.objects.restrict(request.user)[:10],
-        "counties": {r.adcode: r.name for r in jiaxing.children.all()},
+        "counties": {r.adcode: r.name for r in city.children.all()},
         "cell_count": Cell.objects.restrict(request.user).count(),
     })

@@ -246,6 +246,11 @@ ROLLOUT5G_DASK_SCHEDULER = os.environ.get("ROLLOUT5G_DASK_SCHEDULER") or None
 # `rollout5g demo --region`), else the shipped default (rollout5g.platform.home).
 ROLLOUT5G_HOME = {"region": os.environ.get("ROLLOUT5G_HOME_REGION", "").strip(),
                   "documents": _env_list("ROLLOUT5G_HOME_DOCUMENTS")}
+# The home region (adcode of the city or province this deployment serves) and its policy document keys (empty: every
+# document of the region and the regions above it). Unset: the data directory's home.json (written by
+# `rollout5g demo --region`), else the shipped default (rollout5g.platform.home).
+ROLLOUT5G_HOME = {"region": os.environ.get("ROLLOUT5G_HOME_REGION", "").strip(),
+                  "documents": _env_list("ROLLOUT5G_HOME_DOCUMENTS")}
 
 # --- Operations: /metrics is off unless a token or an address list is set; readiness wants a worker this recent ---
 ROLLOUT5G_METRICS_TOKEN = _env_secret("ROLLOUT5G_METRICS_TOKEN")
