@@ -5,6 +5,7 @@ import math
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from rollout5g.audit.models import AuditEvent
 from rollout5g.permits import selectors, services
@@ -166,7 +167,7 @@ def test_extension_adds_working_days_with_reason_and_approver(users, batch_sites
     app = services.application_accept(actor=users["office"], application=app, on=D(2026, 9, 28))
     with pytest.raises(services.ApprovalError, match="reason"):
         services.extension_grant(actor=users["office"], application=app, days=2, reason=" ")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.extension_grant(actor=users["mobile"], application=app, days=2, reason="x")
     ext = services.extension_grant(actor=users["office"], application=app, days=2, reason="专家评审")
     assert ext.approved_by == users["office"]

@@ -1,0 +1,127 @@
+"""Clock pauses, extensions and the periodic clock check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from rollout5g.accounts.choices import Role
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import snapshot
+from rollout5g.notifications.services import notify
+from rollout5g.organizations.models import Organization
+from rollout5g.workcalendar.services import working_calendar
+
+from ..choices import (
+    REVIEW_STATES,
+    ItemState,
+    PauseKind,
+)
+from ..models import (
+    Application,
+    ApprovalItem,
+    ClockExtension,
+    ClockPause,
+)
+from .application import deem_accepted_lapsed
+from .common import (
+    ApprovalError,
+    _event,
+    _lock,
+    _require_office,
+    _require_state,
+    _today,
+    _url,
+)
+
+
+# ---------------------------------------------------------------------------------------------------- clocks
+def pause_start(*, actor, application: Application, kind: str, start: dt.date, reason: str,
+                item: ApprovalItem | None = None) -> ClockPause:
+    """Stop the clock of one item (its department or the office) or of the whole application (the office)."""
+    if kind not in PauseKind.values:
+        raise ApprovalError(f"kind: {kind!r}; valid: {', '.join(PauseKind.values)}")
+    if item is None:
+        _require_office(actor, "pause the whole application")
+    elif actor is not None and not actor.is_program_office and actor.organization_id != item.department_id:
+        raise PermissionDenied("a department pauses its own items only")
+    if not reason.strip():
+        raise ApprovalError("reason: required")
+    with transaction.atomic():
+        app = _lock(application)
+        _require_state(app, *REVIEW_STATES, doing="pause a clock")
+        if app.pauses.filter(item=item, end__isnull=True).exists():
+            raise ApprovalError("that clock is already paused")
+        pause = ClockPause.objects.create(application=app, item=item, kind=kind, start=start, reason=reason.strip(),
+                                          created_by=actor if actor is not None and actor.pk else None)
+        _event(actor, pause, AuditAction.CREATE, after=snapshot(pause), note="clock paused")
+    return pause
+
+
+def pause_end(*, actor, pause: ClockPause, end: dt.date) -> ClockPause:
+    if pause.item is None:
+        _require_office(actor, "resume the whole application")
+    elif actor is not None and not actor.is_program_office and actor.organization_id != pause.item.department_id:
+        raise PermissionDenied("a department resumes its own items only")
+    if pause.end is not None:
+        raise ApprovalError("that pause has ended")
+    if end < pause.start:
+        raise ApprovalError(f"end: {end} is before the start ({pause.start})")
+    with transaction.atomic():
+        pause.end = end
+        pause.save(update_fields=["end"])
+        _event(actor, pause, AuditAction.UPDATE, before={"end": None}, after={"end": end}, note="clock resumed")
+    return pause
+
+
+def extension_grant(*, actor, application: Application, days: int, reason: str, item: ApprovalItem | None = None,
+                    on: dt.date | None = None) -> ClockExtension:
+    """Extend a clock by working days (行政许可法 第四十二条: with the approval of the head of the office);
+    the approver is the actor, the reason is required."""
+    _require_office(actor, "approve an extension")
+    if not isinstance(days, int) or not 1 <= days <= 30:
+        raise ApprovalError(f"days: {days!r} must be a whole number of working days between 1 and 30")
+    if not reason.strip():
+        raise ApprovalError("reason: required")
+    with transaction.atomic():
+        app = _lock(application)
+        _require_state(app, *REVIEW_STATES, doing="extend a clock")
+        ext = ClockExtension.objects.create(application=app, item=item, days=days, reason=reason.strip()[:300],
+                                            approved_by=actor if actor is not None and actor.pk else None,
+                                            approved_on=_today(on))
+        _event(actor, ext, AuditAction.CREATE, after=snapshot(ext), note="clock extended")
+    return ext
+
+
+# ---------------------------------------------------------------------------------------------------- reminders
+def clock_check(today: dt.date | None = None) -> dict:
+    """Deemed acceptance, warnings before a deadline and escalation after it (idempotent: notification keys name
+    the item, the due date and the level)."""
+    from ..selectors import item_clock
+
+    today = _today(today)
+    accepted = deem_accepted_lapsed(today)
+    calendar = working_calendar()
+    warned = escalated = 0
+    office = Organization.objects.filter(users__role=Role.PROGRAM_OFFICE).distinct()
+    items = ApprovalItem.objects.filter(state=ItemState.IN_REVIEW, application__state__in=REVIEW_STATES)
+    for item in items.select_related("application", "item_type", "department", "app_site__site"):
+        for promised in (True, False):
+            clock = item_clock(item, promised=promised)
+            status = clock.status(calendar, today)
+            which = "promised" if promised else "legal"
+            what = f"{item.application.code} {item.app_site.site.code} {item.item_type.name}"
+            url = _url(item.application)
+            if status.state == "due_soon":
+                warned += len(notify(
+                    subject=f"Due {status.due.date} ({which} limit): {what}", url=url, level="warning",
+                    key=f"permits:due:{item.pk}:{which}:{status.due.date}", organizations=[item.department],
+                    roles=[Role.DEPARTMENT]))
+            elif status.state == "overdue":
+                escalated += len(notify(
+                    subject=f"Overdue since {status.due.date} ({which} limit): {what}", url=url, level="overdue",
+                    key=f"permits:overdue:{item.pk}:{which}:{status.due.date}",
+                    organizations=[item.department, *office], roles=[Role.DEPARTMENT, Role.PROGRAM_OFFICE]))
+    return {"deemed_accepted": len(accepted), "warnings": warned, "escalations": escalated}

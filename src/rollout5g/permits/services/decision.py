@@ -1,0 +1,159 @@
+"""Review comments, item decisions, the bundled decision and the certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from rollout5g.accounts.choices import Role
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import record_changes, snapshot
+from rollout5g.notifications.services import notify
+from rollout5g.sites.choices import SiteState
+from rollout5g.sites.services import site_transition
+
+from ..choices import (
+    REVIEW_STATES,
+    ApplicationState,
+    Decision,
+    ItemState,
+    SurveyState,
+)
+from ..models import (
+    Application,
+    ApprovalItem,
+    Certificate,
+    Comment,
+    JointSurvey,
+)
+from .common import (
+    ApprovalError,
+    _event,
+    _lock,
+    _require_department,
+    _require_office,
+    _require_state,
+    _state_change,
+    _today,
+    _url,
+)
+
+
+# ---------------------------------------------------------------------------------------------------- review
+def comment_add(*, actor, application: Application, text: str, item: ApprovalItem | None = None) -> Comment:
+    """A reviewer's comment (the applicant sees every one)."""
+    if item is not None and actor is not None and not actor.is_program_office and not actor.is_superuser:
+        if item.department_id != actor.organization_id:
+            raise PermissionDenied("a department comments on its own items")
+    if actor is not None and actor.organization_id != application.applicant_id:
+        _require_department(actor, application)
+    if not text.strip():
+        raise ApprovalError("comment: empty")
+    with transaction.atomic():
+        c = Comment.objects.create(application=application, item=item, author=actor,
+                                   organization=actor.organization if actor is not None else None, text=text.strip())
+        _event(actor, c, AuditAction.CREATE, after={"item": item.pk if item else None, "text": c.text})
+    if actor is None or actor.organization_id != application.applicant_id:
+        notify(subject=f"New review comment on {application.code}", body=text, url=_url(application),
+               key=f"permits:comment:{c.pk}", organizations=[application.applicant], roles=[Role.OPERATOR])
+    return c
+
+
+def item_decide(*, actor, item: ApprovalItem, approve: bool, reasons: str, on: dt.date | None = None) -> ApprovalItem:
+    """A department decides its item with reasons. When the last item is decided the bundled decision follows."""
+    if actor is not None and not actor.is_superuser and not actor.is_program_office:
+        if actor.role != Role.DEPARTMENT or actor.organization_id != item.department_id:
+            raise PermissionDenied(f"only {item.department} decides this item")
+    if not reasons.strip():
+        raise ApprovalError("reasons: a decision states its reasons")
+    on = _today(on)
+    with transaction.atomic():
+        app = _lock(item.application)
+        item = ApprovalItem.objects.select_for_update().get(pk=item.pk)
+        _require_state(app, *REVIEW_STATES, doing="decide an item")
+        if item.state != ItemState.IN_REVIEW:
+            raise ApprovalError(f"item already {item.get_state_display()}")
+        survey = JointSurvey.objects.filter(application=app).first()
+        if item.item_type.joint_survey and (survey is None or survey.state != SurveyState.SIGNED):
+            raise ApprovalError(f"{item.item_type.name} is decided after the joint survey record is signed")
+        if app.accepted_on and on < app.accepted_on:
+            raise ApprovalError(f"decided_on: {on} is before the acceptance ({app.accepted_on})")
+        before = snapshot(item)
+        item.state = ItemState.APPROVED if approve else ItemState.REJECTED
+        item.decided_on, item.reasons = on, reasons.strip()
+        item.decided_by = actor if actor is not None and actor.pk else None
+        if approve:
+            item.permit_number = f"{app.code}-{item.pk:04d}"
+        item.save()
+        record_changes(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION, note=item.reasons)
+        Comment.objects.create(application=app, item=item, author=item.decided_by, organization=item.department,
+                               text=f"{item.get_state_display()}: {item.reasons}")
+        if not app.items.filter(state__in=[ItemState.IN_REVIEW, ItemState.WAITING]).exists():
+            _bundle_decision(actor, app, on)
+    return item
+
+
+def _bundle_decision(actor, app: Application, on: dt.date) -> Application:
+    """All items decided: one decision for the whole application; approved sites move to ``approved``."""
+    rejected = list(app.items.filter(state=ItemState.REJECTED).select_related("item_type", "app_site__site"))
+    decision = Decision.REJECTED if rejected else Decision.APPROVED
+    if rejected:
+        summary = "Not approved: " + "; ".join(f"{i.app_site.site.code} {i.item_type.name}: {i.reasons}"
+                                               for i in rejected)
+    else:
+        summary = f"Approved: {app.items.count()} permission(s) for {app.sites.count()} site(s)"
+    _state_change(actor, app, ApplicationState.DECIDED, note=summary, decided_on=on, decision=decision,
+                  decision_summary=summary)
+    for pause in app.pauses.filter(end__isnull=True):
+        pause.end = on
+        pause.save(update_fields=["end"])
+    for entry in app.sites.select_related("site"):
+        if entry.site.state == SiteState.APPLIED:
+            site_transition(actor=None, site=entry.site,
+                            to_state=SiteState.APPROVED if decision == Decision.APPROVED else SiteState.PLANNED,
+                            on=on, note=f"approval application {app.code}: {decision}")
+    if decision == Decision.APPROVED:
+        certificate_issue(actor=actor, application=app, on=on)
+    notify(subject=f"Decision on {app.code}: {Decision(decision).label}", body=summary, url=_url(app),
+           key=f"permits:decided:{app.pk}", organizations=[app.applicant], roles=[Role.OPERATOR])
+    return app
+
+
+def certificate_issue(*, actor, application: Application, on: dt.date) -> Certificate:
+    """Issue the one certificate listing every permission, with its QR code (PDF kept as issued)."""
+    from ..certificates import render_certificate_pdf
+
+    if application.decision != Decision.APPROVED:
+        raise ApprovalError("only an approved application gets a certificate")
+    token = secrets.token_urlsafe(24)
+    number = f"JX5G-{on:%Y%m%d}-{application.code[-5:]}"
+    cert = Certificate(application=application, number=number, token=token, issued_on=on)
+    pdf = render_certificate_pdf(cert)
+    cert.pdf, cert.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+    cert.save()
+    _event(actor, cert, AuditAction.CREATE, after={"number": number, "issued_on": on, "pdf_sha256": cert.pdf_sha256},
+           note="bundled certificate issued")
+    return cert
+
+
+def certificate_revoke(*, actor, certificate: Certificate, reason: str, on: dt.date | None = None) -> Certificate:
+    """Revoke a certificate (the public verification page then says so)."""
+    _require_office(actor, "revoke certificates")
+    if not reason.strip():
+        raise ApprovalError("reason: required")
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if cert.revoked_on:
+            raise ApprovalError(f"certificate {cert.number} was already revoked on {cert.revoked_on}")
+        before = {"revoked_on": None}
+        cert.revoked_on, cert.revoked_reason = _today(on), reason.strip()[:300]
+        cert.save(update_fields=["revoked_on", "revoked_reason"])
+        _event(actor, cert, AuditAction.TRANSITION, before=before,
+               after={"revoked_on": cert.revoked_on, "reason": cert.revoked_reason}, note="certificate revoked")
+    return cert
+
+

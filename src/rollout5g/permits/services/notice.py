@@ -1,0 +1,118 @@
+"""The completeness check's flags, the one-time notice (一次性告知) and the one resubmission."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from rollout5g.accounts.choices import Role
+from rollout5g.audit.choices import AuditAction
+from rollout5g.audit.services import snapshot
+from rollout5g.notifications.services import notify
+
+from ..choices import (
+    FLAGGABLE_FIELDS,
+    ApplicationState,
+    DeficiencyTarget,
+)
+from ..models import (
+    Application,
+    ApplicationSite,
+    Deficiency,
+)
+from .application import _acceptance_lapsed, completeness_problems, required_materials
+from .common import (
+    ApprovalError,
+    _departments,
+    _event,
+    _lock,
+    _require_applicant,
+    _require_department,
+    _require_office,
+    _require_state,
+    _state_change,
+    _today,
+    _url,
+)
+
+
+def deficiency_flag(*, actor, application: Application, target: str, ref: str, message: str,
+                    app_site: ApplicationSite | None = None) -> Deficiency:
+    """A reviewer flags the exact field or document that is missing or wrong (during the completeness check)."""
+    department = _require_department(actor, application)
+    if target not in DeficiencyTarget.values:
+        raise ApprovalError(f"target: {target!r}; valid: {', '.join(DeficiencyTarget.values)}")
+    if target == DeficiencyTarget.FIELD and ref not in FLAGGABLE_FIELDS:
+        raise ApprovalError(f"ref: {ref!r} is not a field of the form; valid: {', '.join(FLAGGABLE_FIELDS)}")
+    if target == DeficiencyTarget.MATERIAL:
+        known = {m["code"] for m in required_materials(application)} | set(
+            application.materials.values_list("code", flat=True))
+        if ref not in known:
+            raise ApprovalError(f"ref: {ref!r} is not a material of this application; known: {', '.join(sorted(known))}")
+    if not message.strip():
+        raise ApprovalError("message: say what is missing or wrong")
+    with transaction.atomic():
+        app = _lock(application)
+        _require_state(app, ApplicationState.RECEIVED, doing="flag a deficiency")
+        flag = Deficiency.objects.create(application=app, department=department, target=target, ref=ref,
+                                         app_site=app_site, message=message.strip()[:500],
+                                         raised_by=actor if actor is not None and actor.pk else None)
+        _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note=f"flagged on {app.code}")
+    return flag
+
+
+
+def notice_issue(*, actor, application: Application, on: dt.date | None = None) -> list[Deficiency]:
+    """The one-time notice (一次性告知): everything missing, from the automatic check and from every department's
+    flags, in one notice. Only once per application, and only within the completeness-check window."""
+    _require_office(actor, "issue the one-time notice")
+    on = _today(on)
+    with transaction.atomic():
+        app = _lock(application)
+        _require_state(app, ApplicationState.RECEIVED, doing="issue the one-time notice")
+        if app.notice_issued_on is not None:
+            raise ApprovalError(f"the one-time notice of {app.code} was issued on {app.notice_issued_on}; a second "
+                                "notice is not allowed: accept the application or refuse it")
+        if _acceptance_lapsed(app, on):
+            raise ApprovalError("the completeness-check window has passed: the application counts as accepted on "
+                                f"the day it was received ({app.received_on})")
+        for p in completeness_problems(app):
+            if not app.deficiencies.filter(target=p["target"], ref=p["ref"], resolved=False).exists():
+                flag = Deficiency.objects.create(application=app, automatic=True, **p)
+                _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note="completeness check")
+        flags = list(app.deficiencies.filter(resolved=False))
+        if not flags:
+            raise ApprovalError("nothing is missing or flagged: accept the application instead")
+        app.deficiencies.filter(resolved=False).update(in_notice=True)
+        _state_change(actor, app, ApplicationState.NOTICE_ISSUED, note=f"one-time notice: {len(flags)} item(s)",
+                      notice_issued_on=on)
+        for flag in flags:
+            flag.in_notice = True
+    notify(subject=f"One-time notice for {app.code}: {len(flags)} item(s) to complete",
+           body="\n".join(f"- {f.get_target_display()} {f.ref}: {f.message}" for f in flags), url=_url(app),
+           level="warning", key=f"permits:notice:{app.pk}", organizations=[app.applicant], roles=[Role.OPERATOR])
+    return flags
+
+
+def application_resubmit(*, actor, application: Application, on: dt.date | None = None) -> Application:
+    """The applicant answers the notice once, with everything fixed; the completeness window starts again."""
+    _require_applicant(actor, application)
+    on = _today(on)
+    with transaction.atomic():
+        app = _lock(application)
+        _require_state(app, ApplicationState.NOTICE_ISSUED, doing="resubmit")
+        still = [p for p in completeness_problems(app) if p["target"] == DeficiencyTarget.MATERIAL]
+        if still:
+            raise ApprovalError("still missing: " + "; ".join(p["message"] for p in still))
+        for flag in app.deficiencies.filter(resolved=False):
+            flag.resolved = True
+            flag.save(update_fields=["resolved"])
+            _event(actor, flag, AuditAction.UPDATE, before={"resolved": False}, after={"resolved": True})
+        _state_change(actor, app, ApplicationState.RECEIVED, note="resubmitted after the one-time notice",
+                      resubmitted_on=on)
+    notify(subject=f"{app.code} resubmitted after the one-time notice", url=_url(app),
+           key=f"permits:resubmitted:{app.pk}", organizations=_departments(app), roles=[Role.DEPARTMENT])
+    return app
+
+
