@@ -32,6 +32,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rollout5g.core.radio import nr
+
 from . import import_limits
 from .choices import BAND_RANGES_MHZ, NR_BANDS, PowerSupply, SiteState, SiteType, Technology
 
@@ -896,26 +898,11 @@ class Validation:
         return {e.row for e in self.errors if e.row is not None}
 
 
-def n_rb(bandwidth_mhz: float, band: str) -> int:
-    """Transmission bandwidth N_RB of a carrier: 3GPP TS 38.101-1 Table 5.3.2-1 (NR FR1; 30 kHz SCS for the TDD
-    bands n78/n79/n41, 15 kHz otherwise) and TS 36.101 Table 5.6-1 (LTE); other widths scaled from the 90 % use."""
-    nr30 = {10: 24, 15: 38, 20: 51, 25: 65, 30: 78, 40: 106, 50: 133, 60: 162, 70: 189, 80: 217, 90: 245, 100: 273}
-    nr15 = {5: 25, 10: 52, 15: 79, 20: 106, 25: 133, 30: 160, 40: 216, 50: 270}
-    lte = {1.4: 6, 3: 15, 5: 25, 10: 50, 15: 75, 20: 100}
-    if band in NR_BANDS:
-        scs30 = band in ("n78", "n79", "n41")
-        table = nr30 if scs30 else nr15
-        if bandwidth_mhz in table:
-            return table[bandwidth_mhz]
-        return max(1, int(bandwidth_mhz * 1000 * 0.9 / (12 * (30 if scs30 else 15))))
-    if bandwidth_mhz in lte:
-        return lte[bandwidth_mhz]
-    return max(1, int(bandwidth_mhz * 5))
-
-
 def rs_power_from_total(total_w: float, bandwidth_mhz: float, band: str) -> float:
-    """Power per resource element [dBm] if ``total_w`` [W] is spread evenly over 12 × N_RB subcarriers."""
-    return 10 * math.log10(total_w * 1000) - 10 * math.log10(12 * n_rb(bandwidth_mhz, band))
+    """Power per resource element [dBm] if ``total_w`` [W] is spread evenly over the 12 × N_RB subcarriers of the
+    carrier, N_RB from TS 38.101-1 Table 5.3.2-1 at the band's SCS / TS 36.101 Table 5.6-1
+    (:func:`rollout5g.core.radio.nr.band_re_power_dbm`); ``ValueError`` for a bandwidth the table does not have."""
+    return nr.band_re_power_dbm(total_w, bandwidth_mhz, band)
 
 
 class _Row:
@@ -1047,7 +1034,10 @@ def _validate_row(row: _Row, *, operators, default_operator, default_owner, arfc
     if row.raw("rs_power") is not None:
         rs = row.ranged("rs_power", -20, 50, "reference-signal power per RE", " dBm")
     elif total_w is not None and band is not None and bandwidth is not None:
-        rs = round(rs_power_from_total(total_w, bandwidth, band), 2)
+        try:
+            rs = round(rs_power_from_total(total_w, bandwidth, band), 2)
+        except ValueError as exc:
+            row.error("bandwidth" if "bandwidth" in cols else "band", str(exc))
     elif not row.has_error("total_power"):
         row.error("rs_power" if "rs_power" in cols else "total_power", "value is missing")
     gain = row.ranged("gain", 0, 30, "antenna gain", " dBi", required=False)
