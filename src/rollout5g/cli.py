@@ -58,17 +58,26 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web server afterwards.")] = True,
     dev: Annotated[bool, typer.Option("--dev", help="Serve with the auto-reloading development server.")] = False,
+    region: Annotated[str | None, typer.Option(
+        help="Adcode of another city of the boundaries: its own synthetic deployment (recorded in the data "
+             "directory, so that serve keeps it).")] = None,
 ):
     """Create or upgrade the database, load regions, organizations, both policy documents and demo accounts,
     print the URL and the demo logins, then serve on 127.0.0.1. Safe to run again."""
     setup_django(data_dir)
+    if region:
+        from django.conf import settings as django_settings
+
+        from rollout5g.platform.home import write_home
+
+        write_home(django_settings.DATA_DIR, region=region)
     from django.conf import settings
 
     from rollout5g.demo import load_demo
 
     with console.status("Creating or upgrading the database…"):
         migrate_database()
-    summary = load_demo(password=DEMO_PASSWORD, console=console)
+    summary = load_demo(password=DEMO_PASSWORD, console=console, region=region)
     console.print(f"[bold]Database:[/bold] {settings.DATABASES['default']['NAME']}")
     for line in summary.lines:
         console.print(f"  {line}")
@@ -355,17 +364,19 @@ scenario_app = typer.Typer(help="Synthetic site scenarios for demos and benchmar
 app.add_typer(scenario_app, name="scenario")
 
 
-@scenario_app.command("jiaxing")
-def scenario_jiaxing(
+@scenario_app.command("load")
+def scenario_load(
     data_dir: DataDir = None,
+    region: Annotated[str | None, typer.Option(help="Adcode of the city (default: the home region).")] = None,
     year: Annotated[int, typer.Option(help="Year-end snapshot: 2019, 2020 or 2021.")] = 2021,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same registry).")] = 1,
     cells_csv: Annotated[Path | None, typer.Option("--cells-csv", help="Also write the cells as CELLS.csv.")] = None,
 ):
-    """Generate the reproducible Jiaxing registry of ``year`` and load it (replacing an earlier synthetic one)."""
+    """Generate the reproducible synthetic registry of the city of ``year`` and load it (replacing an earlier one)."""
     setup_django(data_dir)
     migrate_database()
-    from rollout5g.core.scenario import VALID_YEARS, generate_jiaxing, write_cells_csv
+    from rollout5g.core.scenario import VALID_YEARS, generate, write_cells_csv
+    from rollout5g.platform.home import home_adcode
     from rollout5g.sites.services import load_key_areas, load_scenario
 
     if year not in VALID_YEARS:
@@ -376,12 +387,14 @@ def scenario_jiaxing(
     if not Region.objects.exists():
         err_console.print("load the regions and policy first: rollout5g demo --no-serve")
         raise typer.Exit(code=2)
-    with console.status(f"Generating and loading Jiaxing {year} (seed {seed})…"):
-        load_key_areas()
-        batch = load_scenario(year=year, seed=seed)
+    region = region or home_adcode()
+    with console.status(f"Generating and loading the synthetic registry of {region}, {year} (seed {seed})…"):
+        if region == home_adcode():
+            load_key_areas()
+        batch = load_scenario(year=year, seed=seed, region=region)
     console.print(f"{batch.source}: {batch.sites_created} sites, {batch.cells_created} cells")
     if cells_csv:
-        write_cells_csv(generate_jiaxing(year, seed), cells_csv)
+        write_cells_csv(generate(year, seed, region=region), cells_csv)
         console.print(f"cells written to {cells_csv}")
 
 

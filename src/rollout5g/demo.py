@@ -85,7 +85,63 @@ def _load_contacts() -> int:
     return added
 
 
-def load_demo(*, password: str, console=None) -> DemoSummary:
+#: The synthetic deployment of another city (``demo --region``): its directory of units, all invented and marked so.
+OTHER_CITY_UNITS = [
+    ("office", "program-office", "government_department", Role.PROGRAM_OFFICE, "经济和信息化局（示例）"),
+    ("mobile", "mobile", "operator", Role.OPERATOR, "中国移动分公司（示例）"),
+    ("telecom", "telecom", "operator", Role.OPERATOR, "中国电信分公司（示例）"),
+    ("unicom", "unicom", "operator", Role.OPERATOR, "中国联通分公司（示例）"),
+    (None, "broadnet", "operator", None, "中国广电分公司（示例）"),
+    ("tower", "tower", "tower_company", Role.OPERATOR, "中国铁塔分公司（示例）"),
+]
+OTHER_CITY_SCENARIO_SIZE = "small"
+
+
+def _synthetic_organization(*, code: str, name: str, kind: str, region_id: str) -> Organization:
+    """An invented unit of a synthetic deployment, validated and audited like the directory's (the organizations
+    app has no create service: its units come from the policy loader)."""
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        from rollout5g.audit.services import record_event, snapshot
+
+        org = Organization(code=code, name=name, short_name=name, kind=kind, region_id=region_id)
+        org.full_clean()
+        org.save()
+        record_event(actor=None, action="create", obj=org, after=snapshot(org), system_label="system:demo")
+    return org
+
+
+def _load_other_city(region: str, *, password: str, size: str, summary: DemoSummary) -> DemoSummary:
+    """Another city of the boundaries with its own synthetic units, accounts and registry (no open list, approvals,
+    cases, incentives or supervision demo: those follow the default city's documents)."""
+    city = Region.objects.get(pk=region, level="city")
+    codes = {}
+    for username, suffix, kind, role, label in OTHER_CITY_UNITS:
+        org = _synthetic_organization(code=f"{region}-{suffix}", name=f"{city.name}{label}", kind=kind,
+                                      region_id=region)
+        codes[suffix] = org.code
+        if username:
+            user, _ = ensure_user(actor=None, username=username, password=password, role=role, organization=org,
+                                  display_name=f"{org.name} 演示账号")
+            summary.users.append(user)
+    admin, _ = ensure_user(actor=None, username="admin", password=password, is_superuser=True,
+                           display_name="系统管理员")
+    summary.users.append(admin)
+    batch = load_scenario(year=DEMO_SCENARIO_YEAR, seed=DEMO_SCENARIO_SEED, region=region, size=size,
+                          organizations={"china_mobile": codes["mobile"], "china_telecom": codes["telecom"],
+                                         "china_unicom": codes["unicom"], "china_broadnet": codes["broadnet"],
+                                         "china_tower": codes["tower"]})
+    summary.lines.append(f"{city.name}: {batch.sites_created} sites, {batch.cells_created} cells (synthetic, "
+                         f"{size} scenario {DEMO_SCENARIO_YEAR}, seed {DEMO_SCENARIO_SEED}); units and accounts "
+                         "synthetic")
+    return summary
+
+
+def load_demo(*, password: str, console=None, region: str | None = None, size: str | None = None) -> DemoSummary:
+    """Load the demo. ``region``: another city of the boundaries (its own synthetic deployment, ``size`` of its
+    scenario, default :data:`OTHER_CITY_SCENARIO_SIZE`); none or the default city: the full demo."""
+    from rollout5g.core.scenario import DEFAULT_CITY
+
     summary = DemoSummary()
 
     def step(message):
@@ -107,6 +163,11 @@ def load_demo(*, password: str, console=None) -> DemoSummary:
     with step("Loading the policy documents…"):
         report = load_policy_files(bundled_policy_files())
     summary.lines.append(f"policy: {report.changes} change(s); " + "; ".join(report.lines()[1:]).strip())
+
+    if region and region != DEFAULT_CITY:
+        with step(f"Loading the synthetic deployment of {region}…"):
+            return _load_other_city(region, password=password, size=size or OTHER_CITY_SCENARIO_SIZE,
+                                    summary=summary)
 
     with step(f"Loading the synthetic Jiaxing {DEMO_SCENARIO_YEAR} site scenario…"):
         created_areas, _ = load_key_areas()

@@ -30,7 +30,7 @@ SCENARIO_ORGANIZATIONS = {
     "china_broadnet": "jx-broadnet",
     "china_tower": "jx-tower",
 }
-SCENARIO_SOURCE = "synthetic scenario jiaxing"
+SCENARIO_SOURCE = "synthetic scenario"
 
 
 class TransitionError(ValidationError):
@@ -246,28 +246,32 @@ def import_key_areas(*, actor, path, crs: str = "wgs84", category: str = "other"
     return created, updated
 
 
-def _organizations_by_scenario_code() -> dict[str, Organization]:
-    orgs = {o.code: o for o in Organization.objects.filter(code__in=SCENARIO_ORGANIZATIONS.values())}
-    missing = set(SCENARIO_ORGANIZATIONS.values()) - set(orgs)
+def _organizations_by_scenario_code(codes: dict[str, str] | None = None) -> dict[str, Organization]:
+    codes = codes or SCENARIO_ORGANIZATIONS
+    orgs = {o.code: o for o in Organization.objects.filter(code__in=codes.values())}
+    missing = set(codes.values()) - set(orgs)
     if missing:
         raise LookupError(f"organizations {sorted(missing)} are not loaded (load the policy data first)")
-    return {k: orgs[v] for k, v in SCENARIO_ORGANIZATIONS.items()}
+    return {k: orgs[v] for k, v in codes.items()}
 
 
-def load_scenario(*, year: int, seed: int = 1, actor=None, progress=None) -> ImportBatch:
+def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: str = "full",
+                  organizations: dict[str, str] | None = None, actor=None, progress=None) -> ImportBatch:
     """Load the synthetic Jiaxing scenario of ``year`` into the registry (replacing an earlier synthetic one).
 
     Idempotent: if the same scenario is already loaded, nothing changes and its batch is returned. The import is
     one audit event on its :class:`ImportBatch` (counts and a digest of the generated rows); each site points at it.
     """
-    from rollout5g.core.scenario import generate_jiaxing
+    from rollout5g.core.scenario import generate
+    from rollout5g.platform.home import home_adcode
 
-    source = f"{SCENARIO_SOURCE} year={year} seed={seed}"
+    region = region or home_adcode()
+    source = f"{SCENARIO_SOURCE} {region} year={year} seed={seed}" + ("" if size == "full" else f" size={size}")
     existing = ImportBatch.objects.filter(source=source).order_by("-pk").first()
     if existing is not None and Site.objects.filter(import_batch=existing).exists():
         return existing
-    scenario = generate_jiaxing(year, seed)
-    orgs = _organizations_by_scenario_code()
+    scenario = generate(year, seed, region=region, size=size)
+    orgs = _organizations_by_scenario_code(organizations)
     digest = hashlib.sha256(
         "\n".join(f"{c.key},{c.lon:.6f},{c.lat:.6f},{c.azimuth_deg:.1f}" for c in scenario.cells).encode()
     ).hexdigest()
