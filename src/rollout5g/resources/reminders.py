@@ -1,4 +1,5 @@
-"""Periodic checks of the open list, run by the job worker (imported by ``ResourcesConfig.ready``).
+"""Periodic checks of the open list (imported by ``ResourcesConfig.ready``): the reminder of unconfirmed entries,
+and the answer clock of the site requests, declared once (checked by the platform's one clock check).
 
 Both are idempotent: every notification carries a key, so running them again sends nothing new.
 """
@@ -10,9 +11,13 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import Role
+from rollout5g.core.workdays import Clock
+from rollout5g.platform.clocks import ClockSpec, Recipients, Reminder, declare
 from rollout5g.platform.jobs import periodic
+from rollout5g.workcalendar.services import working_calendar
 
 from .choices import OPEN_REQUEST_STATES
 from .models import PublicResource, SiteRequest
@@ -53,19 +58,36 @@ def remind_unconfirmed(today: dt.date | None = None) -> dict[str, int]:
     return {"owners": len(counts), "entries": sum(counts.values()), "sent": sent}
 
 
-@periodic("resources.request_deadlines", minutes=60)
-def warn_request_deadlines(today: dt.date | None = None) -> int:
-    """Warn owners of site requests past their answer date (and the office, which follows up)."""
-    from rollout5g.notifications.services import notify
-
+def _office_users():
     from .services import _office_users
 
-    today = today or dt.date.today()
-    sent = 0
-    for request in SiteRequest.objects.filter(status__in=list(OPEN_REQUEST_STATES), due_on__lt=today).select_related(
-            "resource"):
-        url = reverse("resources:request_detail", args=[request.code])
-        sent += len(notify(subject=f"Site request {request.code} is overdue (answer was due {request.due_on})",
-                           url=url, level="overdue", key=f"resources.overdue:{request.code}",
-                           organizations=[request.owner_id], roles=[Role.RESOURCE_OWNER], users=_office_users()))
-    return sent
+    return _office_users()
+
+
+#: The answer clock of a site request (working days from receipt; Jiaxing 二(一)4): a warning to the owner one
+#: working day before the answer is due, an escalation to the owner and the programme office after it. Checked by
+#: the one periodic clock check (``rollout5g.notifications.jobs``).
+REQUEST_CLOCK = declare(ClockSpec(
+    "resources.request",
+    rows=lambda: SiteRequest.objects.filter(status__in=list(OPEN_REQUEST_STATES)).select_related("resource"),
+    clock=lambda request: Clock(received_on=request.received_on, limit_days=request.answer_limit_days, warn_days=1),
+    calendar=working_calendar,
+    is_open=lambda request: request.is_open,
+    warn=Reminder(_("Site request %(code)s: answer due %(due)s%(provisional)s"),
+                  to=lambda request: Recipients(organizations=[request.owner_id], roles=[Role.RESOURCE_OWNER])),
+    overdue=Reminder(_("Site request %(code)s is overdue (answer was due %(due)s)"),
+                     to=lambda request: Recipients(organizations=[request.owner_id], roles=[Role.RESOURCE_OWNER],
+                                                   users=_office_users())),
+    params=lambda request, state: {"code": request.code},
+    url=lambda request: reverse("resources:request_detail", args=[request.code]),
+    key=lambda request, level, state: (f"resources.overdue:{request.code}" if level == "overdue"
+                                       else f"resources.due_soon:{request.code}:{state.due.isoformat()}"),
+))
+
+
+def warn_request_deadlines(today: dt.date | None = None) -> int:
+    """Warn owners of site requests due soon, and escalate those past their answer date (to the office too);
+    returns the notifications sent."""
+    from rollout5g.notifications.jobs import send_clock_reminders
+
+    return send_clock_reminders(today, names=[REQUEST_CLOCK.name])["sent"]
