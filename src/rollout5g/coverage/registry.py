@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rollout5g.core.radio.cells import Cells
+from rollout5g.core.radio.cells import CELL_COLUMNS, CELL_FIELDS, Cells
+
+#: Fields of the engine's cells beyond CELLS.csv's required columns that the registry stores.
+_ENGINE_EXTRAS = ("mechanical_tilt_deg", "electrical_tilt_deg", "bandwidth_mhz", "site_id")
 
 
 def radiating_cells(*, as_of: dt.date | None = None, band: str | None = None, operator: str | None = None,
@@ -21,22 +24,19 @@ def radiating_cells(*, as_of: dt.date | None = None, band: str | None = None, op
         qs = qs.filter(band__iexact=band)
     if operator:
         qs = qs.filter(operator__code=operator)
-    rows = list(
-        qs.order_by("cell_id").values_list(
-            "cell_id", "site__lon", "site__lat", "height_m", "azimuth_deg", "mechanical_tilt_deg",
-            "electrical_tilt_deg", "gain_dbi", "hpbw_h_deg", "hpbw_v_deg", "rs_power_dbm", "freq_mhz", "band",
-            "operator__code", "bandwidth_mhz", "site__code",
-        )
-    )
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(16)]
-    (cell_id, lon, lat, height, azimuth, mtilt, etilt, gain, hpbw_h, hpbw_v, rs, freq, bands, ops, bw, site) = columns
-    return Cells(
-        cell_id=list(cell_id), lon=list(lon), lat=list(lat), height_m=list(height), azimuth_deg=list(azimuth),
-        tilt_deg=[m + e for m, e in zip(mtilt, etilt, strict=True)], gain_dbi=list(gain), hpbw_h_deg=list(hpbw_h),
-        hpbw_v_deg=list(hpbw_v), rs_power_dbm=list(rs), freq_mhz=list(freq), band=list(bands), operator=list(ops),
-        mechanical_tilt_deg=list(mtilt), bandwidth_mhz=[float("nan") if b is None else b for b in bw],
-        site_id=[str(c or "") for c in site],
-    )
+    # The engine's fields stored on sites.Cell, read through their ORM paths in the one cell specification; the
+    # total tilt is the stored mechanical + electrical.
+    fields = [f for f in CELL_FIELDS if f.registry and (f.name in CELL_COLUMNS or f.name in _ENGINE_EXTRAS)]
+    rows = list(qs.order_by("cell_id").values_list(*(f.registry for f in fields)))
+    columns = dict(zip((f.name for f in fields), zip(*rows, strict=True) if rows else [() for _ in fields],
+                       strict=True))
+    data = {name: list(columns[name]) for name in CELL_COLUMNS if name in columns}
+    data["tilt_deg"] = [m + e for m, e in zip(columns["mechanical_tilt_deg"], columns["electrical_tilt_deg"],
+                                              strict=True)]
+    data["mechanical_tilt_deg"] = list(columns["mechanical_tilt_deg"])
+    data["bandwidth_mhz"] = [float("nan") if b is None else b for b in columns["bandwidth_mhz"]]
+    data["site_id"] = [str(c or "") for c in columns["site_id"]]
+    return Cells(**data)
 
 
 def cells_from_registry(*, data_dir: Path | None = None, **filters) -> Cells:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,48 +24,128 @@ import numpy as np
 from .antenna import DEFAULT_A_M, DEFAULT_SLA_V
 from .nr import arfcn_to_mhz, carrier_for
 
-CELL_COLUMNS = (
-    "cell_id",
-    "lon",
-    "lat",
-    "height_m",
-    "azimuth_deg",
-    "tilt_deg",
-    "gain_dbi",
-    "hpbw_h_deg",
-    "hpbw_v_deg",
-    "rs_power_dbm",
-    "freq_mhz",
-    "band",
-    "operator",
-)
-OPTIONAL_COLUMNS = {
-    "a_m_db": DEFAULT_A_M,
-    "sla_v_db": DEFAULT_SLA_V,
-    "mechanical_tilt_deg": 0.0,
-    "bandwidth_mhz": None,
-    "arfcn": None,
-    "site_id": "",
-}
+REQUIRED, OPTIONAL = "required", "optional"
 
+
+@dataclass(frozen=True, slots=True)
+class CellField:
+    """One field of a cell, the one specification the CELLS.csv reader, the registry reader
+    (``rollout5g.coverage.registry``), the 工参 importer's column contract and the cells API schema read.
+
+    ``type`` is ``"float"``, ``"int"``, ``"str"`` or ``"date"``; ``unit`` its unit (``""`` none); ``low``/``high`` the
+    inclusive range a value must lie in (``None``: none); ``csv`` whether CELLS.csv requires it, may have it (with
+    ``default`` when left empty) or has no such column (``None``); ``api`` whether the cells API returns it (and may
+    return ``None``: ``nullable``); ``registry`` the ORM path of the value on ``sites.Cell`` (``None``: not stored as
+    such); ``label_zh`` the Chinese label (the 工参 template header and catalogue key)."""
+
+    name: str
+    type: str
+    unit: str
+    low: float | None
+    high: float | None
+    description: str
+    label_zh: str
+    csv: str | None = None
+    default: object = None
+    api: bool = False
+    nullable: bool = False
+    registry: str | None = None
+
+    @property
+    def required(self) -> bool:
+        """Required in CELLS.csv."""
+        return self.csv == REQUIRED
+
+
+def _f(name, type_, unit, low, high, description, label_zh, **kw) -> CellField:
+    return CellField(name, type_, unit, low, high, description, label_zh, **kw)
+
+
+#: Every field of a cell, in CELLS.csv order (required columns first, then the optional ones, then API-only).
+CELL_FIELDS: tuple[CellField, ...] = (
+    _f("cell_id", "str", "", None, None, "Unique cell id (CGI/NCI).", "小区ID", csv=REQUIRED, api=True,
+       registry="cell_id"),
+    _f("lon", "float", "°", -180.0, 180.0, "Longitude, WGS-84.", "经度", csv=REQUIRED, registry="site__lon"),
+    _f("lat", "float", "°", -90.0, 90.0, "Latitude, WGS-84.", "纬度", csv=REQUIRED, registry="site__lat"),
+    _f("height_m", "float", "m", 0.5, 500.0, "Antenna height above ground.", "天线挂高", csv=REQUIRED, api=True,
+       registry="height_m"),
+    _f("azimuth_deg", "float", "°", -360.0, 720.0, "Azimuth, clockwise from north.", "方位角", csv=REQUIRED,
+       api=True, registry="azimuth_deg"),
+    _f("tilt_deg", "float", "°", -90.0, 90.0, "Total downtilt (mechanical + electrical), positive down.", "总下倾",
+       csv=REQUIRED),
+    _f("gain_dbi", "float", "dBi", -30.0, 45.0, "Peak antenna gain.", "天线增益", csv=REQUIRED, api=True,
+       registry="gain_dbi"),
+    _f("hpbw_h_deg", "float", "°", 0.1, 360.0, "Horizontal half-power beamwidth.", "水平波瓣宽度", csv=REQUIRED,
+       api=True, registry="hpbw_h_deg"),
+    _f("hpbw_v_deg", "float", "°", 0.1, 180.0, "Vertical half-power beamwidth.", "垂直波瓣宽度", csv=REQUIRED,
+       api=True, registry="hpbw_v_deg"),
+    _f("rs_power_dbm", "float", "dBm", -50.0, 60.0, "SSB / reference-signal power per resource element.",
+       "参考信号功率", csv=REQUIRED, api=True, registry="rs_power_dbm"),
+    _f("freq_mhz", "float", "MHz", 100.0, 100000.0, "Downlink centre frequency.", "中心频点", csv=REQUIRED, api=True,
+       registry="freq_mhz"),
+    _f("band", "str", "", None, None, "Operating band (n78, n41, n28 …, LTE B3 …).", "频段", csv=REQUIRED, api=True,
+       registry="band"),
+    _f("operator", "str", "", None, None, "Operator (organization code).", "运营商", csv=REQUIRED, api=True,
+       registry="operator__code"),
+    _f("a_m_db", "float", "dB", 0.0, 100.0, "Antenna pattern A_m (TR 38.901 Table 7.3-1).", "前后比", csv=OPTIONAL,
+       default=DEFAULT_A_M),
+    _f("sla_v_db", "float", "dB", 0.0, 100.0, "Antenna pattern SLA_V (TR 38.901 Table 7.3-1).", "垂直旁瓣抑制",
+       csv=OPTIONAL, default=DEFAULT_SLA_V),
+    _f("mechanical_tilt_deg", "float", "°", -90.0, 90.0, "The mechanical part of the downtilt.", "机械下倾",
+       csv=OPTIONAL, default=0.0, api=True, registry="mechanical_tilt_deg"),
+    _f("bandwidth_mhz", "float", "MHz", 0.1, 2000.0, "Channel bandwidth (default: the band's).", "带宽",
+       csv=OPTIONAL, api=True, registry="bandwidth_mhz"),
+    _f("arfcn", "int", "", 0.0, 3279165.0, "NR-ARFCN or EARFCN; gives freq_mhz when that is empty.", "频点号",
+       csv=OPTIONAL),
+    _f("site_id", "str", "", None, None, "Code of the site the cell is on.", "站址编码", csv=OPTIONAL, default="",
+       api=True, registry="site__code"),
+    _f("electrical_tilt_deg", "float", "°", -90.0, 90.0, "The electrical part of the downtilt.", "电子下倾",
+       api=True, registry="electrical_tilt_deg"),
+    _f("technology", "str", "", None, None, "NR or LTE.", "制式", api=True, registry="technology"),
+    _f("total_power_w", "float", "W", 0.0, 1000.0, "Total transmit power, all ports.", "总功率", api=True,
+       nullable=True, registry="total_power_w"),
+    _f("pci", "int", "", 0.0, 1007.0, "Physical cell identity.", "PCI", api=True, nullable=True, registry="pci"),
+    _f("on_air_date", "date", "", None, None, "On air since.", "入网日期", api=True, nullable=True,
+       registry="on_air_date"),
+)
+CELL_FIELDS_BY_NAME = {f.name: f for f in CELL_FIELDS}
+
+#: The API calls the cell's site ``site`` (its code); everything else keeps the field's name.
+API_NAMES = {"site_id": "site"}
+
+#: CELLS.csv: the required columns (in order), the optional ones with their defaults, the ranges.
+CELL_COLUMNS = tuple(f.name for f in CELL_FIELDS if f.csv == REQUIRED)
+OPTIONAL_COLUMNS = {f.name: f.default for f in CELL_FIELDS if f.csv == OPTIONAL}
 # (column, minimum, maximum) checks for the numeric columns, inclusive
-_RANGES = {
-    "lon": (-180.0, 180.0),
-    "lat": (-90.0, 90.0),
-    "height_m": (0.5, 500.0),
-    "azimuth_deg": (-360.0, 720.0),
-    "tilt_deg": (-90.0, 90.0),
-    "gain_dbi": (-30.0, 45.0),
-    "hpbw_h_deg": (0.1, 360.0),
-    "hpbw_v_deg": (0.1, 180.0),
-    "rs_power_dbm": (-50.0, 60.0),
-    "freq_mhz": (100.0, 100000.0),
-    "a_m_db": (0.0, 100.0),
-    "sla_v_db": (0.0, 100.0),
-    "mechanical_tilt_deg": (-90.0, 90.0),
-    "bandwidth_mhz": (0.1, 2000.0),
-    "arfcn": (0.0, 3279165.0),
-}
+_RANGES = {f.name: (f.low, f.high) for f in CELL_FIELDS if f.csv and f.low is not None}
+
+
+def api_fields() -> dict[str, CellField]:
+    """The fields the cells API returns, by their API name."""
+    return {API_NAMES.get(f.name, f.name): f for f in CELL_FIELDS if f.api}
+
+
+def _annotation_name(annotation) -> str:
+    """``float`` -> ``"float"``, ``float | None`` -> ``"float | None"``, ``datetime.date`` -> ``"date"``."""
+    args = typing.get_args(annotation)
+    if args and type(None) in args:
+        (inner,) = [a for a in args if a is not type(None)]
+        return f"{_annotation_name(inner)} | None"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def check_schema(annotations: dict, *, what: str) -> None:
+    """Raise ``RuntimeError`` unless ``annotations`` (field name -> type, e.g. a pydantic model's fields'
+    annotations) are exactly :func:`api_fields` with their types (``T | None`` for a nullable one): a schema that
+    drifts from the specification fails at import."""
+    got = {name: _annotation_name(a) for name, a in annotations.items()}
+    want = {name: f.type + (" | None" if f.nullable else "") for name, f in api_fields().items()}
+    if got != want:
+        missing = sorted(set(want) - set(got))
+        extra = sorted(set(got) - set(want))
+        wrong = sorted(f"{k}: {got[k]} (spec {want[k]})" for k in set(want) & set(got) if want[k] != got[k])
+        raise RuntimeError(f"{what} disagrees with rollout5g.core.radio.cells.CELL_FIELDS: missing {missing}, "
+                           f"not in the specification {extra}, other type {wrong}")
 
 
 class CellsFileError(ValueError):
