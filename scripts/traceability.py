@@ -1,105 +1,111 @@
-"""Generate docs/traceability.md from the policy data files: every clause of both seeds -> the records that encode
-it and the features that serve it. Run `python scripts/traceability.py` after changing the data or landing a
-feature; tests/policy/test_traceability.py fails when the document is stale."""
+"""Generate docs/traceability.md from the policy data files and the clause markers of the tests that passed.
+
+    ROLLOUT5G_CLAUSE_REPORT=/tmp/clauses.json pytest -m "not e2e"
+    python scripts/traceability.py --results /tmp/clauses.json            # writes docs/traceability.md
+    python scripts/traceability.py --results /tmp/clauses.json --check    # fails when the file differs
+
+A test names the clause (task) it proves with ``@pytest.mark.clause("zj", "7", level="built")`` (tests/clauses.py);
+the recorder writes, for every test that passed, its markers. A task's row says
+
+- *built* when at least one passing test is marked ``built`` for it,
+- *partial* when only passing tests marked ``partial`` name it,
+- *supervised only* when no passing test names it: the platform holds the task (text, units, deadline, targets)
+  and tracks it with milestones and progress reports in /supervision/, and nothing more is claimed.
+
+The tests are listed by node id. Nothing here is written by hand per task: the status comes from the results only.
+"""
 
 from __future__ import annotations
 
+import argparse
+import difflib
+import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from rollout5g.policy.directory import bundled_directory  # noqa: E402
 from rollout5g.policy.schema import bundled_policy_files, parse_policy_file  # noqa: E402
 
 OUT = ROOT / "docs" / "traceability.md"
-
-# Feature of the platform serving each task tag: (feature, where, state). State is "landed" or the issue that
-# builds it; update it here when a capability lands.
-FEATURES = {
-    "approval": ("One-stop approval service (一件事): composite application, one-time notice, parallel review, one joint "
-                 "survey, one decision with a QR-verifiable certificate, working-day clocks — `/approvals/`, "
-                 "docs/approvals.md", "permits", "landed"),
-    "planning": ("Site special plan (站址专项规划) and key areas; planned sites by district and year", "sites", "landed"),
-    "standards": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
-    "open-list": ("Free open list of public facilities: numbered batches with diffs, public page and API, downloads, "
-                  "site requests, fee refusal — `/open-list/`, docs/open-list.md", "resources", "landed"),
-    "smart-pole": ("Smart poles shared by several operators on the open list (capacity, sharing offers)", "resources",
-                   "landed"),
-    "power": ("Power green channel and transfer-to-direct supply cases; direct-supply indicator — `/cases/`",
-              "cases", "landed"),
-    "land": ("Land and compensation in relocation cases — `/cases/`", "cases", "landed"),
-    "relocation": ("Relocation cases: cause, compensation, new site before the old one goes, rebuild tracking — "
-                   "`/cases/`", "cases", "landed"),
-    "coverage": ("Coverage engine and runs: RSRP/SINR rasters, covered share per key area and district against "
-                 "targets, gap polygons — `/coverage/`, docs/coverage-runs.md", "coverage", "landed"),
-    "industry": ("Industry registry: firms, tiers, parks, clusters, yearly statistics — `/industry/`", "incentives",
-                 "landed"),
-    "innovation": ("Innovation centres, institutes, incubators in the industry registry — `/industry/`", "incentives",
-                   "landed"),
-    "pilot": ("Pilot and demonstration projects; pilot awards (免申即享) — `/industry/`", "incentives", "landed"),
-    "application": ("Application pilots per sector — `/industry/pilots/`", "incentives", "landed"),
-    "talent": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
-    "incentive": ("Incentive clauses as data; applications, review, public notice, ledger — `/industry/` "
-                  "(engine: rollout5g.core.incentives)", "incentives", "landed"),
-    "finance": ("Tracked as a supervised task; funds in the incentive ledger — `/supervision/`", "program", "landed"),
-    "security": ("Incidents: obstruction, theft, vandalism, interference, fees routed to the responsible department "
-                 "— `/cases/`", "cases", "landed"),
-    "organization": ("Joint meeting, decisions as follow-up actions, leading-group briefings — `/supervision/`",
-                     "program", "landed"),
-    "evaluation": ("Regional evaluation: composite score, entropy/TOPSIS cross-check, sensitivity — "
-                   "`/supervision/evaluation/` (engine: rollout5g.core.evaluation)", "program", "landed"),
-    "promotion": ("Tracked as a supervised task with milestones and reports — `/supervision/`", "program", "landed"),
-}
-LANDED_FOR_EVERY_TASK = (
-    "Task record with text, lead/supporting/responsible units (collective terms expanded), deadline and targets — "
-    "`/policy/tasks/`, `/api/policy/tasks`, `rollout5g tasks --json` (landed)"
-)
+BUILT, PARTIAL, SUPERVISED = "built", "partial", "supervised only"
 
 
-def build() -> str:
-    lines = [
-        "# Traceability: seed clauses → records → features",
-        "",
-        "Generated by `scripts/traceability.py` from the policy data files in `src/rollout5g/policy/data/`; do not",
-        "edit by hand. Every task below is loaded as a `PolicyTask` with its units (`TaskUnit`), deadline and targets;",
-        "every quantified goal as an `Indicator` with `IndicatorTarget`s; every subsidy or award as an",
-        "`IncentiveClause`. The feature column names the capability that serves the clause and whether it has landed.",
-        "",
-        f"For every task: {LANDED_FOR_EVERY_TASK}.",
-        "",
-    ]
-    for path in bundled_policy_files()[1:]:
-        parsed = parse_policy_file(path)
+def load_results(path) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """``{(document key, task number): {"built": [node ids], "partial": [node ids]}}`` from a results file."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    out: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for test in data.get("tests", []):
+        for doc, number, level in test["clauses"]:
+            tests = out.setdefault((doc, number), {BUILT: [], PARTIAL: []})[level]
+            if test["nodeid"] not in tests:
+                tests.append(test["nodeid"])
+    for levels in out.values():
+        for tests in levels.values():
+            tests.sort()
+    return out
+
+
+def status_of(tests: dict[str, list[str]] | None) -> str:
+    if tests and tests[BUILT]:
+        return BUILT
+    if tests and tests[PARTIAL]:
+        return PARTIAL
+    return SUPERVISED
+
+
+def _tests_cell(tests: dict[str, list[str]] | None) -> str:
+    if not tests:
+        return "—"
+    cells = [f"`{n}`" for n in tests[BUILT]]
+    cells += [f"`{n}` (partial)" for n in tests[PARTIAL] if n not in tests[BUILT]]
+    return "<br>".join(cells) or "—"
+
+
+def build(results: dict[tuple[str, str], dict[str, list[str]]]) -> str:
+    documents = [parse_policy_file(p) for p in bundled_policy_files()[1:]]
+    directory = bundled_directory()
+    counts = {BUILT: 0, PARTIAL: 0, SUPERVISED: 0}
+    sections = []
+    for parsed in documents:
         doc = parsed.document
-        lines += [f"## {doc.title}", "", f"Source: `shared/seeds/{doc.source_file}` · data: `{path.name}` · key "
-                  f"`{doc.key}`", ""]
-        indicators_by_clause: dict[str, list[str]] = {}
-        for ind in parsed.indicators:
-            indicators_by_clause.setdefault(ind.clause, []).append(ind.key)
-        incentives_by_clause: dict[str, list[str]] = {}
-        for inc in parsed.incentives:
-            incentives_by_clause.setdefault(inc.clause, []).append(inc.key)
-        lines += ["| clause | task | records | features |", "| --- | --- | --- | --- |"]
+        units = directory.extended(parsed.organizations, parsed.groups)
+        office_targets = {
+            (ind.key, t.region, t.year) for ind in parsed.indicators for t in ind.targets if t.origin == "office"
+        }
+        lines = [f"## {doc.title}", "", f"Source: `shared/seeds/{doc.source_file}` · data: `{parsed.path.name}` · "
+                 f"key `{doc.key}`", "", "| clause | task | status | tests | records |", "| --- | --- | --- | --- | --- |"]
         for task in parsed.tasks:
+            tests = results.get((doc.key, task.number))
+            status = status_of(tests)
+            counts[status] += 1
             records = [f"task `{task.number}`"]
-            records += [f"target → `{t.indicator}`" for t in task.targets]
-            features = []
-            for tag in task.tags:
-                feature, app, state = FEATURES[tag]
-                features.append(f"{feature} (`{app}`, {state})")
+            for t in task.targets:
+                mark = " (set by the programme office, not the document)" if (
+                    t.indicator, t.region, t.year) in office_targets else ""
+                records.append(f"target → `{t.indicator}`{mark}")
+            for field, label in (("lead_units", "lead"), ("supporting_units", "supporting"),
+                                 ("responsible_units", "responsible")):
+                if any(units.resolve(u).open_ended for u in getattr(task, field)):
+                    records.append(f"{label} units end in 等 (and others): stored as open-ended")
             deadline = f"; deadline {task.deadline}" if task.deadline else ""
-            lines.append(f"| {task.number} | {task.title}{deadline} | {'; '.join(records)} | "
-                         f"{'<br>'.join(dict.fromkeys(features)) or 'supervised task with milestones, reports and status — `/supervision/` (`program`, landed)'} |")
+            lines.append(f"| {task.number} | {task.title}{deadline} | **{status}** | {_tests_cell(tests)} | "
+                         f"{'; '.join(records)} |")
         if parsed.indicators:
-            lines += ["", "Quantified goals:", "", "| clause | indicator | targets | actual values from |",
-                      "| --- | --- | --- | --- |"]
+            lines += ["", "Quantified goals (a target the document does not give is marked as the programme "
+                      "office's own):", "", "| clause | indicator | targets | set by | actual values from |",
+                      "| --- | --- | --- | --- | --- |"]
             for ind in parsed.indicators:
                 targets = ", ".join(f"{t.year}: {t.comparator} {t.value.normalize()} {ind.unit} ({t.region})"
                                     for t in ind.targets)
-                lines.append(f"| {ind.clause} | `{ind.key}` {ind.name} | {targets} | `{ind.source}` |")
+                origins = sorted({t.origin for t in ind.targets})
+                set_by = " and ".join("the programme office (本平台设定, a placeholder)" if o == "office"
+                                      else "the document" for o in origins)
+                lines.append(f"| {ind.clause} | `{ind.key}` {ind.name} | {targets} | {set_by} | `{ind.source}` |")
         if parsed.incentives:
-            lines += ["", "Incentive clauses (engine `rollout5g.core.incentives`, applications in issue 8):", "",
+            lines += ["", "Incentive clauses (data for the engine `rollout5g.core.incentives`):", "",
                       "| clause | key | rule |", "| --- | --- | --- |"]
             for inc in parsed.incentives:
                 rule = (" + ".join(f"{t.rate} × {t.base}" for t in inc.terms) if inc.kind == "formula"
@@ -107,9 +113,47 @@ def build() -> str:
                 group = f"; exclusive group `{inc.exclusive_group}` ({inc.exclusive_policy})" if inc.exclusive_group else ""
                 lines.append(f"| {inc.clause} | `{inc.key}` | {rule}{group} |")
         lines.append("")
-    return "\n".join(lines)
+        sections.append(lines)
+    total = sum(counts.values())
+    head = [
+        "# Traceability: seed clauses → tests → records",
+        "",
+        "Generated by `scripts/traceability.py` from the policy data files in `src/rollout5g/policy/data/` and the",
+        "clause markers of the tests that passed (`@pytest.mark.clause(document, task, level=...)`, see",
+        "`tests/clauses.py`); CI regenerates it after the SQLite test run and fails when it differs. Do not edit by",
+        "hand. A row says",
+        "",
+        "- **built** when at least one passing test is marked as proving the clause;",
+        "- **partial** when the passing tests that name it prove only a part of it;",
+        "- **supervised only** when no test proves it: the task is loaded (text, units, deadline, targets) and the",
+        "  programme office tracks it with milestones and progress reports in `/supervision/`; nothing more is",
+        "  claimed.",
+        "",
+        f"Of {total} tasks: {counts[BUILT]} built, {counts[PARTIAL]} partial, {counts[SUPERVISED]} supervised only.",
+        "",
+    ]
+    return "\n".join(head + [line for lines in sections for line in lines])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--results", required=True, help="the JSON written by a test run with ROLLOUT5G_CLAUSE_REPORT")
+    parser.add_argument("--check", action="store_true", help="fail when docs/traceability.md differs")
+    args = parser.parse_args(argv)
+    text = build(load_results(args.results))
+    if args.check:
+        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+        if current != text:
+            sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
+                                                       "docs/traceability.md (committed)", "from the test results"))
+            print("\ndocs/traceability.md is stale: regenerate it with scripts/traceability.py --results ...")
+            return 1
+        print("docs/traceability.md matches the test results")
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
 
 
 if __name__ == "__main__":
-    OUT.write_text(build(), encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    sys.exit(main())

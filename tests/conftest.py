@@ -25,6 +25,8 @@ import time_machine
 
 from rollout5g.accounts.choices import Role
 
+from . import clauses
+
 DEMO_PASSWORD = "test-password-1"
 TZ = ZoneInfo("Asia/Shanghai")
 #: The day every test runs on unless marked otherwise: a Monday, inside the loaded 2026 holiday calendar.
@@ -33,6 +35,7 @@ TODAY = dt.datetime(2026, 11, 16, 10, 0, tzinfo=TZ)
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "today(when): run the test on this day (ISO date or 'YYYY-MM-DD HH:MM')")
+    clauses.register(config)  # the clause markers (tests/clauses.py)
 
 
 def pytest_collection_modifyitems(items):

@@ -54,6 +54,7 @@ class TargetOut(Schema):
     value: Any
     year: int | None
     region: str
+    set_by: str
 
 
 class DocumentRef(Schema):
@@ -71,6 +72,7 @@ class TaskOut(Schema):
     lead_units: list[str]
     supporting_units: list[str]
     responsible_units: list[str]
+    open_ended: list[str]
     deadline: dt.date | None
     status: str
     targets: list[TargetOut]
@@ -84,6 +86,7 @@ class IndicatorTargetOut(Schema):
     value: Decimal
     due: dt.date | None
     text: str
+    set_by: str
     actual: Decimal | None
     actual_as_of: dt.date
     actual_source: str
@@ -155,7 +158,8 @@ def _indicator_out(indicator: Indicator) -> dict:
         "source": indicator.source, "area_type": indicator.area_type, "clause": indicator.clause,
         "targets": [
             {"region": r["target"].region_id, "year": r["target"].year, "comparator": r["target"].comparator,
-             "value": r["target"].value, "due": r["target"].due, "text": r["target"].text, "actual": r["actual"],
+             "value": r["target"].value, "due": r["target"].due, "text": r["target"].text,
+             "set_by": r["target"].origin, "actual": r["actual"],
              "actual_as_of": r["as_of"], "actual_source": r["source"], "met": r["met"]}
             for r in rows
         ],

@@ -36,6 +36,14 @@ class Comparator(models.TextChoices):
     LT = "lt", "<"
 
 
+class TargetOrigin(models.TextChoices):
+    """Who set a target: the policy document (its words hold the number), or the programme office of this
+    platform (a placeholder the document does not give, to be confirmed or replaced by the office)."""
+
+    DOCUMENT = "document", _("Policy document")
+    OFFICE = "office", _("Set by this platform")
+
+
 class IndicatorMeasure(models.TextChoices):
     CUMULATIVE = "cumulative", _("Cumulative")
     INCREMENTAL = "incremental", _("Incremental")

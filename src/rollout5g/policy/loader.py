@@ -304,8 +304,9 @@ class _Loader:
             self.replace_children(
                 indicator, indicator.targets,
                 [{"region_id": t.region, "year": t.year, "comparator": t.comparator, "value": t.value,
-                  "due": t.due, "text": t.text} for t in ind.targets],
-                kind="indicator targets", fields=("region_id", "year", "comparator", "value", "due", "text"),
+                  "due": t.due, "text": t.text, "origin": t.origin} for t in ind.targets],
+                kind="indicator targets",
+                fields=("region_id", "year", "comparator", "value", "due", "text", "origin"),
             )
         self.remove_missing(Indicator.objects.filter(document=document),
                             [i.pk for i in indicators.values()], kind="indicators")
@@ -321,7 +322,8 @@ class _Loader:
             )
             tasks.append(task.pk)
             self.replace_children(task, task.units, self._task_units(t), kind="task units",
-                                  fields=("role", "organization_id", "group_id", "as_written", "sort_order"))
+                                  fields=("role", "organization_id", "group_id", "as_written", "open_ended",
+                                          "sort_order"))
             self.replace_children(
                 task, task.targets,
                 [{"indicator_id": indicators[x.indicator].pk, "region_id": x.region, "year": x.year,
@@ -353,11 +355,12 @@ class _Loader:
             if resolution.is_named_group:
                 group = OrganizationGroup.objects.filter(term=resolution.group_term).order_by("pk").first()
                 rows.append({"role": role, "organization_id": None, "group_id": group.pk, "as_written": name,
-                             "sort_order": order})
+                             "open_ended": resolution.open_ended, "sort_order": order})
                 order += 1
                 continue
             for code in resolution.codes:
                 rows.append({"role": role, "organization_id": Organization.objects.get(code=code).pk,
-                             "group_id": None, "as_written": name, "sort_order": order})
+                             "group_id": None, "as_written": name, "open_ended": resolution.open_ended,
+                             "sort_order": order})
                 order += 1
         return rows

@@ -12,6 +12,7 @@ from .choices import (
     DocumentLevel,
     IncentiveKind,
     IndicatorMeasure,
+    TargetOrigin,
     TaskStatus,
     UnitRole,
     ValueSource,
@@ -115,6 +116,8 @@ class TaskUnit(models.Model):
     group = models.ForeignKey("organizations.OrganizationGroup", verbose_name=_("group"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="task_units")
     as_written = models.CharField(_("as written"), max_length=100)
+    #: The document wrote the unit with a trailing 等 ("and others"): the units named are not all of them.
+    open_ended = models.BooleanField(_("and others (等)"), default=False)
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RestrictedManager()
@@ -173,6 +176,7 @@ class IndicatorTarget(models.Model):
     value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
     due = models.DateField(_("due"), null=True, blank=True)
     text = models.CharField(_("as written"), max_length=300, blank=True)
+    origin = models.CharField(_("set by"), max_length=10, choices=TargetOrigin.choices, default=TargetOrigin.DOCUMENT)
 
     objects = RestrictedManager()
     access_policy = PUBLIC_READ
@@ -183,6 +187,10 @@ class IndicatorTarget(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.region} {self.year} {self.get_comparator_display()} {self.value.normalize()}"
+
+    @property
+    def set_by_office(self) -> bool:
+        return self.origin == TargetOrigin.OFFICE
 
     def is_met_by(self, actual) -> bool:
         from decimal import Decimal
@@ -206,6 +214,16 @@ class TaskTarget(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.get_comparator_display()} {self.value.normalize()}"
+
+    @property
+    def origin(self) -> str:
+        """Who set the number: that of the indicator's target for the same region and year."""
+        target = self.indicator.targets.filter(region_id=self.region_id, year=self.year).first()
+        return target.origin if target is not None else TargetOrigin.DOCUMENT
+
+    @property
+    def set_by_office(self) -> bool:
+        return self.origin == TargetOrigin.OFFICE
 
 
 class IndicatorValue(models.Model):

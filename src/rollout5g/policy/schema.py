@@ -344,6 +344,9 @@ class IndicatorTarget(_Model):
     value: Number
     due: dt.date
     text: Text  # the seed's words
+    #: ``document``: the number is the document's; ``office``: the document names no number and the programme
+    #: office of this platform set one (a placeholder, shown as 本平台设定, never as the document's).
+    origin: Literal["document", "office"] = "document"
 
     @model_validator(mode="after")
     def _check(self):

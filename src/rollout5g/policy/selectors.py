@@ -19,8 +19,11 @@ def tasks_queryset(queryset=None):
 def task_record(task: PolicyTask) -> dict:
     """One task as plain data: document (id, title), number, text, units by role (full names), deadline, targets."""
     units = {role: [] for role in UnitRole.values}
+    open_ended = []
     for unit in task.units.all():
         units[unit.role].append(unit.display_name)
+        if unit.open_ended and unit.role not in open_ended:
+            open_ended.append(unit.role)
     return {
         "document": {"id": task.document.key, "title": task.document.title},
         "number": task.number,
@@ -30,6 +33,7 @@ def task_record(task: PolicyTask) -> dict:
         "lead_units": units[UnitRole.LEAD],
         "supporting_units": units[UnitRole.SUPPORTING],
         "responsible_units": units[UnitRole.RESPONSIBLE],
+        "open_ended": open_ended,  # roles whose list the document ends with 等 ("and others")
         "deadline": task.deadline.isoformat() if task.deadline else None,
         "status": task.status,
         "targets": [
@@ -40,6 +44,7 @@ def task_record(task: PolicyTask) -> dict:
                 "value": float(t.value) if t.value == t.value.to_integral() else str(t.value.normalize()),
                 "year": t.year,
                 "region": t.region_id,
+                "set_by": t.origin,
             }
             for t in task.targets.all()
         ],
