@@ -107,12 +107,13 @@ def test_site_recommendation_computes_the_existing_coverage_on_the_dask_schedule
     from shapely.geometry import box
 
     from rollout5g.organizations.models import Organization
+    from rollout5g.platform.actors import SYSTEM
     from rollout5g.resources.recommend import recommend_sites
     from rollout5g.resources.services import resource_create
 
     lon0, lat0 = 120.933, 30.686  # 余新镇, a gap of the registry world
     owner = Organization.objects.get(code="jx-jiacheng-group")
-    resource_create(actor=None, owner=owner, code="T-D1", name="test T-D1", kind="gov_rooftop", lon=lon0 + 0.005,
+    resource_create(actor=SYSTEM, owner=owner, code="T-D1", name="test T-D1", kind="gov_rooftop", lon=lon0 + 0.005,
                     lat=lat0 + 0.003, height_m=30.0)
     area = box(lon0 - 0.0157, lat0 - 0.0135, lon0 + 0.0157, lat0 + 0.0135)
     settings.ROLLOUT5G_DASK_SCHEDULER = None

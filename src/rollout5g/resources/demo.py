@@ -25,6 +25,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_event
 from rollout5g.core.scenario import COUNTIES, load_jiaxing_boundaries, load_places
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SYSTEM
 
 from .choices import POLE_KINDS, Availability, FeeKind, ResourceKind
 from .models import ListRelease, PublicResource, SiteRequest
@@ -197,10 +198,10 @@ def load_demo(*, password: str) -> list[str]:
         record_event(actor=None, action=AuditAction.IMPORT, object_type="resources.publicresource",
                      object_id="demo-batch-1", object_repr="synthetic open list", system_label="system:demo",
                      note=f"{len(resources)} synthetic entries (seed {DEMO_SEED})")
-        first = services.release_create(actor=None, title="嘉兴市5G基站建设公共资源开放清单（第一批）",
+        first = services.release_create(actor=SYSTEM, title="嘉兴市5G基站建设公共资源开放清单（第一批）",
                                         notice_start=today - dt.timedelta(days=120),
                                         notice_end=today - dt.timedelta(days=110))
-        first = services.release_publish(actor=None, release=first)
+        first = services.release_publish(actor=SYSTEM, release=first)
 
         # Between the batches: new entries, changed entries and withdrawn ones.
         added, hosted = generate(ADDED_LATER, seed=DEMO_SEED + 1, start=FIRST_BATCH + 1, organizations=organizations,
@@ -216,20 +217,20 @@ def load_demo(*, password: str) -> list[str]:
         for j, k in enumerate(picks):
             resource = pool[int(k)]
             if j < WITHDRAWN_LATER:
-                services.resource_withdraw(actor=None, resource=resource, reason="设施拆除或改建，不再开放")
+                services.resource_withdraw(actor=SYSTEM, resource=resource, reason="设施拆除或改建，不再开放")
             elif j % 3 == 0:
-                services.resource_set_availability(actor=None, resource=resource, availability=Availability.OCCUPIED,
+                services.resource_set_availability(actor=SYSTEM, resource=resource, availability=Availability.OCCUPIED,
                                                    reason="已建站")
             elif j % 3 == 1:
-                services.resource_update(actor=None, resource=resource, conditions=resource.conditions +
+                services.resource_update(actor=SYSTEM, resource=resource, conditions=resource.conditions +
                                          "；进场施工须避开上下班高峰", power_kw_available=(resource.power_kw_available or 1) + 2)
             else:
-                services.resource_update(actor=None, resource=resource, height_m=(resource.height_m or 10) + 3,
+                services.resource_update(actor=SYSTEM, resource=resource, height_m=(resource.height_m or 10) + 3,
                                          note="改造加高")
-        second = services.release_create(actor=None, title="嘉兴市5G基站建设公共资源开放清单（第二批）",
+        second = services.release_create(actor=SYSTEM, title="嘉兴市5G基站建设公共资源开放清单（第二批）",
                                          notice_start=today - dt.timedelta(days=20),
                                          notice_end=today - dt.timedelta(days=10))
-        second = services.release_publish(actor=None, release=second)
+        second = services.release_publish(actor=SYSTEM, release=second)
         lines = [f"open list: {PublicResource.objects.count()} synthetic entries; {first.label} "
                  f"{first.entry_count} entries; {second.label} {second.entry_count} entries "
                  f"(+{second.added_count} ~{second.changed_count} -{second.withdrawn_count})"]

@@ -1,7 +1,9 @@
 """Business actions of the open list: resources, releases (第N批), site requests, charges and fee complaints.
 
 Every function is keyword-only with ``actor`` first, runs in one transaction, checks the actor's rights through
-the model's access policy, and records an audit event. Bad input raises ``ValidationError`` naming the field.
+the model's access policy (its declared actions: :func:`~rollout5g.platform.workflow.transition` for a state
+change, :func:`~rollout5g.platform.workflow.authorize` before any other step), and records an audit event. The
+actor is a user or :data:`rollout5g.platform.actors.SYSTEM` (the demo loader, an import), never ``None``. Bad input raises ``ValidationError`` naming the field.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +22,13 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core.geo import to_wgs84
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.access import CHANGE, can_add, require
+from rollout5g.platform.access import CHANGE
+from rollout5g.platform.actors import is_system
 from rollout5g.platform.codes import next_code, next_number
+from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.regions.services import find_region
 
 from .choices import (
-    COMPLAINT_TRANSITIONS,
     POLE_KINDS,
     Availability,
     ComplaintStatus,
@@ -73,8 +76,9 @@ def _office_users():
     return list(User.objects.filter(is_active=True, role=Role.PROGRAM_OFFICE))
 
 
-def _is_office(actor) -> bool:
-    return actor is None or actor.is_superuser or actor.is_program_office
+def _person(actor):
+    """The user to store as "answered by"/"published by": None for a process."""
+    return actor if getattr(actor, "pk", None) and not is_system(actor) else None
 
 
 # ---------------------------------------------------------------------------------------------------- resources
@@ -111,10 +115,7 @@ def resource_create(*, actor, owner: Organization, name: str, kind: str, lon: fl
                     code: str | None = None, availability: str = Availability.OPEN, availability_reason: str = "",
                     confirmed_on: dt.date | None = None, note: str = "", **attrs) -> PublicResource:
     """Add a facility to the open list. An owner adds entries for its own organization; the office for any."""
-    if actor is not None and not can_add(actor, PublicResource):
-        raise PermissionDenied("only resource owners and the programme office add open-list entries")
-    if actor is not None and not _is_office(actor) and actor.organization_id != owner.pk:
-        raise PermissionDenied("an owner adds entries for its own organization only")
+    authorize_create(actor, PublicResource, owner=owner)
     unknown = set(attrs) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}")
@@ -138,10 +139,9 @@ def resource_update(*, actor, resource: PublicResource, note: str = "", **fields
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
-    if actor is not None:
-        require(actor, CHANGE, resource)
     with transaction.atomic():
         resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        authorize(actor, CHANGE, resource)
         before = snapshot(resource)
         for name, value in fields.items():
             setattr(resource, name, value)
@@ -159,10 +159,9 @@ def resource_set_availability(*, actor, resource: PublicResource, availability: 
         raise ValidationError({"availability": f"unknown value {availability!r}; valid: {', '.join(Availability.values)}"})
     if availability != Availability.OPEN and not reason.strip():
         raise ValidationError({"availability_reason": f"give the reason the resource is {availability}"})
-    if actor is not None:
-        require(actor, CHANGE, resource)
     with transaction.atomic():
         resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        authorize(actor, CHANGE, resource)
         before = snapshot(resource)
         resource.availability, resource.availability_reason = availability, reason.strip()
         _clean_resource(resource)
@@ -173,10 +172,9 @@ def resource_set_availability(*, actor, resource: PublicResource, availability: 
 
 def resource_confirm(*, actor, resource: PublicResource, on: dt.date | None = None) -> PublicResource:
     """The owner confirms the entry is still valid ("regularly updated", Zhejiang task 7)."""
-    if actor is not None:
-        require(actor, CHANGE, resource)
     with transaction.atomic():
         resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
+        authorize(actor, CHANGE, resource)
         before = snapshot(resource)
         resource.last_confirmed_on = on or dt.date.today()
         resource.save(update_fields=["last_confirmed_on", "updated_at"])
@@ -188,15 +186,7 @@ def resource_withdraw(*, actor, resource: PublicResource, reason: str) -> Public
     """Take an entry off the list: the next release shows it as withdrawn; its code is never reused."""
     if not reason.strip():
         raise ValidationError({"reason": "say why the entry is withdrawn"})
-    if actor is not None:
-        require(actor, CHANGE, resource)
-    with transaction.atomic():
-        resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
-        before = snapshot(resource)
-        resource.withdrawn = True
-        resource.save(update_fields=["withdrawn", "updated_at"])
-        record_changes(actor=actor, obj=resource, before=before, action=AuditAction.TRANSITION, note=reason)
-    return resource
+    return transition(resource, "withdraw", actor=actor, note=reason)
 
 
 # ---------------------------------------------------------------------------------------------------- releases
@@ -230,14 +220,9 @@ def resource_snapshot(resource: PublicResource) -> dict:
     }
 
 
-def _require_office(actor, what: str) -> None:
-    if actor is not None and not _is_office(actor):
-        raise PermissionDenied(f"only the programme office {what}")
-
-
 def release_create(*, actor, notice_start: dt.date, notice_end: dt.date, title: str = "", note: str = "") -> ListRelease:
     """Open the next batch (第N批) as a draft. One draft at a time, so batch numbers follow publication order."""
-    _require_office(actor, "prepares releases of the open list")
+    authorize_create(actor, ListRelease)
     if notice_end < notice_start:
         raise ValidationError({"notice_end": f"the notice period ends ({notice_end}) before it starts ({notice_start})"})
     with transaction.atomic():
@@ -254,13 +239,13 @@ def release_create(*, actor, notice_start: dt.date, notice_end: dt.date, title: 
 
 def release_update(*, actor, release: ListRelease, **fields) -> ListRelease:
     """Change a draft's title, note or notice period. A published release is immutable."""
-    _require_office(actor, "edits releases")
     allowed = {"title", "note", "notice_start", "notice_end"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         release = ListRelease.objects.select_for_update().get(pk=release.pk)
+        authorize(actor, CHANGE, release)
         if release.is_published:
             raise ReleaseImmutable(f"{release.label} was published on {release.published_at:%Y-%m-%d} and cannot change;"
                                    " open the next batch instead")
@@ -280,11 +265,9 @@ def release_publish(*, actor, release: ListRelease) -> ListRelease:
     previous release, and make the release public. Cannot be undone or repeated."""
     from .selectors import diff_snapshots, latest_release, release_snapshots
 
-    _require_office(actor, "publishes the open list")
     with transaction.atomic():
         release = ListRelease.objects.select_for_update().get(pk=release.pk)
-        if release.is_published:
-            raise ReleaseImmutable(f"{release.label} is already published")
+        authorize(actor, "publish", release)  # the programme office, once
         resources = (PublicResource.objects.filter(withdrawn=False).select_related("owner", "region")
                      .defer(*REGION_HEAVY)
                      .prefetch_related("hosted_operators").order_by("code"))
@@ -295,15 +278,11 @@ def release_publish(*, actor, release: ListRelease) -> ListRelease:
         previous = latest_release()
         ReleaseEntry.objects.bulk_create(entries, batch_size=1000)
         diff = diff_snapshots(release_snapshots(previous), {e.code: e.snapshot for e in entries})
-        before = snapshot(release)
-        release.published_at, release.published_by = timezone.now(), actor if getattr(actor, "pk", None) else None
-        release.entry_count = len(entries)
-        release.added_count, release.changed_count = len(diff["added"]), len(diff["changed"])
-        release.withdrawn_count = len(diff["withdrawn"])
-        release.save()
-        record_changes(actor=actor, obj=release, before=before, action=AuditAction.TRANSITION,
-                       note=f"published {len(entries)} entries: +{release.added_count} "
-                            f"~{release.changed_count} -{release.withdrawn_count}")
+        added, changed, withdrawn = len(diff["added"]), len(diff["changed"]), len(diff["withdrawn"])
+        transition(release, "publish", actor=actor,
+                   note=f"published {len(entries)} entries: +{added} ~{changed} -{withdrawn}",
+                   published_at=timezone.now(), published_by=_person(actor), entry_count=len(entries),
+                   added_count=added, changed_count=changed, withdrawn_count=withdrawn)
     return release
 
 
@@ -317,14 +296,14 @@ def _answer_clock(received_on: dt.date, limit: int):
 
 
 def request_clock(request: SiteRequest, today: dt.date | None = None):
-    """The answer clock of an open request (``ClockStatus``: due, days_left, state), or None once answered."""
-    from rollout5g.core.workdays import Clock
-    from rollout5g.workcalendar.services import working_calendar
+    """The answer clock of an open request (``ClockState``: due, days_left, elapsed, state), or None once answered."""
+    from rollout5g.platform.clocks import clock_state
+
+    from .reminders import REQUEST_CLOCK
 
     if not request.is_open:
         return None
-    return Clock(received_on=request.received_on, limit_days=request.answer_limit_days, warn_days=1).status(
-        working_calendar(), today or dt.date.today())
+    return clock_state(REQUEST_CLOCK, request, today)
 
 
 def _first_claim(resource: PublicResource, requester: Organization) -> SiteRequest | None:
@@ -344,11 +323,10 @@ def site_request_create(*, actor, resource: PublicResource | None = None, lon: f
     operator already asked for becomes a sharing offer linked to that first request (Jiaxing 二(一)4)."""
     from .selectors import open_candidates, resources_near
 
-    if actor is None or actor.organization_id is None:
-        raise PermissionDenied("a site request is made by a user of an operator or the tower company")
-    if not actor.is_superuser and actor.role != Role.OPERATOR:
-        raise PermissionDenied("only operators and the tower company make site requests")
+    authorize_create(actor, SiteRequest, owner=getattr(actor, "organization_id", None))
     requester = actor.organization
+    if requester is None:
+        raise ValidationError({"requester": "a site request is made by a user of an operator or the tower company"})
     on = on or dt.date.today()
     planned_year = planned_year or on.year
     if not 2019 <= int(planned_year) <= 2035:
@@ -404,20 +382,6 @@ def site_request_create(*, actor, resource: PublicResource | None = None, lon: f
     return request
 
 
-def _require_owner(actor, request: SiteRequest) -> None:
-    if actor is None or actor.is_superuser or actor.is_program_office:
-        return
-    if actor.role != Role.RESOURCE_OWNER or actor.organization_id != request.owner_id:
-        raise PermissionDenied("only the resource's owner (or the programme office) answers this request")
-
-
-def _require_requester(actor, request: SiteRequest) -> None:
-    if actor is None or actor.is_superuser:
-        return
-    if actor.organization_id != request.requester_id:
-        raise PermissionDenied("only the requesting organization does this")
-
-
 def _clean_charges(charges) -> list[RequestCharge]:
     """Validate the charge rows of an owner's conditions: each a dict with kind, amount_cny, basis.
     Anything but the actual power cost is refused with the rule it breaks."""
@@ -462,9 +426,9 @@ _PLANNED_SITE_TYPE = {
 }
 
 
-def _grant(*, actor, request: SiteRequest, on: dt.date) -> None:
-    """Reserve the resource for the requester and create (or join) the planned site. Called inside the
-    transaction of an acceptance."""
+def _grant(*, actor, request: SiteRequest, on: dt.date):
+    """Reserve the resource for the requester and create (or join) the planned site; returns the planned site.
+    Called inside the transaction of an acceptance, once the step is authorized."""
     from rollout5g.sites.services import planned_site_create
 
     resource = PublicResource.objects.select_for_update().get(pk=request.resource_id)
@@ -484,31 +448,43 @@ def _grant(*, actor, request: SiteRequest, on: dt.date) -> None:
                    note=f"accepted site request {request.code}")
     base = request.shares_with if request.shares_with_id else None
     if base is not None and base.planned_site_id:
-        request.planned_site = base.planned_site
-    elif request.planned_site_id is None:
+        return base.planned_site
+    if request.planned_site_id is None:
         site_type = ("smart_pole" if resource.smart_pole else
                      "street_pole" if resource.kind in POLE_KINDS else _PLANNED_SITE_TYPE.get(resource.kind, "rooftop"))
         # planned_site_create lets only the requesting organization or the office add plan entries; the owner's
-        # acceptance is the authority here, so it runs as the system with the owner named in the note.
-        request.planned_site = planned_site_create(
-            actor=actor if actor is not None and actor.is_program_office else None,
+        # acceptance is the authority here, so it runs as the system with the owner named in the note. (The sites
+        # app still takes None for its system actor; pass SYSTEM once its services are converted.)
+        return planned_site_create(
+            actor=actor if getattr(actor, "is_program_office", False) else None,
             organization=request.requester, lon=resource.lon, lat=resource.lat, planned_year=request.planned_year,
             site_type=site_type, name=resource.name[:100], place=(resource.address or resource.name)[:100],
-            note=f"open-list request {request.code} accepted by {actor.get_username() if actor else 'system'}")
+            note=f"open-list request {request.code} accepted by {actor.get_username()}")
+    return request.planned_site
 
 
-def _accept(*, actor, request: SiteRequest, on: dt.date, note: str) -> None:
-    before = snapshot(request)
-    request.status, request.answered_on = RequestStatus.ACCEPTED, on
-    if actor is not None and getattr(actor, "pk", None):
-        request.answered_by = actor
-    _grant(actor=actor, request=request, on=on)
-    request.save()
-    record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=note)
-    # the sharing offers still waiting on this request are accepted with it: both operators go on the resource
+def _accept(*, actor, request: SiteRequest, step: str, on: dt.date, note: str, **fields) -> None:
+    """Take ``step`` (accept, or agree to the conditions; both end accepted) on a request already authorized for it:
+    reserve the resource, create or join the planned site, then accept the offers that share the request."""
+    planned_site = _grant(actor=actor, request=request, on=on)
+    fields.update(answered_on=on, planned_site=planned_site, **_answered_by(actor))
+    transition(request, step, actor=actor, note=note, **fields)
+    # the sharing offers still waiting on this request are accepted with it: both operators go on the resource.
+    # They are part of this step (the requester agreeing to the conditions accepts them too), not a step of their own.
     for offer in SiteRequest.objects.select_for_update().filter(shares_with=request,
                                                                  status=RequestStatus.SUBMITTED):
-        _accept(actor=actor, request=offer, on=on, note=f"shared with {request.code}")
+        before = snapshot(offer)
+        offer.planned_site = _grant(actor=actor, request=offer, on=on)
+        offer.status, offer.answered_on = RequestStatus.ACCEPTED, on
+        offer.answered_by = _person(actor) or offer.answered_by
+        offer.save()
+        record_changes(actor=actor, obj=offer, before=before, action=AuditAction.TRANSITION,
+                       note=f"accept: shared with {request.code}")
+        _notify_accepted(offer)
+    _notify_accepted(request)
+
+
+def _notify_accepted(request: SiteRequest) -> None:
     from rollout5g.notifications.services import notify
 
     notify(subject=f"Site request {request.code} accepted", body=f"{request.resource} is reserved for you; planned "
@@ -517,31 +493,27 @@ def _accept(*, actor, request: SiteRequest, on: dt.date, note: str) -> None:
            organizations=[request.requester], roles=[Role.OPERATOR])
 
 
-def _lock_open(request: SiteRequest) -> SiteRequest:
-    request = SiteRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.is_open:
-        raise ValidationError({"status": f"{request.code} is already {request.get_status_display().lower()}"})
-    return request
+def _lock(request: SiteRequest) -> SiteRequest:
+    return SiteRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _answered_by(actor) -> dict:
+    person = _person(actor)
+    return {"answered_by": person} if person is not None else {}
 
 
 def site_request_accept(*, actor, request: SiteRequest, conditions: str = "", charges=(),
                         on: dt.date | None = None) -> SiteRequest:
     """The owner accepts (optionally stating conditions and the power cost): the resource is reserved and the
     planned site is created in the registry for the requester."""
-    _require_owner(actor, request)
     on = on or dt.date.today()
     rows = _clean_charges(charges)
     with transaction.atomic():
-        request = _lock_open(request)
-        if request.status != RequestStatus.SUBMITTED:
-            raise ValidationError({"status": f"{request.code} waits for the requester to answer the conditions"})
-        if request.shares_with_id and request.shares_with.is_open:
-            raise ValidationError({"status": f"{request.code} is a sharing offer: accept {request.shares_with.code} "
-                                             "first (both operators then go on the resource)"})
-        if conditions:
-            request.conditions = conditions
+        request = _lock(request)
+        authorize(actor, "accept", request)
         _save_charges(request, rows)
-        _accept(actor=actor, request=request, on=on, note=conditions)
+        _accept(actor=actor, request=request, step="accept", on=on, note=conditions,
+                **({"conditions": conditions} if conditions else {}))
     return request
 
 
@@ -549,19 +521,15 @@ def site_request_propose(*, actor, request: SiteRequest, conditions: str, charge
                          on: dt.date | None = None) -> SiteRequest:
     """The owner proposes conditions (access hours, installation rules, the power cost); the requester agrees
     or withdraws."""
-    _require_owner(actor, request)
     if not conditions.strip():
         raise ValidationError({"conditions": "write the conditions you propose"})
     rows = _clean_charges(charges)
     with transaction.atomic():
-        request = _lock_open(request)
-        before = snapshot(request)
-        request.status, request.conditions, request.answered_on = RequestStatus.CONDITIONS_PROPOSED, conditions, on or dt.date.today()
-        if actor is not None and getattr(actor, "pk", None):
-            request.answered_by = actor
+        request = _lock(request)
+        authorize(actor, "propose", request)
         _save_charges(request, rows)
-        request.save()
-        record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=conditions)
+        transition(request, "propose", actor=actor, note=conditions, conditions=conditions,
+                   answered_on=on or dt.date.today(), **_answered_by(actor))
         from rollout5g.notifications.services import notify
 
         notify(subject=f"Conditions proposed for site request {request.code}", body=conditions,
@@ -572,28 +540,21 @@ def site_request_propose(*, actor, request: SiteRequest, conditions: str, charge
 
 def site_request_agree(*, actor, request: SiteRequest, on: dt.date | None = None) -> SiteRequest:
     """The requester agrees to the proposed conditions; the request is accepted."""
-    _require_requester(actor, request)
     with transaction.atomic():
-        request = _lock_open(request)
-        if request.status != RequestStatus.CONDITIONS_PROPOSED:
-            raise ValidationError({"status": f"no conditions were proposed on {request.code}"})
-        _accept(actor=actor, request=request, on=on or dt.date.today(), note="requester agreed to the conditions")
+        request = _lock(request)
+        authorize(actor, "agree", request)
+        _accept(actor=actor, request=request, step="agree", on=on or dt.date.today(),
+                note="requester agreed to the conditions")
     return request
 
 
 def site_request_decline(*, actor, request: SiteRequest, reason: str, on: dt.date | None = None) -> SiteRequest:
     """The owner declines; a reason is required (it is shown to the requester and kept in the audit)."""
-    _require_owner(actor, request)
     if not (reason or "").strip():
         raise ValidationError({"decline_reason": "a decline needs a reason"})
     with transaction.atomic():
-        request = _lock_open(request)
-        before = snapshot(request)
-        request.status, request.decline_reason, request.answered_on = RequestStatus.DECLINED, reason.strip(), on or dt.date.today()
-        if actor is not None and getattr(actor, "pk", None):
-            request.answered_by = actor
-        request.save()
-        record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=reason)
+        transition(request, "decline", actor=actor, note=reason, decline_reason=reason.strip(),
+                   answered_on=on or dt.date.today(), **_answered_by(actor))
         from rollout5g.notifications.services import notify
 
         notify(subject=f"Site request {request.code} declined", body=reason,
@@ -604,14 +565,7 @@ def site_request_decline(*, actor, request: SiteRequest, reason: str, on: dt.dat
 
 def site_request_withdraw(*, actor, request: SiteRequest, reason: str = "") -> SiteRequest:
     """The requester withdraws an open request (e.g. it does not accept the proposed conditions)."""
-    _require_requester(actor, request)
-    with transaction.atomic():
-        request = _lock_open(request)
-        before = snapshot(request)
-        request.status = RequestStatus.WITHDRAWN
-        request.save()
-        record_changes(actor=actor, obj=request, before=before, action=AuditAction.TRANSITION, note=reason)
-    return request
+    return transition(request, "withdraw", actor=actor, note=reason)
 
 
 # ---------------------------------------------------------------------------------------------------- complaints
@@ -621,12 +575,11 @@ def fee_complaint_file(*, actor, fee_kind: str, description: str, request: SiteR
                        resource: PublicResource | None = None, amount_cny=None,
                        on: dt.date | None = None) -> FeeComplaint:
     """An operator reports that an owner asked for a fee the policy forbids; the programme office is notified."""
-    if actor is None or actor.organization_id is None:
-        raise PermissionDenied("a complaint is filed by a user of an operator or the tower company")
-    if not actor.is_superuser and actor.role != Role.OPERATOR:
-        raise PermissionDenied("only operators and the tower company file entry-fee complaints")
-    if request is not None and request.requester_id != actor.organization_id and not actor.is_superuser:
-        raise PermissionDenied("you can complain about your own organization's requests only")
+    authorize_create(actor, FeeComplaint, owner=getattr(actor, "organization_id", None))
+    if request is not None:
+        authorize(actor, "complain", request)  # the requesting operator's own request
+    if actor.organization_id is None:
+        raise ValidationError({"complainant": "a complaint is filed by a user of an operator or the tower company"})
     resource = resource or (request.resource if request is not None else None)
     if resource is None:
         raise ValidationError({"resource": "name the request or the resource the fee was asked for"})
@@ -656,29 +609,27 @@ def fee_complaint_file(*, actor, fee_kind: str, description: str, request: SiteR
     return complaint
 
 
+#: The status a complaint moves to -> the declared step that moves it there (FeeComplaint.access_policy).
+COMPLAINT_STEPS = {ComplaintStatus.INVESTIGATING: "investigate", ComplaintStatus.UPHELD: "uphold",
+                   ComplaintStatus.DISMISSED: "dismiss"}
+
+
 def fee_complaint_transition(*, actor, complaint: FeeComplaint, to_status: str, resolution: str = "",
                              on: dt.date | None = None) -> FeeComplaint:
     """The programme office investigates, upholds (the fee must stop) or dismisses a complaint."""
-    _require_office(actor, "handles entry-fee complaints")
-    if to_status not in ComplaintStatus.values:
-        raise ValidationError({"status": f"unknown status {to_status!r}; valid: {', '.join(ComplaintStatus.values)}"})
+    step = COMPLAINT_STEPS.get(to_status)
+    if step is None:
+        raise ValidationError({"status": f"unknown status {to_status!r}; valid: {', '.join(COMPLAINT_STEPS)}"})
+    closing = to_status in (ComplaintStatus.UPHELD, ComplaintStatus.DISMISSED)
     with transaction.atomic():
         complaint = FeeComplaint.objects.select_for_update().get(pk=complaint.pk)
-        allowed = COMPLAINT_TRANSITIONS[ComplaintStatus(complaint.status)]
-        if to_status not in allowed:
-            raise ValidationError({"status": f"a complaint that is {complaint.status} cannot become {to_status}; "
-                                             f"allowed: {', '.join(sorted(allowed)) or 'none (closed)'}"})
-        closing = to_status in (ComplaintStatus.UPHELD, ComplaintStatus.DISMISSED)
+        authorize(actor, step, complaint)  # the programme office, from a state the step starts in
         if closing and not resolution.strip():
             raise ValidationError({"resolution": "say what was decided and why"})
-        before = snapshot(complaint)
-        complaint.status = to_status
-        if resolution.strip():
-            complaint.resolution = resolution.strip()
+        fields = {"resolution": resolution.strip()} if resolution.strip() else {}
         if closing:
-            complaint.closed_on = on or dt.date.today()
-        complaint.save()
-        record_changes(actor=actor, obj=complaint, before=before, action=AuditAction.TRANSITION, note=resolution)
+            fields["closed_on"] = on or dt.date.today()
+        transition(complaint, step, actor=actor, note=resolution, **fields)
         from rollout5g.notifications.services import notify
 
         notify(subject=f"Entry-fee complaint {complaint.code}: {complaint.get_status_display()}", body=resolution,
