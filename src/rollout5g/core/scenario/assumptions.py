@@ -130,6 +130,72 @@ MIN_SPACING_KM = {
 }
 _GRID_KM = 1.0  # spatial hash cell; must be >= the largest MIN_SPACING_KM
 
+#: gNBs drawn to the last plan year: the plan's total ± this share per seed (uniform).
+PLAN_JITTER = 0.015
+#: gNBs per site assumed when the number of sites is sized from the plan (1.45: most sites carry two operators).
+GNBS_PER_SITE = 1.45
+#: Candidate positions drawn per site quota of a place (rural: per rural site), plus a fixed margin; the thinning
+#: below keeps the first ones that respect MIN_SPACING_KM.
+CANDIDATES_PER_SITE = {"place": 3, "rural": 5}
+CANDIDATE_MARGIN = 8
+
+#: Share of two-tenant sites whose second gNB is built later, and the mean of that delay [year] (exponential).
+SECOND_GNB_LATER_SHARE = 0.55
+SECOND_GNB_DELAY_YEARS = 0.5
+#: China Mobile builds first on a two-tenant site with this probability (else the shared CT/CU gNB).
+CM_FIRST_SHARE = 0.5
+#: Build-up curve within a year: a gNB at rank share p of its year goes on air at start + p^(1/a) · (end - start).
+#: 2019: first sites in trial from April, commercial launch 31 October 2019.
+BUILD_CURVE_2019 = ("2019-04-01", "2019-12-31", 1.8)
+BUILD_CURVE_START, BUILD_CURVE_END, BUILD_CURVE_A = "01-02", "12-31", 1.3
+
+#: Sector azimuths: a random rotation U(0, 120°) of 0/120/240° plus a N(0, σ) jitter per sector [degree].
+AZIMUTH_JITTER_DEG = 10.0
+#: Site types radiating from one omni sector (its azimuth is the rotation · 3).
+OMNI_SITE_TYPES = ("indoor", "small_cell")
+#: Total downtilt [degree]: a base per place kind, minus (height - reference) / metres-per-degree, plus the pole
+#: extra on poles and small cells, plus N(0, σ); rounded and clipped; the mechanical part is at most MAX_MECH.
+BASE_TILT_DEG = {
+    "city_core": 7.0,
+    "county_core": 6.5,
+    "scenic": 6.5,
+    "industrial_zone": 6.0,
+    "town": 5.0,
+    "rural": 4.0,
+}
+TILT_REF_HEIGHT_M = 30.0
+TILT_M_PER_DEG = 15.0
+POLE_TILT_EXTRA_DEG = 1.0
+POLE_TILT_TYPES = ("street_pole", "smart_pole", "small_cell")
+TILT_JITTER_DEG = 1.2
+TILT_RANGE_DEG = (3, 10)
+MAX_MECH_TILT_DEG = 4
+MIN_ELEC_TILT_DEG = 2
+#: Antennas by site type: AAU on towers and rooftops (200 W, 15-18 dBi, 6-10° vertical beam), pole units
+#: (40/60/80 W, 11-14 dBi, 10-15°), small cells (6-8 dBi), indoor distributed systems (1 W, 3 dBi, 90°);
+#: anything else 20 W and a 30° vertical beam. Gains [dBi] and beams [degree] are drawn uniformly in the ranges.
+AAU_SITE_TYPES = ("macro_tower", "rooftop")
+POLE_SITE_TYPES = ("street_pole", "smart_pole")
+AAU_GAIN_DBI, POLE_GAIN_DBI, SMALL_CELL_GAIN_DBI, INDOOR_GAIN_DBI = (15.0, 18.0), (11.0, 14.0), (6.0, 8.0), 3.0
+AAU_HPBW_V_DEG, POLE_HPBW_V_DEG, OTHER_HPBW_V_DEG, INDOOR_HPBW_V_DEG = (6.0, 10.0), (10.0, 15.0), 30.0, 90.0
+AAU_POWER_W, POLE_POWER_W, OTHER_POWER_W, INDOOR_POWER_W = 200.0, (40.0, 60.0, 80.0), 20.0, 1.0
+
+#: 700 MHz (n28) on China Mobile macro / rooftop sites outside the city core: cumulative share of eligible sites
+#: getting it by year (the rest never), from 1 March of the year plus up to 300 days, never before the site's
+#: China Mobile gNB; its antenna: gain [dBi] and vertical beam [degree] uniform in the ranges, power [W] one of.
+N28_CUMULATIVE_SHARE = {2021: 0.16, 2022: 0.45, 2023: 0.65}
+N28_SITE_TYPES = ("macro_tower", "rooftop")
+N28_PLACE_KINDS = ("town", "rural", "industrial_zone", "county_core", "scenic")
+N28_START_DAY, N28_SPREAD_DAYS = "03-01", 300
+N28_GAIN_DBI, N28_HPBW_V_DEG, N28_POWER_W = (15.5, 17.0), (8.0, 12.0), (80.0, 100.0, 120.0)
+
+#: Share of sites in the special plan; share of sites retired (the year after going on air or up to
+#: EVENT_DELAY_MAX_YEARS later) and relocated (in the year on air or up to EVENT_DELAY_MAX_YEARS later).
+IN_PLAN_SHARE = 0.8
+RETIRE_SHARE = 0.004
+RELOCATE_SHARE = 0.008
+EVENT_DELAY_MAX_YEARS = 2
+
 
 @dataclass(frozen=True, slots=True)
 class Carrier:
