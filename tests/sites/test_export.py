@@ -13,7 +13,7 @@ import pytest
 
 from rollout5g.core import geo
 from rollout5g.sites.filters import filter_cells
-from rollout5g.sites.import_services import import_cells
+from rollout5g.sites.imports.services import import_cells
 from rollout5g.sites.models import Cell, Site
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 
 from rollout5g.audit.models import AuditEvent
 from rollout5g.core import geo
-from rollout5g.sites import importer
-from rollout5g.sites.import_services import import_cells
+from rollout5g.sites import imports as importer
+from rollout5g.sites.imports.services import import_cells
 from rollout5g.sites.models import Cell, ImportBatch, Site
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rollout5g.sites import importer
+from rollout5g.sites import imports as importer
 from tests.sites.test_import import NANHU, cell_row, write_csv
 
 pytestmark = pytest.mark.django_db  # the package's world (tests/sites/conftest.py) is loaded in the database

@@ -13,10 +13,11 @@ import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rollout5g.sites import import_limits, importer
+from rollout5g.sites import imports as importer
 from rollout5g.sites.areas import AreaFileError, read_area_file
-from rollout5g.sites.import_services import import_cells
-from rollout5g.sites.import_views import imports_dir
+from rollout5g.sites.imports import limits as import_limits
+from rollout5g.sites.imports.services import import_cells
+from rollout5g.sites.imports.views import imports_dir
 from rollout5g.sites.models import Cell
 from tests.sites.test_import import NANHU, cell_row, good_rows, write_csv, write_xlsx
 

@@ -8,7 +8,7 @@ with the file, the feature (1-based, as the user counts them) and the field.
   the user says the coordinates are GCJ-02 (common in files exported from Chinese web maps).
 - Shapefile (``.shp`` with its ``.dbf`` / ``.prj``, or a ``.zip`` of them): the ``.prj`` is honoured — projected
   systems such as CGCS2000 / 3-degree Gauss-Kruger are transformed to WGS-84 with pyproj. A zip is checked for its
-  unpacked size first (:func:`rollout5g.sites.import_limits.check_zip_archive`).
+  unpacked size first (:func:`rollout5g.sites.imports.limits.check_zip_archive`).
 
 Invalid geometry (a self-intersecting ring, a hole outside its shell — OGC Simple Features validity) is refused
 with the feature and GEOS's reason (``Self-intersection[120.75 30.76]``): a "repair" changes the shape, and an
@@ -34,7 +34,7 @@ from shapely.geometry import mapping, shape
 
 from rollout5g.core import geo
 
-from . import import_limits
+from .imports import limits as import_limits
 
 PROVINCE_BBOX = (118.0, 27.0, 123.3, 31.3)  # lon/lat, a little larger than the province of the shipped boundaries
 NAME_FIELDS = ("name", "名称", "NAME", "Name", "mc", "MC")

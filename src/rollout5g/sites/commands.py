@@ -40,7 +40,7 @@ def import_cells_command(
         raise typer.Exit(2)
     setup_django(data_dir)
     migrate_database()
-    from rollout5g.sites.import_services import import_cells
+    from rollout5g.sites.imports.services import import_cells
 
     mode = "dry_run" if dry_run else "valid_rows" if valid_rows else "all_or_nothing"
     try:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import import_views, map_views, views
+from . import map_views, views
+from .imports import views as import_views
 
 app_name = "sites"
 urlpatterns = [

@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from rollout5g import __version__
 from rollout5g.audit.api import router as audit_router
 from rollout5g.cases.api import router as cases_router
+from rollout5g.construction.api import router as construction_router
 from rollout5g.coverage.api import router as coverage_router
 from rollout5g.incentives.api import router as incentives_router
 from rollout5g.jobs.api import router as jobs_router
@@ -31,7 +32,7 @@ from rollout5g.regions.api import router as regions_router
 from rollout5g.resources.api import router as resources_router
 from rollout5g.resources.recommend_api import router as recommend_router
 from rollout5g.sites.api import router as sites_router
-from rollout5g.sites.import_api import router as import_router
+from rollout5g.sites.imports.api import router as import_router
 from rollout5g.sites.map_api import router as map_router
 from rollout5g.workcalendar.api import router as calendar_router
 
@@ -110,6 +111,7 @@ api.add_router("/open-list/recommend", recommend_router)
 api.add_router("/open-list", resources_router)
 api.add_router("/approvals", permits_router)
 api.add_router("/cases", cases_router)
+api.add_router("/construction", construction_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/supervision", program_router)

@@ -23,10 +23,12 @@ from rollout5g.platform.apischema import OpenSchema, file_response
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API
 
-from . import exports, import_limits, importer
-from .filters import FilterError
-from .import_services import MODES, import_cells
-from .import_views import save_upload
+from .. import exports
+from .. import imports as importer
+from ..filters import FilterError
+from . import limits as import_limits
+from .services import MODES, import_cells
+from .views import save_upload
 
 router = Router(tags=["sites"])
 

@@ -27,9 +27,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rollout5g.core.geo import CRS_CHOICES
 from rollout5g.platform.routes import public, signed_in
 
-from . import exports, import_limits, importer
-from .filters import FilterError
-from .import_services import import_cells
+from .. import exports
+from .. import imports as importer
+from ..filters import FilterError
+from . import limits as import_limits
+from .services import import_cells
 
 PREVIEW_ERRORS = 500
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -1,6 +1,6 @@
 """The business action of importing an engineering-parameter table (工参表): :func:`import_cells`.
 
-One call reads the file, checks every row (the file-level checks of :mod:`rollout5g.sites.importer`, then the
+One call reads the file, checks every row (the file-level checks of :mod:`rollout5g.sites.imports`, then the
 checks that need the registry: the county of each point, cell ids of other operators, the actor's right to import
 for each row's operator), and — unless it is a dry run or an all-or-nothing import with errors — creates or
 updates sites and cells in one transaction, recorded as one audit event on its :class:`ImportBatch`.
@@ -25,11 +25,12 @@ from rollout5g.organizations.choices import OrganizationKind
 from rollout5g.organizations.models import Organization
 from rollout5g.regions.services import find_regions
 
-from . import importer
-from .choices import PowerSupply, SiteState, SiteType
-from .importer import CellRow, ImportFileError, RowError, Validation
-from .models import Cell, ImportBatch, Site
-from .services import SCENARIO_ORGANIZATIONS
+from .. import imports as importer
+from ..choices import PowerSupply, SiteState, SiteType
+from ..models import Cell, ImportBatch, Site
+from ..services import SCENARIO_ORGANIZATIONS
+from .columns import ImportFileError
+from .validation import CellRow, RowError, Validation
 
 MODES = ("all_or_nothing", "valid_rows", "dry_run")
 IMPORT_SOURCE = "engineering-parameter import"
@@ -211,7 +212,7 @@ def import_cells(*, actor, path, crs: str = "wgs84", mode: str = "all_or_nothing
         }, system_label="system:import-cells")
     result.committed, result.batch_id = True, batch.pk
     if result.sites_created + result.cells_created > 1000:
-        from .services import refresh_statistics
+        from ..services import refresh_statistics
 
         refresh_statistics()
     result.timings["write"] = time.perf_counter() - t2
