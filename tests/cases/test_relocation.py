@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from rollout5g.cases import services
 from rollout5g.cases.choices import RelocationCause, RelocationState
 from rollout5g.cases.selectors import case_clock, rebuild_list
+from rollout5g.platform.workflow import ActionUnavailable
 from rollout5g.sites.choices import SiteState
 from rollout5g.sites.services import site_create, site_transition
 
@@ -43,6 +44,8 @@ def test_compensation_must_be_a_non_negative_decimal(users, site_of, amount, mes
     assert case.compensation_amount is None and case.state == RelocationState.NOTIFIED
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
+@pytest.mark.clause("zj", "11", level="partial")
 def test_compensation_is_stored_exactly(users, site_of):
     case = _open(users, site_of("jx-mobile"))
     case = services.relocation_agree_compensation(actor=users["mobile"], case=case, amount="86,500.10",
@@ -51,10 +54,12 @@ def test_compensation_is_stored_exactly(users, site_of):
     assert case.compensation_amount == Decimal("86500.10") and case.state == RelocationState.AGREED
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
+@pytest.mark.clause("zj", "11", level="partial")
 def test_old_site_is_not_retired_before_the_replacement_is_approved(users, site_of, org):
     old = site_of("jx-mobile")
     case = _open(users, old)
-    with pytest.raises(services.CaseError, match="may not be retired before a replacement site is secured"):
+    with pytest.raises(ActionUnavailable):  # no replacement secured yet: the step is not open
         services.relocation_remove_old(actor=users["mobile"], case=case)
     planned = _new_site(org("jx-mobile"), old)
     with pytest.raises(services.CaseError, match="approved, building or on air"):
@@ -64,12 +69,13 @@ def test_old_site_is_not_retired_before_the_replacement_is_approved(users, site_
     assert case.state == RelocationState.SECURED
     # the replacement falls back (an approval revoked, the plan abandoned): the old site stays
     site_transition(actor=None, site=approved, to_state=SiteState.RETIRED)
-    with pytest.raises(services.CaseError, match="may not be retired before the replacement is at least approved"):
+    with pytest.raises(ActionUnavailable):  # the declared condition: the replacement is at least approved
         services.relocation_remove_old(actor=users["mobile"], case=case)
     old.refresh_from_db()
     assert old.state == SiteState.ON_AIR
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
 def test_relocation_to_rebuilt(users, site_of, org):
     old = site_of("jx-mobile")
     case = _open(users, old, notice_date=dt.date(2026, 9, 1))
@@ -92,6 +98,7 @@ def test_relocation_to_rebuilt(users, site_of, org):
     assert case.state == RelocationState.REBUILT and case not in [c for c, _ in rebuild_list()]
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
 def test_site_demolished_earlier_is_listed_with_its_rebuild_due(users, site_of):
     site = site_of("jx-telecom")
     case = services.relocation_record_demolished(actor=users["office"], site=site, cause=RelocationCause.DEMOLITION,
@@ -112,7 +119,7 @@ def test_only_the_operator_or_the_office_acts(users, site_of):
     case = _open(users, site_of("jx-mobile"))
     with pytest.raises(PermissionDenied):
         services.relocation_agree_compensation(actor=users["telecom"], case=case, amount="1", basis="x")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(services.CaseError, match="neither owns nor shares"):
         services.relocation_open(actor=users["telecom"], site=site_of("jx-mobile"), cause=RelocationCause.RENOVATION,
                                  notice_date=dt.date(2026, 9, 1), demanding_party="x")
     with pytest.raises(services.CaseError, match="demanding_party: required"):

@@ -9,11 +9,13 @@ from rollout5g.core import incentives as engine
 from rollout5g.incentives import services
 from rollout5g.incentives.choices import Level
 from rollout5g.incentives.models import Application
+from rollout5g.platform.actors import SYSTEM
 from rollout5g.policy.models import IncentiveClause, PolicyDocument
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_smart_upgrade_issue_amounts(draft):
     app = draft()
     # 12,345,678.91 × 10% = 1,234,567.891 ; 2,345,678.37 × 20% = 469,135.674 ; sum 1,703,703.565
@@ -27,11 +29,12 @@ def test_smart_upgrade_issue_amounts(draft):
     assert stored.trace == app.trace and stored.computed_amount == Decimal("1703703.57")
 
 
+@pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_pilot_national_and_provincial_gets_higher_not_sum(users, jiali):
-    pilot = services.pilot_save(actor=None, code="t-pilot", name="测试试点", field="industrial_internet", lead=jiali,
+    pilot = services.pilot_save(actor=SYSTEM, code="t-pilot", name="测试试点", field="industrial_internet", lead=jiali,
                                 region_id="330402")
     for level in (Level.PROVINCIAL, Level.NATIONAL):
-        services.recognition_add(actor=None, pilot=pilot, level=level, recognised_on=dt.date(2021, 1, 1),
+        services.recognition_add(actor=SYSTEM, pilot=pilot, level=level, recognised_on=dt.date(2021, 1, 1),
                                  document="t")
     provincial = IncentiveClause.objects.get(key="jx-5g-pilot-award-provincial")
     app = services.application_create(actor=users["enterprise"], enterprise=jiali, clause=provincial,
@@ -41,14 +44,15 @@ def test_pilot_national_and_provincial_gets_higher_not_sum(users, jiali):
     assert any("exclusive group 'jx-5g-pilot-award' (highest)" in line for line in app.trace)
 
 
+@pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_provincial_only_pilot_gets_half_million(users, jiali):
-    pilot = services.pilot_save(actor=None, code="t-pilot-p", name="省级试点", field="vr", lead=jiali,
+    pilot = services.pilot_save(actor=SYSTEM, code="t-pilot-p", name="省级试点", field="vr", lead=jiali,
                                 region_id="330402")
-    services.recognition_add(actor=None, pilot=pilot, level=Level.PROVINCIAL, recognised_on=dt.date(2021, 1, 1),
+    services.recognition_add(actor=SYSTEM, pilot=pilot, level=Level.PROVINCIAL, recognised_on=dt.date(2021, 1, 1),
                              document="t")
-    (app,) = [a for a in services.match_awards(actor=None, on=dt.date(2021, 6, 1)) if a.pilot_id == pilot.pk]
+    (app,) = [a for a in services.match_awards(actor=SYSTEM, on=dt.date(2021, 6, 1)) if a.pilot_id == pilot.pk]
     assert app.computed_amount == Decimal("500000.00") and app.state == "proposed" and app.track == "auto"
-    assert not [a for a in services.match_awards(actor=None, on=dt.date(2021, 6, 1)) if a.pilot_id == pilot.pk]
+    assert not [a for a in services.match_awards(actor=SYSTEM, on=dt.date(2021, 6, 1)) if a.pilot_id == pilot.pk]
 
 
 def test_new_clause_added_as_data_is_computed_without_code(users, jiali):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rollout5g.audit.services import history_for
 from rollout5g.incentives import services
 from rollout5g.incentives.models import LedgerEntry, PublicNotice
+from rollout5g.platform.workflow import ActionUnavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,7 @@ def test_rejected_claim_does_not_block(draft, users):
     assert second.state == "submitted"
 
 
+@pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_full_apply_track_with_notice_in_working_days_and_ledger(draft, users):
     app = draft(ref="t:full", invoice="INV-F")
     notice = _through_notice(app, users, start=dt.date(2021, 9, 29))
@@ -73,7 +75,7 @@ def test_full_apply_track_with_notice_in_working_days_and_ledger(draft, users):
 def test_notice_needs_checked_eligibility_and_evidence(draft, users):
     app = draft(ref="t:n", invoice="INV-N")
     services.application_submit(actor=users["enterprise"], application=app)
-    with pytest.raises(ValidationError, match="check eligibility and evidence"):
+    with pytest.raises(ActionUnavailable):  # the declared condition: eligibility and evidence checked first
         services.notice_start(actor=users["office"], application=app)
     assert not PublicNotice.objects.filter(application=app).exists()
 

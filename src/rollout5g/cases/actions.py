@@ -1,36 +1,37 @@
-"""The transitions of each case family as one table, shared by the pages and the API: which service an action
-calls, which fields it takes, and who is offered it in the page (the service checks again, it is the authority)."""
+"""The forms of the declared case steps, shared by the pages and the API: which service a step calls and which
+fields it takes. Who may take a step, and from which state, is the model's declaration
+(``access_policy.actions``, checked by :mod:`rollout5g.platform.workflow`); this module only collects input."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.workflow import available_actions, declared
 from rollout5g.sites.models import Site
 
 from . import services
-from .choices import (
-    INCIDENT_TRANSITIONS,
-    POWER_TRANSITIONS,
-    RELOCATION_TRANSITIONS,
-    IncidentState,
-    PowerState,
-    RelocationState,
-)
 from .models import IncidentCase, PowerCase, RelocationCase
 
 
 @dataclass(frozen=True)
-class Action:
+class StepForm:
+    """The input of one declared step: its fields (required first, then optional)."""
+
+    name: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A step offered on a page: its declared label and its form."""
+
     name: str
     label: str
-    to_state: str | None  # None: no state change required (compensation)
-    fields: tuple[str, ...]  # required first, then optional
-    required: tuple[str, ...]
-    party: str  # attribute naming the organization offered the action ("office" = programme office only)
+    form: StepForm
 
 
 FAMILIES = {
@@ -39,38 +40,29 @@ FAMILIES = {
     "incident": IncidentCase,
 }
 
-ACTIONS: dict[str, dict[str, Action]] = {
+FORMS: dict[str, dict[str, StepForm]] = {
     "power": {
-        "accept": Action("accept", _("Accept"), PowerState.ACCEPTED, ("on", "note"), (), "handler"),
-        "survey": Action("survey", _("Record the survey"), PowerState.SURVEYED, ("on", "note"), (), "handler"),
-        "complete": Action("complete", _("Connected / converted"), PowerState.COMPLETED,
-                           ("meter_number", "on", "note"), (), "handler"),
-        "refuse": Action("refuse", _("Refuse"), PowerState.REFUSED, ("reason", "on"), ("reason",), "handler"),
+        "accept": StepForm("accept", ("on", "note")),
+        "survey": StepForm("survey", ("on", "note")),
+        "complete": StepForm("complete", ("meter_number", "on", "note")),
+        "refuse": StepForm("refuse", ("reason", "on"), ("reason",)),
     },
     "relocation": {
-        "compensation": Action("compensation", _("Record the compensation"), None, ("amount", "basis", "on"),
-                               ("amount", "basis"), "operator"),
-        "secure": Action("secure", _("Secure the replacement site"), RelocationState.SECURED,
-                         ("replacement", "on", "note"), ("replacement",), "operator"),
-        "remove": Action("remove", _("Retire the old site"), RelocationState.REMOVED, ("on", "note"), (),
-                         "operator"),
-        "rebuilt": Action("rebuilt", _("Replacement on air"), RelocationState.REBUILT, ("replacement", "on", "note"),
-                          (), "operator"),
-        "cancel": Action("cancel", _("Cancel"), RelocationState.CANCELLED, ("reason", "on"), ("reason",), "operator"),
+        "compensation": StepForm("compensation", ("amount", "basis", "on"), ("amount", "basis")),
+        "secure": StepForm("secure", ("replacement", "on", "note"), ("replacement",)),
+        "remove": StepForm("remove", ("on", "note")),
+        "rebuilt": StepForm("rebuilt", ("replacement", "on", "note")),
+        "cancel": StepForm("cancel", ("reason", "on"), ("reason",)),
     },
     "incident": {
-        "assign": Action("assign", _("Assign"), IncidentState.ASSIGNED, ("handler_name", "on", "note"),
-                         ("handler_name",), "department"),
-        "start": Action("start", _("Start work"), IncidentState.IN_PROGRESS, ("on", "note"), (), "department"),
-        "resolve": Action("resolve", _("Resolve"), IncidentState.RESOLVED, ("outcome", "on"), ("outcome",),
-                          "department"),
-        "close": Action("close", _("Close"), IncidentState.CLOSED, ("outcome", "on"), (), "department"),
-        "reroute": Action("reroute", _("Route to another department"), None, ("department", "reason"),
-                          ("department", "reason"), "office"),
+        "assign": StepForm("assign", ("handler_name", "on", "note"), ("handler_name",)),
+        "start": StepForm("start", ("on", "note")),
+        "resolve": StepForm("resolve", ("outcome", "on"), ("outcome",)),
+        "confirm": StepForm("confirm", ("outcome", "on")),
+        "close": StepForm("close", ("outcome", "on"), ("outcome",)),
+        "reroute": StepForm("reroute", ("department", "reason"), ("department", "reason")),
     },
 }
-
-TRANSITIONS = {"power": POWER_TRANSITIONS, "relocation": RELOCATION_TRANSITIONS, "incident": INCIDENT_TRANSITIONS}
 
 FIELD_LABELS = {
     "on": _("On"), "note": _("Note"), "reason": _("Reason"), "meter_number": _("Electricity account (户号)"),
@@ -79,44 +71,26 @@ FIELD_LABELS = {
 }
 
 
-def available(user, case) -> list[Action]:
-    """The actions the page offers ``user`` on ``case`` now."""
-    family = case.family
-    office = user.is_superuser or user.is_program_office
-    out = []
-    for action in ACTIONS[family].values():
-        if action.to_state is not None and action.to_state not in TRANSITIONS[family][case.state]:
-            continue
-        if action.to_state is None and not case.is_open:
-            continue
-        if action.party == "office":
-            if office:
-                out.append(action)
-            continue
-        org_id = getattr(case, f"{action.party}_id")
-        member = user.is_superuser or user.organization_id == org_id
-        if family == "relocation" and office:
-            member = True
-        if family == "incident" and action.name == "close" and case.state == IncidentState.RESOLVED:
-            member = member or office or user.organization_id == case.reporter_id
-        elif family == "incident" and office:
-            member = True
-        if member:
-            out.append(action)
-    return out
+def available(user, case) -> list[Offered]:
+    """The steps the page offers ``user`` on ``case`` now: those the declaration allows (role, organization, state,
+    condition), in the order of the forms."""
+    forms = FORMS[case.family]
+    allowed = available_actions(user, case, forms)
+    return [Offered(name, declared(case, name).label, form) for name, form in forms.items() if allowed[name]]
 
 
 def perform(user, case, name: str, data) -> object:
-    """Run action ``name`` on ``case`` with the submitted ``data`` (a dict of strings); returns the case.
+    """Run step ``name`` on ``case`` with the submitted ``data`` (a dict of strings); returns the case.
 
-    Raises services.CaseError for bad input (the message names the field) and PermissionDenied."""
+    Raises services.CaseError for bad input (the message names the field); the declared checks raise
+    ActionRefused (403) and ActionUnavailable (the wrong state)."""
     family = case.family
-    action = ACTIONS[family].get(name)
-    if action is None:
-        raise services.CaseError(f"action: {name!r} is not one of {', '.join(ACTIONS[family])}")
+    form = FORMS[family].get(name)
+    if form is None:
+        raise services.CaseError(f"action: {name!r} is not one of {', '.join(FORMS[family])}")
     values = {f: (data.get(f) or "").strip() if isinstance(data.get(f), str) or data.get(f) is None else data.get(f)
-              for f in action.fields}
-    for field in action.required:
+              for f in form.fields}
+    for field in form.required:
         if values.get(field) in ("", None):
             raise services.CaseError(f"{field}: required")
     on = values.get("on") or None
@@ -156,7 +130,7 @@ def perform(user, case, name: str, data) -> object:
         return services.incident_start(actor=user, case=case, on=on, note=values["note"])
     if name == "resolve":
         return services.incident_resolve(actor=user, case=case, outcome=values["outcome"], on=on)
-    if name == "close":
+    if name in ("close", "confirm"):
         return services.incident_close(actor=user, case=case, outcome=values["outcome"], on=on)
     department = Organization.objects.filter(code=values["department"]).first()
     if department is None:
@@ -164,4 +138,4 @@ def perform(user, case, name: str, data) -> object:
     return services.incident_reroute(actor=user, case=case, department=department, reason=values["reason"])
 
 
-__all__ = ["ACTIONS", "FAMILIES", "FIELD_LABELS", "PermissionDenied", "available", "perform"]
+__all__ = ["FAMILIES", "FIELD_LABELS", "FORMS", "available", "perform"]

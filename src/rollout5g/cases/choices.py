@@ -1,7 +1,10 @@
-"""Kinds and states of the three case families, and the transitions each state allows."""
+"""Kinds and states of the three case families. The steps between the states are declared once, on the models
+(``access_policy.actions``): who takes each, from which state, to which."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from rollout5g.sites.choices import SiteState
 
 
 class PowerKind(models.TextChoices):
@@ -17,15 +20,6 @@ class PowerState(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-POWER_TRANSITIONS = {
-    PowerState.APPLIED: {PowerState.ACCEPTED, PowerState.REFUSED},
-    PowerState.ACCEPTED: {PowerState.SURVEYED, PowerState.REFUSED},
-    PowerState.SURVEYED: {PowerState.COMPLETED, PowerState.REFUSED},
-    PowerState.COMPLETED: set(),
-    PowerState.REFUSED: set(),
-}
-
-
 class RelocationCause(models.TextChoices):
     DEMOLITION = "demolition", _("Demolition")
     RENOVATION = "renovation", _("Renovation")
@@ -39,16 +33,6 @@ class RelocationState(models.TextChoices):
     REMOVED = "removed", _("Old site removed")
     REBUILT = "rebuilt", _("Rebuilt")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-RELOCATION_TRANSITIONS = {
-    RelocationState.NOTIFIED: {RelocationState.AGREED, RelocationState.SECURED, RelocationState.CANCELLED},
-    RelocationState.AGREED: {RelocationState.SECURED, RelocationState.CANCELLED},
-    RelocationState.SECURED: {RelocationState.REMOVED, RelocationState.CANCELLED},
-    RelocationState.REMOVED: {RelocationState.REBUILT},
-    RelocationState.REBUILT: set(),
-    RelocationState.CANCELLED: set(),
-}
 
 
 class IncidentKind(models.TextChoices):
@@ -67,13 +51,8 @@ class IncidentState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-INCIDENT_TRANSITIONS = {
-    IncidentState.REPORTED: {IncidentState.ASSIGNED, IncidentState.CLOSED},
-    IncidentState.ASSIGNED: {IncidentState.IN_PROGRESS, IncidentState.RESOLVED, IncidentState.CLOSED},
-    IncidentState.IN_PROGRESS: {IncidentState.RESOLVED, IncidentState.CLOSED},
-    IncidentState.RESOLVED: {IncidentState.CLOSED},
-    IncidentState.CLOSED: set(),
-}
+#: Site states that count as "the replacement is secured": approved or further along, not relocating or retired.
+SECURED_SITE_STATES = (SiteState.APPROVED, SiteState.BUILDING, SiteState.ON_AIR)
 
 #: States in which a case's clock runs (the others have stopped it).
 OPEN_STATES = {

@@ -1,7 +1,8 @@
-"""Business actions on power, relocation and incident cases. Each is atomic, checks who may act, and records an
-audit event (and notifies the other party) in its transaction.
+"""Business actions on power, relocation and incident cases. Each is atomic and records an audit event (and
+notifies the other party) in its transaction.
 
-Who acts:
+Who takes which step, from which state, is declared once on the models (``access_policy.actions``) and checked by
+:mod:`rollout5g.platform.workflow`; in short:
 
 - power cases: the operator or tower company that owns or shares the site applies; the power company named by the
   rule (嘉兴电力局) accepts, surveys, completes or refuses;
@@ -9,7 +10,9 @@ Who acts:
   refused until the replacement site exists and is at least approved;
 - incidents: any organization reports (operator, tower company, resource owner); the case is routed by kind to the
   department of the rule; that department assigns, works on and resolves it; the reporter (or the programme office)
-  closes it; the programme office may route it to another department.
+  confirms and closes it; the programme office may route it to another department.
+
+The checks here are the business rules (an amount, a required reason, a site that must be another one).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -25,16 +28,17 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SystemActor, is_system
 from rollout5g.platform.codes import next_code
+from rollout5g.platform.workflow import authorize, authorize_create, declared, transition
 from rollout5g.sites.choices import PowerSupply, SiteState
 from rollout5g.sites.models import Site
 from rollout5g.sites.services import site_transition, site_update
 
 from .choices import (
     DEFAULT_RULES,
-    INCIDENT_TRANSITIONS,
-    POWER_TRANSITIONS,
-    RELOCATION_TRANSITIONS,
+    OPEN_STATES,
+    SECURED_SITE_STATES,
     IncidentKind,
     IncidentState,
     PowerKind,
@@ -44,8 +48,10 @@ from .choices import (
 )
 from .models import ClockRule, IncidentCase, PowerCase, RelocationCase
 
-#: Site states that count as "the replacement is secured": approved or further along, not relocating or retired.
-SECURED_SITE_STATES = (SiteState.APPROVED, SiteState.BUILDING, SiteState.ON_AIR)
+#: The process that loads the default rules when none is named.
+RULES_LOADER = SystemActor("cases")
+
+__all__ = ["SECURED_SITE_STATES"]  # re-exported: the pages and the tests name it from here too
 
 
 class CaseError(ValidationError):
@@ -53,7 +59,7 @@ class CaseError(ValidationError):
 
 
 # -- rules -------------------------------------------------------------------------------------------------------
-def ensure_rules(actor=None) -> int:
+def ensure_rules(actor=RULES_LOADER) -> int:
     """Create the default routing and limits that are missing (idempotent); returns how many were created."""
     have = set(ClockRule.objects.values_list("key", flat=True))
     created = 0
@@ -66,8 +72,7 @@ def ensure_rules(actor=None) -> int:
                 raise CaseError(f"rule {key}: organization {org_code!r} is not in the directory")
             rule = ClockRule.objects.create(key=key, organization=org, limit_days=limit, warn_days=warn,
                                             description=description)
-            record_event(actor=actor, action=AuditAction.CREATE, obj=rule, after=snapshot(rule),
-                         system_label="system:cases")
+            record_event(actor=actor, action=AuditAction.CREATE, obj=rule, after=snapshot(rule))
             created += 1
     return created
 
@@ -83,8 +88,7 @@ def rule_for(key: str) -> ClockRule:
 def rule_update(*, actor, rule: ClockRule, organization: Organization | None = None, limit_days: int | None = None,
                 warn_days: int | None = None) -> ClockRule:
     """Change a rule (programme office). Open cases keep the limit they were opened with."""
-    if not (actor.is_superuser or actor.is_program_office):
-        raise PermissionDenied("only the programme office changes case rules")
+    authorize(actor, "change", rule)
     with transaction.atomic():
         before = snapshot(rule)
         if organization is not None:
@@ -101,14 +105,6 @@ def rule_update(*, actor, rule: ClockRule, organization: Organization | None = N
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
-def _member(actor, org) -> bool:
-    return actor is None or actor.is_superuser or (org is not None and actor.organization_id == org.pk)
-
-
-def _office(actor) -> bool:
-    return actor is None or actor.is_superuser or actor.is_program_office
-
-
 def _next_number(model, prefix: str, year: int) -> str:
     return next_code(model=model, field="number", prefix=f"{prefix}-{year}-", width=4)
 
@@ -146,29 +142,31 @@ def _money(value, field: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _move(case, to_state: str, transitions, on: dt.date):
-    allowed = transitions[case.state]
-    if to_state not in allowed:
-        names = ", ".join(sorted(allowed)) or "none (the case is finished)"
-        raise CaseError(f"state: a case that is {case.state} cannot become {to_state}; allowed: {names}")
-    case.state, case.state_since = to_state, on
-    if not case.is_open:
-        case.closed_on = on
+def _step(case, name: str, *, actor, on: dt.date, note: str = "", audit_action: str = AuditAction.TRANSITION,
+          **fields):
+    """Take the declared step ``name`` on ``case`` on the day ``on``: its state moves (and the case's clock stops if
+    the new state is not open); the audit row names the step."""
+    target = declared(case, name).target
+    if target is not None:
+        fields["state_since"] = on
+        if target not in OPEN_STATES[case.family]:
+            fields["closed_on"] = on
+    return transition(case, name, actor=actor, note=note, audit_action=audit_action, **fields)
 
 
-def _save(actor, case, before: dict | None, *, action=AuditAction.TRANSITION, note: str = ""):
+def _created_by(actor):
+    return None if actor is None or is_system(actor) or not actor.pk else actor
+
+
+def _create(actor, case, *, note: str = ""):
     case.full_clean()
     case.save()
-    if before is None:
-        record_event(actor=actor, action=AuditAction.CREATE, obj=case, after=snapshot(case), note=note,
-                     system_label="system:cases")
-    else:
-        record_changes(actor=actor, obj=case, before=before, action=action, note=note, system_label="system:cases")
+    record_event(actor=actor, action=AuditAction.CREATE, obj=case, after=snapshot(case), note=note)
     return case
 
 
-def _locked(case):
-    return type(case).objects.select_for_update().get(pk=case.pk)
+def _orgs_of(site: Site) -> set:
+    return {site.owner_id, *site.operators.values_list("pk", flat=True)}
 
 
 def program_office_users():
@@ -189,20 +187,17 @@ def power_apply(*, actor, site: Site, kind: str, received_on: dt.date | None = N
     """An operator or tower company asks the power company for a connection or a conversion of one of its sites."""
     if kind not in PowerKind.values:
         raise CaseError(f"kind: {kind!r} is not one of {', '.join(PowerKind.values)}")
-    applicant = applicant or (actor.organization if actor is not None else None)
+    applicant = applicant or getattr(actor, "organization", None)
     if applicant is None:
         raise CaseError("applicant: the applying organization is required")
-    if not _office(actor) and actor.organization_id != applicant.pk:
-        raise PermissionDenied("an operator applies for its own organization only")
-    site_orgs = {site.owner_id, *site.operators.values_list("pk", flat=True)}
-    if applicant.pk not in site_orgs:
-        raise PermissionDenied(f"{applicant} neither owns nor shares site {site.code}")
+    authorize_create(actor, PowerCase, owner=applicant)
+    if applicant.pk not in _orgs_of(site):
+        raise CaseError(f"site: {applicant} neither owns nor shares site {site.code}")
     if site.state == SiteState.RETIRED:
         raise CaseError(f"site: {site.code} is retired")
     if kind == PowerKind.CONVERSION and site.power_supply == PowerSupply.DIRECT:
         raise CaseError(f"site: {site.code} is already on direct supply")
-    if PowerCase.objects.filter(site=site, kind=kind, state__in=[PowerState.APPLIED, PowerState.ACCEPTED,
-                                                                  PowerState.SURVEYED]).exists():
+    if PowerCase.objects.filter(site=site, kind=kind, state__in=OPEN_STATES["power"]).exists():
         raise CaseError(f"site: {site.code} already has an open {kind} case")
     if capacity_kw not in (None, ""):
         try:
@@ -220,80 +215,79 @@ def power_apply(*, actor, site: Site, kind: str, received_on: dt.date | None = N
                          applicant=applicant, handler=rule.organization, received_on=received_on,
                          limit_days=rule.limit_days, warn_days=rule.warn_days, state_since=received_on,
                          capacity_kw=capacity_kw, meter_number=meter_number.strip(), note=note,
-                         created_by=actor if actor is not None and actor.pk else None, is_synthetic=is_synthetic)
-        _save(actor, case, None, note=note)
+                         created_by=_created_by(actor), is_synthetic=is_synthetic)
+        _create(actor, case, note=note)
         notify(subject=f"{case.number}: {case.get_kind_display()} {site.code}", level="info",
                body=f"{applicant} applied on {received_on}", url=case_url(case), organizations=[case.handler],
                key=f"cases:power:{case.pk}:applied")
     return case
 
 
-def _power_step(actor, case: PowerCase, to_state: str, on, note: str, **fields) -> PowerCase:
-    if not _member(actor, case.handler):
-        raise PermissionDenied(f"only {case.handler} acts on power case {case.number}")
+def _power_step(actor, case: PowerCase, name: str, on, note: str, **fields) -> PowerCase:
     on = _date(on or dt.date.today(), "on")
     with transaction.atomic():
-        case = _locked(case)
-        before = snapshot(case)
-        _move(case, to_state, POWER_TRANSITIONS, on)
-        for key, value in fields.items():
-            setattr(case, key, value)
-        _save(actor, case, before, note=note)
+        case = _step(case, name, actor=actor, on=on, note=note, **fields)
         notify(subject=f"{case.number}: {case.get_state_display()}", body=note, url=case_url(case),
-               level="warning" if to_state == PowerState.REFUSED else "info",
-               organizations=[case.applicant], key=f"cases:power:{case.pk}:{to_state}")
+               level="warning" if case.state == PowerState.REFUSED else "info",
+               organizations=[case.applicant], key=f"cases:power:{case.pk}:{case.state}")
     return case
 
 
 def power_accept(*, actor, case: PowerCase, on=None, note: str = "") -> PowerCase:
-    return _power_step(actor, case, PowerState.ACCEPTED, on, note)
+    return _power_step(actor, case, "accept", on, note)
 
 
 def power_survey(*, actor, case: PowerCase, on=None, note: str = "") -> PowerCase:
     on = _date(on or dt.date.today(), "on")
-    return _power_step(actor, case, PowerState.SURVEYED, on, note, survey_on=on)
+    return _power_step(actor, case, "survey", on, note, survey_on=on)
 
 
 def power_refuse(*, actor, case: PowerCase, reason: str, on=None) -> PowerCase:
+    authorize(actor, "refuse", case)
     reason = _required(reason, "reason")
-    return _power_step(actor, case, PowerState.REFUSED, on, reason, refusal_reason=reason)
+    return _power_step(actor, case, "refuse", on, reason, refusal_reason=reason)
 
 
 def power_complete(*, actor, case: PowerCase, on=None, meter_number: str = "", note: str = "") -> PowerCase:
     """Connected, or converted: a conversion needs the new electricity account (one household one meter) and sets
     the registry site's power supply to direct; a connection sets it to direct too unless it is already known."""
+    authorize(actor, "complete", case)
     meter_number = (meter_number or case.meter_number).strip()
     if case.kind == PowerKind.CONVERSION and not meter_number:
         raise CaseError("meter_number: a conversion needs the site's own electricity account (一户一表)")
     with transaction.atomic():
-        case = _power_step(actor, case, PowerState.COMPLETED, on, note, meter_number=meter_number)
+        case = _power_step(actor, case, "complete", on, note, meter_number=meter_number)
         site = Site.objects.get(pk=case.site_id)
         if case.kind == PowerKind.CONVERSION or site.power_supply == PowerSupply.UNKNOWN:
             # The power company may not change registry sites itself: the case is the authority, and the case's
-            # own audit event names the person who completed it.
+            # own audit event names the person who completed it. (The sites app's services take None as "a
+            # process" until they are converted to declared actions.)
             site_update(actor=None, site=site, power_supply=PowerSupply.DIRECT)
     return case
 
 
 # -- relocation --------------------------------------------------------------------------------------------------
 def _operator_of(site: Site, actor) -> Organization:
-    if actor is not None and actor.organization_id and not actor.is_program_office:
-        site_orgs = {site.owner_id, *site.operators.values_list("pk", flat=True)}
-        if actor.organization_id not in site_orgs:
-            raise PermissionDenied(f"{actor.organization} neither owns nor shares site {site.code}")
+    """The operator a relocation case belongs to: the actor's organization, or the site's owner when the programme
+    office (or a process) records it."""
+    if getattr(actor, "organization_id", None) and not actor.is_program_office:
         return actor.organization
     return site.owner
 
 
-def _relocation_actor(actor, case: RelocationCase):
-    if not (_office(actor) or _member(actor, case.operator)):
-        raise PermissionDenied(f"only {case.operator} or the programme office acts on {case.number}")
+def _open_relocation(actor, site: Site) -> Organization:
+    operator = _operator_of(site, actor)
+    authorize_create(actor, RelocationCase, owner=operator)
+    if operator.pk not in _orgs_of(site):
+        raise CaseError(f"site: {operator} neither owns nor shares site {site.code}")
+    return operator
 
 
 def relocation_open(*, actor, site: Site, cause: str, notice_date, demanding_party: str, project: str = "",
                     demanding_organization: Organization | None = None, demolition_date=None, note: str = "",
                     is_synthetic: bool = False) -> RelocationCase:
     """Record a demand to move a site (demolition, renovation, a major project)."""
+    operator = _open_relocation(actor, site)
     if cause not in RelocationCause.values:
         raise CaseError(f"cause: {cause!r} is not one of {', '.join(RelocationCause.values)}")
     demanding_party = _required(demanding_party, "demanding_party")
@@ -306,7 +300,6 @@ def relocation_open(*, actor, site: Site, cause: str, notice_date, demanding_par
     if RelocationCase.objects.filter(site=site, state__in=[RelocationState.NOTIFIED, RelocationState.AGREED,
                                                            RelocationState.SECURED]).exists():
         raise CaseError(f"site: {site.code} already has an open relocation case")
-    operator = _operator_of(site, actor)
     rule = rule_for("relocation.replacement")
     rebuild = rule_for("relocation.rebuild")
     with transaction.atomic():
@@ -315,9 +308,8 @@ def relocation_open(*, actor, site: Site, cause: str, notice_date, demanding_par
             project=project, demanding_party=demanding_party, demanding_organization=demanding_organization,
             notice_date=notice_date, demolition_date=demolition_date, received_on=notice_date,
             limit_days=rule.limit_days, warn_days=rule.warn_days, rebuild_limit_days=rebuild.limit_days,
-            state_since=notice_date, note=note, created_by=actor if actor is not None and actor.pk else None,
-            is_synthetic=is_synthetic)
-        _save(actor, case, None, note=note)
+            state_since=notice_date, note=note, created_by=_created_by(actor), is_synthetic=is_synthetic)
+        _create(actor, case, note=note)
         notify(subject=f"{case.number}: {site.code} must move ({case.get_cause_display()})", body=demanding_party,
                url=case_url(case), organizations=[operator], users=program_office_users(),
                key=f"cases:relocation:{case.pk}:opened")
@@ -325,66 +317,47 @@ def relocation_open(*, actor, site: Site, cause: str, notice_date, demanding_par
 
 
 def relocation_agree_compensation(*, actor, case: RelocationCase, amount, basis: str, on=None) -> RelocationCase:
-    """Record the agreed compensation: an amount in yuan (a decimal ≥ 0) and its basis (agreement, valuation)."""
-    _relocation_actor(actor, case)
+    """Record the agreed compensation: an amount in yuan (a decimal ≥ 0) and its basis (agreement, valuation).
+    A case that was only notified moves to "compensation agreed"."""
+    authorize(actor, "compensation", case)
     amount = _money(amount, "compensation_amount")
     basis = _required(basis, "compensation_basis")
     on = _date(on or dt.date.today(), "on")
-    with transaction.atomic():
-        case = _locked(case)
-        before = snapshot(case)
-        if case.state == RelocationState.NOTIFIED:
-            _move(case, RelocationState.AGREED, RELOCATION_TRANSITIONS, on)
-        elif case.state not in (RelocationState.AGREED, RelocationState.SECURED, RelocationState.REMOVED):
-            raise CaseError(f"state: compensation cannot be recorded on a {case.state} case")
-        case.compensation_amount, case.compensation_basis = amount, basis
-        return _save(actor, case, before, action=AuditAction.UPDATE, note=f"compensation {amount} CNY")
+    fields = {"compensation_amount": amount, "compensation_basis": basis}
+    if case.state == RelocationState.NOTIFIED:
+        fields.update(state=RelocationState.AGREED, state_since=on)
+    return transition(case, "compensation", actor=actor, note=f"compensation {amount} CNY",
+                      audit_action=AuditAction.UPDATE, **fields)
 
 
 def relocation_secure_replacement(*, actor, case: RelocationCase, replacement: Site, on=None,
                                   note: str = "") -> RelocationCase:
     """Link the replacement site; it must exist in the registry and be at least approved."""
-    _relocation_actor(actor, case)
+    authorize(actor, "secure", case)
+    if replacement is None:
+        raise CaseError("replacement_site: name the replacement site")
     if replacement.pk == case.site_id:
         raise CaseError("replacement_site: the replacement must be another site")
     if replacement.state not in SECURED_SITE_STATES:
         raise CaseError(f"replacement_site: {replacement.code} is {replacement.state}; a replacement must be "
                         f"approved, building or on air")
     on = _date(on or dt.date.today(), "on")
-    with transaction.atomic():
-        case = _locked(case)
-        before = snapshot(case)
-        _move(case, RelocationState.SECURED, RELOCATION_TRANSITIONS, on)
-        case.replacement_site = replacement
-        return _save(actor, case, before, note=note)
+    return _step(case, "secure", actor=actor, on=on, note=note, replacement_site=replacement)
 
 
 def relocation_remove_old(*, actor, case: RelocationCase, on=None, note: str = "") -> RelocationCase:
     """Retire the old site. Refused before the replacement site exists and is at least approved (Jiaxing 二(一)3:
-    the new site is secured before the old one goes)."""
-    _relocation_actor(actor, case)
+    the new site is secured before the old one goes) — a condition of the declared step."""
     on = _date(on or dt.date.today(), "on")
     with transaction.atomic():
-        case = _locked(case)
-        replacement = Site.objects.filter(pk=case.replacement_site_id).first()
-        if replacement is None:
-            raise CaseError("replacement_site: the old site may not be retired before a replacement site is "
-                            "secured")
-        if replacement.state not in SECURED_SITE_STATES:
-            raise CaseError(f"replacement_site: {replacement.code} is {replacement.state}; the old site may not be "
-                            f"retired before the replacement is at least approved")
-        before = snapshot(case)
-        _move(case, RelocationState.REMOVED, RELOCATION_TRANSITIONS, on)
-        case.removed_on = on
+        case = _step(case, "remove", actor=actor, on=on, note=note, removed_on=on)
+        replacement = Site.objects.get(pk=case.replacement_site_id)
         old = Site.objects.get(pk=case.site_id)
         if old.state != SiteState.RETIRED:
             site_transition(actor=None, site=old, to_state=SiteState.RETIRED, on=on,
                             note=f"{case.number}: relocated to {replacement.code}")
-        _save(actor, case, before, note=note)
         if replacement.state == SiteState.ON_AIR:
-            before = snapshot(case)
-            _move(case, RelocationState.REBUILT, RELOCATION_TRANSITIONS, on)
-            _save(actor, case, before, note=f"{replacement.code} already on air")
+            case = _step(case, "rebuilt", actor=actor, on=on, note=f"{replacement.code} already on air")
     return case
 
 
@@ -393,6 +366,7 @@ def relocation_record_demolished(*, actor, site: Site, demolished_on, cause: str
                                  is_synthetic: bool = False) -> RelocationCase:
     """A site demolished earlier without a replacement, which must be rebuilt: the case starts at "removed" and its
     clock runs to the agreed rebuild date (or the rebuild limit in working days after the demolition)."""
+    operator = _open_relocation(actor, site)
     if cause not in RelocationCause.values:
         raise CaseError(f"cause: {cause!r} is not one of {', '.join(RelocationCause.values)}")
     demanding_party = _required(demanding_party, "demanding_party")
@@ -400,7 +374,6 @@ def relocation_record_demolished(*, actor, site: Site, demolished_on, cause: str
     rebuild_due = _date(rebuild_due, "rebuild_due") if rebuild_due else None
     if rebuild_due and rebuild_due < demolished_on:
         raise CaseError("rebuild_due: before the demolition")
-    operator = _operator_of(site, actor)
     rule = rule_for("relocation.rebuild")
     with transaction.atomic():
         if site.state != SiteState.RETIRED:
@@ -412,39 +385,29 @@ def relocation_record_demolished(*, actor, site: Site, demolished_on, cause: str
             received_on=demolished_on, limit_days=rule.limit_days, warn_days=rule.warn_days,
             rebuild_limit_days=rule.limit_days, rebuild_due=rebuild_due, removed_on=demolished_on,
             demolished_earlier=True, state=RelocationState.REMOVED, state_since=demolished_on, note=note,
-            created_by=actor if actor is not None and actor.pk else None, is_synthetic=is_synthetic)
-        _save(actor, case, None, note=note)
+            created_by=_created_by(actor), is_synthetic=is_synthetic)
+        _create(actor, case, note=note)
     return case
 
 
 def relocation_rebuilt(*, actor, case: RelocationCase, replacement: Site | None = None, on=None,
                        note: str = "") -> RelocationCase:
     """Close the case once the replacement (given here for a site demolished earlier) is on air."""
-    _relocation_actor(actor, case)
+    authorize(actor, "rebuilt", case)
     on = _date(on or dt.date.today(), "on")
-    with transaction.atomic():
-        case = _locked(case)
-        before = snapshot(case)
-        if replacement is not None:
-            case.replacement_site = replacement
-        site = Site.objects.filter(pk=case.replacement_site_id).first()
-        if site is None:
-            raise CaseError("replacement_site: name the site that replaces the old one")
-        if site.state != SiteState.ON_AIR:
-            raise CaseError(f"replacement_site: {site.code} is {site.state}, not on air yet")
-        _move(case, RelocationState.REBUILT, RELOCATION_TRANSITIONS, on)
-        return _save(actor, case, before, note=note)
+    site = replacement or Site.objects.filter(pk=case.replacement_site_id).first()
+    if site is None:
+        raise CaseError("replacement_site: name the site that replaces the old one")
+    if site.state != SiteState.ON_AIR:
+        raise CaseError(f"replacement_site: {site.code} is {site.state}, not on air yet")
+    return _step(case, "rebuilt", actor=actor, on=on, note=note, replacement_site=site)
 
 
 def relocation_cancel(*, actor, case: RelocationCase, reason: str, on=None) -> RelocationCase:
-    _relocation_actor(actor, case)
+    authorize(actor, "cancel", case)
     reason = _required(reason, "reason")
     on = _date(on or dt.date.today(), "on")
-    with transaction.atomic():
-        case = _locked(case)
-        before = snapshot(case)
-        _move(case, RelocationState.CANCELLED, RELOCATION_TRANSITIONS, on)
-        return _save(actor, case, before, note=reason)
+    return _step(case, "cancel", actor=actor, on=on, note=reason)
 
 
 # -- incidents ---------------------------------------------------------------------------------------------------
@@ -454,12 +417,11 @@ def incident_report(*, actor, kind: str, description: str, occurred_on=None, sit
     """Report an incident; it is routed by kind to the department of the rule, whose clock starts today."""
     if kind not in IncidentKind.values:
         raise CaseError(f"kind: {kind!r} is not one of {', '.join(IncidentKind.values)}")
-    description = _required(description, "description")
-    reporter = reporter or (actor.organization if actor is not None else None)
+    reporter = reporter or getattr(actor, "organization", None)
     if reporter is None:
         raise CaseError("reporter: the reporting organization is required")
-    if not _office(actor) and actor.organization_id != reporter.pk:
-        raise PermissionDenied("an organization reports incidents in its own name only")
+    authorize_create(actor, IncidentCase, owner=reporter)
+    description = _required(description, "description")
     reported_on = _date(reported_on or dt.date.today(), "reported_on")
     occurred_on = _date(occurred_on or reported_on, "occurred_on")
     if occurred_on > reported_on:
@@ -482,81 +444,61 @@ def incident_report(*, actor, kind: str, description: str, occurred_on=None, sit
             number=_next_number(IncidentCase, "INC", reported_on.year), kind=kind, site=site, reporter=reporter,
             department=rule.organization, occurred_on=occurred_on, location=location.strip()[:200],
             description=description, fee_amount=fee_amount, received_on=reported_on, limit_days=rule.limit_days,
-            warn_days=rule.warn_days, state_since=reported_on,
-            created_by=actor if actor is not None and actor.pk else None, is_synthetic=is_synthetic)
-        _save(actor, case, None, note=f"routed to {rule.organization}")
+            warn_days=rule.warn_days, state_since=reported_on, created_by=_created_by(actor),
+            is_synthetic=is_synthetic)
+        _create(actor, case, note=f"routed to {rule.organization}")
         notify(subject=f"{case.number}: {case.get_kind_display()}", body=description[:500], url=case_url(case),
                level="warning", organizations=[case.department], key=f"cases:incident:{case.pk}:reported")
     return case
 
 
-def _department_actor(actor, case: IncidentCase):
-    if not (_office(actor) or _member(actor, case.department)):
-        raise PermissionDenied(f"only {case.department} acts on {case.number}")
-
-
 def incident_reroute(*, actor, case: IncidentCase, department: Organization, reason: str) -> IncidentCase:
     """The programme office sends the case to another department (the clock keeps running)."""
-    if not _office(actor):
-        raise PermissionDenied("only the programme office routes incidents to another department")
+    authorize(actor, "reroute", case)
     reason = _required(reason, "reason")
     if department.kind not in ("government_department", "utility"):
         raise CaseError(f"department: {department} is not a government department")
     with transaction.atomic():
-        case = _locked(case)
-        if not case.is_open:
-            raise CaseError(f"state: a {case.state} case is not routed any more")
-        before = snapshot(case)
-        case.department = department
-        case.handler_name = ""
-        if case.state != IncidentState.REPORTED:
-            case.state = IncidentState.REPORTED
-        _save(actor, case, before, action=AuditAction.UPDATE, note=reason)
+        case = transition(case, "reroute", actor=actor, note=reason, audit_action=AuditAction.UPDATE,
+                          department=department, handler_name="")
         notify(subject=f"{case.number}: {case.get_kind_display()}", body=reason, url=case_url(case),
                level="warning", organizations=[department], key=f"cases:incident:{case.pk}:routed:{department.pk}")
     return case
 
 
-def _incident_step(actor, case, to_state, on, note, **fields):
+def _incident_step(actor, case, name, on, note, **fields):
     on = _date(on or dt.date.today(), "on")
     with transaction.atomic():
-        case = _locked(case)
-        before = snapshot(case)
-        _move(case, to_state, INCIDENT_TRANSITIONS, on)
-        for key, value in fields.items():
-            setattr(case, key, value)
-        _save(actor, case, before, note=note)
+        case = _step(case, name, actor=actor, on=on, note=note, **fields)
         notify(subject=f"{case.number}: {case.get_state_display()}", body=note, url=case_url(case),
-               organizations=[case.reporter], key=f"cases:incident:{case.pk}:{to_state}")
+               organizations=[case.reporter], key=f"cases:incident:{case.pk}:{case.state}")
     return case
 
 
 def incident_assign(*, actor, case: IncidentCase, handler_name: str, on=None, note: str = "") -> IncidentCase:
     """The department takes the case and names the person who handles it."""
-    _department_actor(actor, case)
+    authorize(actor, "assign", case)
     handler_name = _required(handler_name, "handler_name")
-    return _incident_step(actor, case, IncidentState.ASSIGNED, on, note, handler_name=handler_name[:100])
+    return _incident_step(actor, case, "assign", on, note, handler_name=handler_name[:100])
 
 
 def incident_start(*, actor, case: IncidentCase, on=None, note: str = "") -> IncidentCase:
-    _department_actor(actor, case)
-    return _incident_step(actor, case, IncidentState.IN_PROGRESS, on, note)
+    return _incident_step(actor, case, "start", on, note)
 
 
 def incident_resolve(*, actor, case: IncidentCase, outcome: str, on=None) -> IncidentCase:
-    _department_actor(actor, case)
+    authorize(actor, "resolve", case)
     outcome = _required(outcome, "outcome")
-    return _incident_step(actor, case, IncidentState.RESOLVED, on, outcome, outcome=outcome)
+    return _incident_step(actor, case, "resolve", on, outcome, outcome=outcome)
 
 
 def incident_close(*, actor, case: IncidentCase, outcome: str = "", on=None) -> IncidentCase:
-    """Close a case: the reporter confirms a resolved case; the department or the office closes any open case with
-    an outcome (e.g. no grounds found)."""
+    """Close a case: the reporter (or the department, or the office) confirms a resolved case ("confirm"); the
+    department or the office closes any open case with an outcome, e.g. no grounds found ("close")."""
     if case.state == IncidentState.RESOLVED:
-        if not (_office(actor) or _member(actor, case.reporter) or _member(actor, case.department)):
-            raise PermissionDenied(f"only the reporter, {case.department} or the office closes {case.number}")
-        outcome = (outcome or "").strip() or case.outcome
-    else:
-        _department_actor(actor, case)
-        outcome = _required(outcome, "outcome")
-    return _incident_step(actor, case, IncidentState.CLOSED, on, outcome, outcome=outcome)
+        authorize(actor, "confirm", case)
+        return _incident_step(actor, case, "confirm", on, (outcome or "").strip() or case.outcome,
+                              outcome=(outcome or "").strip() or case.outcome)
+    authorize(actor, "close", case)
+    outcome = _required(outcome, "outcome")
+    return _incident_step(actor, case, "close", on, outcome, outcome=outcome)

@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.access import can_add
 from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
@@ -93,8 +93,9 @@ def index(request):
                          "overdue": sum(1 for r in rows if r[1].state == "overdue")})
     return render(request, "cases/index.html", {
         "sections": sections, "today": today, **_filter_context(request),
-        "can_report": request.user.organization_id is not None or request.user.is_superuser,
-        "can_apply": request.user.role == Role.OPERATOR or request.user.is_program_office,
+        "can_report": can_add(request.user, IncidentCase),
+        "can_apply": can_add(request.user, PowerCase),
+        "can_relocate": can_add(request.user, RelocationCase),
     })
 
 
@@ -121,7 +122,7 @@ def case_detail(request, family, number):
                              number=number)
     [(_case, clock)] = with_clocks([case])
     offered = [
-        {"action": a, "fields": [(f, actions.FIELD_LABELS[f], f in a.required) for f in a.fields]}
+        {"action": a, "fields": [(f, actions.FIELD_LABELS[f], f in a.form.required) for f in a.form.fields]}
         for a in actions.available(request.user, case)
     ]
     return render(request, "cases/case_detail.html", {
@@ -141,7 +142,7 @@ def case_action(request, family, number, action):
         return redirect("cases:detail", family=family, number=number)
     try:
         actions.perform(request.user, case, action, request.POST)
-    except services.CaseError as exc:
+    except ValidationError as exc:  # bad input (CaseError) or a step not open now (ActionUnavailable)
         messages.error(request, "; ".join(exc.messages))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
@@ -156,7 +157,7 @@ def _open_page(request, form_class, template, run):
     if request.method == "POST" and form.is_valid():
         try:
             case = run(form.cleaned_data)
-        except services.CaseError as exc:
+        except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         except PermissionDenied as exc:

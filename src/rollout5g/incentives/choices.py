@@ -90,20 +90,6 @@ class ApplicationState(models.TextChoices):
 NOT_BLOCKING_STATES = (ApplicationState.REJECTED, ApplicationState.WITHDRAWN, ApplicationState.DRAFT,
                        ApplicationState.PROPOSED)
 
-TRANSITIONS = {
-    ApplicationState.DRAFT: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
-    ApplicationState.PROPOSED: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
-    ApplicationState.RETURNED: {ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN},
-    ApplicationState.SUBMITTED: {ApplicationState.RETURNED, ApplicationState.IN_NOTICE, ApplicationState.REJECTED},
-    ApplicationState.IN_NOTICE: {ApplicationState.APPROVED, ApplicationState.REJECTED},
-    ApplicationState.APPROVED: {ApplicationState.PAID},
-    ApplicationState.PAID: {ApplicationState.CLAWED_BACK},
-    ApplicationState.CLAWED_BACK: set(),
-    ApplicationState.REJECTED: set(),
-    ApplicationState.WITHDRAWN: set(),
-}
-
-
 class EvidenceKind(models.TextChoices):
     RECOGNITION = "recognition", _("Recognition document")
     INVOICE = "invoice", _("Invoice scan")

@@ -23,8 +23,9 @@ def industry_match_command(
 
     setup_django(data_dir)
     from rollout5g.incentives.services import match_awards
+    from rollout5g.platform.actors import SYSTEM
 
-    proposals = match_awards(actor=None, year=year)
+    proposals = match_awards(actor=SYSTEM, year=year)
     for app in proposals:
         typer.echo(f"{app.number}\t{app.enterprise}\t{app.project_title}\t{app.clause.key}\t{app.computed_amount}")
     typer.echo(f"{len(proposals)} proposal(s)")

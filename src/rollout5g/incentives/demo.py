@@ -15,6 +15,7 @@ from django.db import transaction
 from rollout5g.accounts.choices import Role
 from rollout5g.accounts.services import ensure_user
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SYSTEM
 from rollout5g.policy.models import IncentiveClause
 
 from . import services
@@ -73,41 +74,41 @@ def _registry():
     for code, name, lines, tier, region, clause in NAMED_FIRMS:
         existing = Organization.objects.filter(code=code).first()
         firms[code] = services.enterprise_register(
-            actor=None, code=code, name=existing.name if existing else name, short_name=name, region_id=region,
+            actor=SYSTEM, code=code, name=existing.name if existing else name, short_name=name, region_id=region,
             product_lines=lines, tier=tier, tier_since=d(2020, 6, 30), named_in_document=True,
             document_clause=clause, description=ASSUMED,
         ).organization
     park_op = services.enterprise_register(
-        actor=None, code="demo-5g-park-operator", name="嘉兴5G产业园运营有限公司（演示）", short_name="5G产业园运营公司",
+        actor=SYSTEM, code="demo-5g-park-operator", name="嘉兴5G产业园运营有限公司（演示）", short_name="5G产业园运营公司",
         region_id="330402", product_lines=[P.APPLICATIONS], tier=Tier.OTHER,
         description="Synthetic demo park operator.").organization
     for code, name, kind, region in NAMED_CARRIERS:
-        services.carrier_save(actor=None, code=code, name=name, kind=kind, region_id=region,
+        services.carrier_save(actor=SYSTEM, code=code, name=name, kind=kind, region_id=region,
                               recognised_on=d(2019, 8, 19), named_in_document=True, document_clause="二(二)1",
                               description="Named as a carrier platform of the 5G industry; level not stated.")
     for code, name, region, clause in NAMED_INSTITUTES:
-        services.carrier_save(actor=None, code=code, name=name, kind=CarrierKind.RESEARCH_INSTITUTE,
+        services.carrier_save(actor=SYSTEM, code=code, name=name, kind=CarrierKind.RESEARCH_INSTITUTE,
                               region_id=region, named_in_document=True, document_clause=clause,
                               operator=Organization.objects.filter(name=name).first())
     park_a = services.carrier_save(
-        actor=None, code="pk-science-city-5g", name="嘉兴科技城5G特色产业园（演示）", kind=CarrierKind.PARK,
+        actor=SYSTEM, code="pk-science-city-5g", name="嘉兴科技城5G特色产业园（演示）", kind=CarrierKind.PARK,
         region_id="330402", level=Level.PROVINCIAL, recognised_on=d(2020, 12, 1), operator=park_op,
         members=[firms["demo-jiali-electronics"], firms["ind-bowei"]], description="Synthetic demo park.")
-    services.recognition_add(actor=None, carrier=park_a, level=Level.CITY, recognised_on=d(2020, 5, 10),
+    services.recognition_add(actor=SYSTEM, carrier=park_a, level=Level.CITY, recognised_on=d(2020, 5, 10),
                              document="嘉兴市5G特色产业园认定（演示）")
-    services.recognition_add(actor=None, carrier=park_a, level=Level.PROVINCIAL, recognised_on=d(2020, 12, 1),
+    services.recognition_add(actor=SYSTEM, carrier=park_a, level=Level.PROVINCIAL, recognised_on=d(2020, 12, 1),
                              document="浙江省5G产业园认定（演示）")
     for i, (name, region) in enumerate([("秀洲5G光电产业园（演示）", "330411"), ("海宁5G泛半导体产业园（演示）", "330481"),
                                         ("嘉善5G智能终端产业园（演示）", "330421")], start=1):
-        services.carrier_save(actor=None, code=f"pk-demo-{i}", name=name, kind=CarrierKind.PARK, region_id=region,
+        services.carrier_save(actor=SYSTEM, code=f"pk-demo-{i}", name=name, kind=CarrierKind.PARK, region_id=region,
                               level=Level.CITY, recognised_on=d(2021, 3, i), description="Synthetic demo park.")
     for i, (name, region) in enumerate([("中国移动·佳利电子5G联合创新中心（演示）", "330402"),
                                         ("中国电信·博创科技5G光模块联合创新中心（演示）", "330402"),
                                         ("中国联通·霍尼韦尔5G物联网联合创新中心（演示）", "330411")], start=1):
-        services.carrier_save(actor=None, code=f"jic-demo-{i}", name=name, kind=CarrierKind.INNOVATION_CENTRE,
+        services.carrier_save(actor=SYSTEM, code=f"jic-demo-{i}", name=name, kind=CarrierKind.INNOVATION_CENTRE,
                               region_id=region, level=Level.CITY, recognised_on=d(2020, 9, i),
                               description="Synthetic demo joint innovation centre.")
-    services.carrier_save(actor=None, code="inc-demo-1", name="嘉兴科技城5G创新创业孵化器（演示）",
+    services.carrier_save(actor=SYSTEM, code="inc-demo-1", name="嘉兴科技城5G创新创业孵化器（演示）",
                           kind=CarrierKind.INCUBATOR, region_id="330402", level=Level.CITY,
                           recognised_on=d(2020, 4, 1), description="Synthetic demo incubator.")
 
@@ -120,40 +121,40 @@ def _registry():
         ("pl-wuzhen-5g-town", "5G小镇（乌镇）", PilotField.SMART_TOWN, "330483", "二(三)6", []),
     ]
     for code, name, field, region, clause, levels in named_pilots:
-        pilot = services.pilot_save(actor=None, code=code, name=name, field=field, lead=gov, region_id=region,
+        pilot = services.pilot_save(actor=SYSTEM, code=code, name=name, field=field, lead=gov, region_id=region,
                                     named_in_document=True, document_clause=clause, started_on=d(2019, 9, 1))
         for level in levels:
-            services.recognition_add(actor=None, pilot=pilot, level=level, recognised_on=d(2019, 9, 1),
+            services.recognition_add(actor=SYSTEM, pilot=pilot, level=level, recognised_on=d(2019, 9, 1),
                                      document="as stated in the seed 二(三)5 (国家级应用示范试点)")
     jiali_pilot = services.pilot_save(
-        actor=None, code="pl-jiali-5g-factory", name="佳利电子5G+工业互联网示范工厂（演示）",
+        actor=SYSTEM, code="pl-jiali-5g-factory", name="佳利电子5G+工业互联网示范工厂（演示）",
         field=PilotField.INDUSTRIAL_INTERNET, lead=firms["demo-jiali-electronics"], region_id="330402",
         started_on=d(2020, 3, 1), description="Synthetic: recognised at both levels to show the higher award.")
-    services.recognition_add(actor=None, pilot=jiali_pilot, level=Level.PROVINCIAL, recognised_on=d(2020, 7, 1),
+    services.recognition_add(actor=SYSTEM, pilot=jiali_pilot, level=Level.PROVINCIAL, recognised_on=d(2020, 7, 1),
                              document="省级5G应用试点示范（演示）")
-    services.recognition_add(actor=None, pilot=jiali_pilot, level=Level.NATIONAL, recognised_on=d(2020, 11, 20),
+    services.recognition_add(actor=SYSTEM, pilot=jiali_pilot, level=Level.NATIONAL, recognised_on=d(2020, 11, 20),
                              document="国家级5G应用试点示范（演示）")
     keeson_pilot = services.pilot_save(
-        actor=None, code="pl-keeson-smart-bed", name="麒盛科技5G智能家居试点（演示）", field=PilotField.OTHER,
+        actor=SYSTEM, code="pl-keeson-smart-bed", name="麒盛科技5G智能家居试点（演示）", field=PilotField.OTHER,
         lead=firms["ind-keeson"], region_id="330411", started_on=d(2020, 5, 1), description="Synthetic.")
-    services.recognition_add(actor=None, pilot=keeson_pilot, level=Level.PROVINCIAL, recognised_on=d(2021, 1, 15),
+    services.recognition_add(actor=SYSTEM, pilot=keeson_pilot, level=Level.PROVINCIAL, recognised_on=d(2021, 1, 15),
                              document="省级5G应用试点示范（演示）")
     lead_firms = [firms[c] for c in ("ind-futong", "ind-broadex", "ind-dejing", "ind-saisi", "ind-dingmei",
                                      "ind-ruihong")]
     for i, firm in enumerate(lead_firms, start=1):
-        services.pilot_save(actor=None, code=f"smd-demo-{i}", name=f"{firm.short_name}5G智能制造示范（演示）",
+        services.pilot_save(actor=SYSTEM, code=f"smd-demo-{i}", name=f"{firm.short_name}5G智能制造示范（演示）",
                             field=PilotField.SMART_MANUFACTURING, category=PilotCategory.SMART_MANUFACTURING_DEMO,
                             lead=firm, region_id=firm.industry_profile.region_id, started_on=d(2020, i, 1),
                             description="Synthetic demo.")
-    services.achievement_save(actor=None, enterprise=firms["demo-jiali-electronics"], kind="standard",
+    services.achievement_save(actor=SYSTEM, enterprise=firms["demo-jiali-electronics"], kind="standard",
                               title="5G基站用介质滤波器团体标准（演示）", year=2020, level=Level.PROVINCIAL)
-    services.achievement_save(actor=None, enterprise=firms["ind-broadex"], kind="first_set",
+    services.achievement_save(actor=SYSTEM, enterprise=firms["ind-broadex"], kind="first_set",
                               title="25G前传光模块首台（套）产品（演示）", year=2021, level=Level.PROVINCIAL)
     for code, output in (("demo-jiali-electronics", "865000000"), ("ind-wingtech", "4200000000"),
                          ("ind-broadex", "1320000000")):
-        services.statistic_save(actor=None, organization=firms[code], year=2020, output=output, revenue=output,
+        services.statistic_save(actor=SYSTEM, organization=firms[code], year=2020, output=output, revenue=output,
                                 source="企业年报（演示数据）")
-    services.statistic_save(actor=None, carrier=park_a, year=2020, output="5600000000",
+    services.statistic_save(actor=SYSTEM, carrier=park_a, year=2020, output="5600000000",
                             source="园区管委会统计（演示数据）")
     return firms, park_a, jiali_pilot
 
@@ -216,7 +217,7 @@ def _applications(firms, users):
     withdrawn = apply(wingtech, "withdrawn", "食堂5G改造", "100000.00", "0", [("DEMO-0701", "100000.00")])
     services.application_withdraw(actor=wingtech, application=withdrawn, note="企业撤回")
     # 免申即享: the platform proposes the pilot and park awards; one is confirmed and reviewed
-    proposals = services.match_awards(actor=None, year=2021, on=d(2021, 6, 1))
+    proposals = services.match_awards(actor=SYSTEM, year=2021, on=d(2021, 6, 1))
     for app in proposals:
         if app.pilot_id and app.pilot.code == "pl-jiali-5g-factory":
             services.application_submit(actor=jiali, application=app, on=d(2021, 6, 3))

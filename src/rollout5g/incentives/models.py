@@ -6,11 +6,13 @@ computes with them. Amounts are Decimal CNY, two places (fen).
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
 from rollout5g.platform.access import AccessPolicy, grant
 from rollout5g.platform.models import DomainModel
+from rollout5g.platform.workflow import Action
 
 from .choices import (
     AchievementKind,
@@ -31,6 +33,13 @@ from .choices import (
 PUBLIC_REGISTRY = AccessPolicy(
     public=models.Q(),
     all_rows={"add": PROGRAM_OFFICE_ONLY, "change": PROGRAM_OFFICE_ONLY, "delete": PROGRAM_OFFICE_ONLY},
+)
+#: A recognised pilot or park of the registry, on which the programme office (or the matching job) proposes the
+#: award its recognitions earn, without an application (免申即享).
+AWARDED_REGISTRY = AccessPolicy(
+    public=models.Q(),
+    all_rows={"add": PROGRAM_OFFICE_ONLY, "change": PROGRAM_OFFICE_ONLY, "delete": PROGRAM_OFFICE_ONLY},
+    actions={"propose": Action(_("Propose the award"), all_rows=PROGRAM_OFFICE_ONLY)},
 )
 REVIEWER_ROLES = grant(Role.PROGRAM_OFFICE, Role.DEPARTMENT)
 
@@ -86,7 +95,7 @@ class Carrier(DomainModel):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    access_policy = PUBLIC_REGISTRY
+    access_policy = AWARDED_REGISTRY
 
     class Meta:
         ordering = ["kind", "code"]
@@ -114,7 +123,7 @@ class PilotProject(DomainModel):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    access_policy = PUBLIC_REGISTRY
+    access_policy = AWARDED_REGISTRY
 
     class Meta:
         ordering = ["code"]
@@ -232,6 +241,42 @@ class FundingCap(DomainModel):
         return f"{self.clause or _('all clauses')}: {self.amount}"
 
 
+S = ApplicationState
+#: While the enterprise may still change its claim.
+EDITABLE = (S.DRAFT, S.PROPOSED, S.RETURNED)
+
+
+def _applicant(label, **kw):
+    """A step of the enterprise on its own claim."""
+    return Action(label, roles=grant(Role.ENTERPRISE), path="enterprise", **kw)
+
+
+def _reviewer(label, **kw):
+    """A step of a reviewing unit of the clause (its payers, e.g. 市财政局, 市经信局) on the claims of its programme."""
+    return Action(label, roles=REVIEWER_ROLES, path="reviewers", **kw)
+
+
+#: The steps of an incentive claim: the enterprise drafts, documents and submits; the reviewing units check, adjust,
+#: return or reject, publish the notice (公示), approve after it, pay, and claw back.
+APPLICATION_ACTIONS = {
+    "edit": _applicant(_("Edit the claim"), source=EDITABLE),
+    "invoice": _applicant(_("Add an invoice"), source=EDITABLE),
+    "evidence": _applicant(_("Upload a document"), source=EDITABLE),
+    "submit": _applicant(_("Submit"), source=EDITABLE, target=S.SUBMITTED),
+    "withdraw": _applicant(_("Withdraw"), source=EDITABLE, target=S.WITHDRAWN),
+    "review": _reviewer(_("Save review"), source=(S.SUBMITTED,)),
+    "adjust": _reviewer(_("Adjust amount"), source=(S.SUBMITTED,)),
+    "return": _reviewer(_("Return"), source=(S.SUBMITTED,), target=S.RETURNED),
+    "reject": _reviewer(_("Reject"), source=(S.SUBMITTED, S.IN_NOTICE), target=S.REJECTED),
+    "notice": _reviewer(_("Start public notice"), source=(S.SUBMITTED,), target=S.IN_NOTICE,
+                        condition=Q(eligibility_checked=True, evidence_checked=True),
+                        doc=_("check eligibility and evidence before the notice")),
+    "approve": _reviewer(_("Approve after the notice"), source=(S.IN_NOTICE,), target=S.APPROVED),
+    "pay": _reviewer(_("Record payment"), source=(S.APPROVED,), target=S.PAID),
+    "claw_back": _reviewer(_("Claw back"), source=(S.PAID,), target=S.CLAWED_BACK),
+}
+
+
 class Application(DomainModel):
     """A claim of an enterprise under a clause: applied for (apply track) or proposed by the platform (免申即享).
 
@@ -279,6 +324,7 @@ class Application(DomainModel):
         owner_path=("enterprise", "reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES), "add": grant(Role.ENTERPRISE),
                 "change": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
+        actions=APPLICATION_ACTIONS,
     )
 
     class Meta:

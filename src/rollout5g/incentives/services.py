@@ -10,22 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core import incentives as engine
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.codes import next_code
 from rollout5g.platform.home import home_adcode
+from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.policy.models import IncentiveClause
 
 from .choices import (
     NOT_BLOCKING_STATES,
-    TRANSITIONS,
     ApplicationState,
     CarrierKind,
     LedgerKind,
@@ -64,40 +63,10 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _is_reviewer(actor, application: Application) -> bool:
-    if actor is None:
-        return False
-    if actor.is_superuser:
-        return True
-    return actor.role in (Role.PROGRAM_OFFICE, Role.DEPARTMENT) and application.reviewers.filter(
-        pk=actor.organization_id).exists()
-
-
-def _is_applicant(actor, application: Application) -> bool:
-    if actor is None:
-        return False
-    return actor.is_superuser or (actor.role == Role.ENTERPRISE and actor.organization_id == application.enterprise_id)
-
-
-def _require_reviewer(actor, application):
-    if not _is_reviewer(actor, application):
-        raise PermissionDenied(f"{actor} does not review {application.number}")
-
-
-def _require_applicant(actor, application):
-    if not _is_applicant(actor, application):
-        raise PermissionDenied(f"{actor} may not act for {application.enterprise}")
-
-
-def _transition(actor, application: Application, to_state: str, *, note: str = "", action=AuditAction.TRANSITION):
-    current = ApplicationState(application.state)
-    if to_state not in TRANSITIONS[current]:
-        raise ValidationError(
-            f"{application.number}: cannot go from {current.label} to {ApplicationState(to_state).label}")
-    before = {"state": application.state}
-    application.state = to_state
-    application.save()
-    record_event(actor=actor, action=action, obj=application, before=before, after={"state": to_state}, note=note)
+def _step(actor, application: Application, name: str, *, note: str = "", **fields) -> Application:
+    """Take the declared step ``name`` (:data:`~rollout5g.incentives.models.APPLICATION_ACTIONS`): checked, locked,
+    moved, audited."""
+    return transition(application, name, actor=actor, note=note, **fields)
 
 
 def engine_clause(clause: IncentiveClause) -> engine.Clause:
@@ -241,8 +210,12 @@ def statistic_save(*, actor, year: int, source: str, organization=None, carrier=
 
 
 def cap_save(*, actor, amount, clause=None, note: str = "") -> FundingCap:
-    if actor is not None and not (actor.is_superuser or actor.role == Role.PROGRAM_OFFICE):
-        raise PermissionDenied("only the programme office sets caps")
+    """Set the yearly cap of a clause (or of every clause, ``clause=None``): the programme office."""
+    existing = FundingCap.objects.filter(clause=clause).first()
+    if existing is None:
+        authorize_create(actor, FundingCap)
+    else:
+        authorize(actor, "change", existing)
     obj, _ = _upsert(actor, FundingCap, {"clause": clause},
                      {"amount": engine.to_decimal(amount, "cap").quantize(Decimal("0.01")), "note": note})
     return obj
@@ -344,10 +317,15 @@ def application_create(*, actor, enterprise, clause: IncentiveClause, project_ti
     """A draft claim. ``amounts`` are the bases of the clause's formula terms (strings or Decimals, CNY);
     ``declared`` are eligibility facts the applicant states (``project: smart_upgrade_using_5g``), checked by the
     reviewer."""
-    if actor is not None and not actor.is_superuser and not (
-        actor.role == Role.ENTERPRISE and actor.organization_id == enterprise.pk
-    ):
-        raise PermissionDenied("only the enterprise itself applies")
+    authorize_create(actor, Application, owner=enterprise)
+    return _create_application(actor=actor, enterprise=enterprise, clause=clause, project_title=project_title,
+                               project_ref=project_ref, year=year, amounts=amounts, declared=declared, pilot=pilot,
+                               carrier=carrier, track=track)
+
+
+def _create_application(*, actor, enterprise, clause: IncentiveClause, project_title: str, project_ref: str,
+                        year: int, amounts: dict | None = None, declared: dict | None = None, pilot=None,
+                        carrier=None, track: str = Track.APPLY) -> Application:
     if not project_title.strip() or not project_ref.strip():
         raise ValidationError({"project_title": "project title and reference are required"})
     amounts, declared = _check_declared(clause, amounts or {}, declared or {})
@@ -370,15 +348,9 @@ def application_create(*, actor, enterprise, clause: IncentiveClause, project_ti
     return application
 
 
-def _editable(application):
-    if application.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED, ApplicationState.PROPOSED):
-        raise ValidationError(f"{application.number} is {application.get_state_display()}; it can no longer change")
-
-
 def application_update(*, actor, application: Application, amounts: dict | None = None,
                        declared: dict | None = None, project_title: str | None = None) -> Application:
-    _require_applicant(actor, application)
-    _editable(application)
+    authorize(actor, "edit", application)
     with transaction.atomic():
         before = snapshot(application)
         if amounts is not None or declared is not None:
@@ -399,8 +371,7 @@ def application_update(*, actor, application: Application, amounts: dict | None 
 def invoice_add(*, actor, application: Application, number: str, issued_on, amount, seller: str,
                 seller_tax_id: str) -> Invoice:
     """Attach an invoice; one already claimed (any clause, any year) is refused naming the earlier claim."""
-    _require_applicant(actor, application)
-    _editable(application)
+    authorize(actor, "invoice", application)
     with transaction.atomic():
         invoice = Invoice(application=application, number=number.strip(), issued_on=issued_on,
                           amount=engine.to_decimal(amount, "invoice amount"), seller=seller.strip(),
@@ -434,7 +405,7 @@ def duplicate_findings(application: Application, *, extra_invoices=()) -> list[e
 
 def application_submit(*, actor, application: Application, on: dt.date | None = None) -> Application:
     """Submit (or confirm, on the 免申即享 track); stopped if an invoice or the project was claimed before."""
-    _require_applicant(actor, application)
+    authorize(actor, "submit", application)
     with transaction.atomic():
         Application.objects.select_for_update().filter(pk=application.pk).first()  # one submission at a time
         application.refresh_from_db()
@@ -451,23 +422,18 @@ def application_submit(*, actor, application: Application, on: dt.date | None = 
                                   + "; ".join(line for line in application.trace if "NOT eligible" in line))
         application.save()
         note = "confirmed by the enterprise" if application.track == Track.AUTO else ""
-        _transition(actor, application, ApplicationState.SUBMITTED, note=note)
+        _step(actor, application, "submit", note=note)
     return application
 
 
 def application_withdraw(*, actor, application: Application, note: str = "") -> Application:
-    _require_applicant(actor, application)
-    with transaction.atomic():
-        _transition(actor, application, ApplicationState.WITHDRAWN, note=note)
-    return application
+    return _step(actor, application, "withdraw", note=note)
 
 
 def application_review(*, actor, application: Application, eligibility_checked: bool, evidence_checked: bool,
                        note: str = "") -> Application:
     """The reviewer's check of eligibility and evidence (recorded; both are needed before the notice)."""
-    _require_reviewer(actor, application)
-    if application.state != ApplicationState.SUBMITTED:
-        raise ValidationError(f"{application.number} is not waiting for review")
+    authorize(actor, "review", application)
     with transaction.atomic():
         before = snapshot(application)
         application.eligibility_checked = bool(eligibility_checked)
@@ -480,9 +446,7 @@ def application_review(*, actor, application: Application, eligibility_checked: 
 
 def application_adjust(*, actor, application: Application, amount, reason: str) -> Application:
     """Set the amount by hand (e.g. an invoice not accepted); only with a reason, which is recorded."""
-    _require_reviewer(actor, application)
-    if application.state != ApplicationState.SUBMITTED:
-        raise ValidationError(f"{application.number} is not under review; its amount cannot change")
+    authorize(actor, "adjust", application)
     if not reason.strip():
         raise ValidationError({"adjustment_reason": "an adjusted amount needs a reason"})
     value = engine.round_amount(engine.to_decimal(amount, "adjusted amount"), application.clause.rounding)
@@ -501,25 +465,21 @@ def application_adjust(*, actor, application: Application, amount, reason: str) 
 
 
 def application_return(*, actor, application: Application, note: str) -> Application:
-    _require_reviewer(actor, application)
+    authorize(actor, "return", application)
     if not note.strip():
         raise ValidationError({"note": "say what the enterprise must change"})
-    with transaction.atomic():
-        application.review_note = note
-        _transition(actor, application, ApplicationState.RETURNED, note=note)
-    return application
+    return _step(actor, application, "return", note=note, review_note=note)
 
 
 def application_reject(*, actor, application: Application, note: str) -> Application:
-    _require_reviewer(actor, application)
+    authorize(actor, "reject", application)
     if not note.strip():
         raise ValidationError({"note": "a rejection needs a reason"})
     with transaction.atomic():
-        application.review_note = note
+        application = _step(actor, application, "reject", note=note, review_note=note)
         if hasattr(application, "notice"):
             application.notice.withdrawn = True
             application.notice.save()
-        _transition(actor, application, ApplicationState.REJECTED, note=note)
     return application
 
 
@@ -528,9 +488,7 @@ def notice_start(*, actor, application: Application, start: dt.date | None = Non
     """Publish the claim for public notice (公示) for ``working_days`` Chinese working days."""
     from rollout5g.workcalendar.services import working_calendar
 
-    _require_reviewer(actor, application)
-    if not (application.eligibility_checked and application.evidence_checked):
-        raise ValidationError(f"{application.number}: check eligibility and evidence before the notice")
+    authorize(actor, "notice", application)  # a reviewer, a submitted claim, eligibility and evidence checked
     if not application.amount_due:
         raise ValidationError(f"{application.number}: nothing to pay")
     start = start or _today()
@@ -542,10 +500,8 @@ def notice_start(*, actor, application: Application, start: dt.date | None = Non
             "clause_ref": f"{application.clause.document} {application.clause.clause}",
             "amount": application.amount_due, "start": start, "end": due.date, "withdrawn": False,
         })
-        application.notice_start, application.notice_end = start, due.date
-        _transition(actor, application, ApplicationState.IN_NOTICE,
-                    note=f"notice {start} – {due.date}" + (" (provisional: year not loaded)" if due.provisional
-                                                           else ""))
+        _step(actor, application, "notice", notice_start=start, notice_end=due.date,
+              note=f"notice {start} – {due.date}" + (" (provisional: year not loaded)" if due.provisional else ""))
     return notice
 
 
@@ -561,24 +517,21 @@ def _ledger(actor, application, kind, amount, on, reference="", note=""):
 
 def application_approve(*, actor, application: Application, on: dt.date | None = None) -> LedgerEntry:
     """After the notice period without objection: the amount is granted and booked as approved."""
-    _require_reviewer(actor, application)
+    authorize(actor, "approve", application)
     on = on or _today()
-    if application.state != ApplicationState.IN_NOTICE:
-        raise ValidationError(f"{application.number} is not in public notice")
     if on <= application.notice_end:
         raise ValidationError(f"{application.number}: the public notice runs until {application.notice_end}")
     with transaction.atomic():
-        application.granted_amount = application.amount_due
-        _transition(actor, application, ApplicationState.APPROVED)
+        _step(actor, application, "approve", granted_amount=application.amount_due)
         return _ledger(actor, application, LedgerKind.APPROVED, application.granted_amount, on)
 
 
 def application_pay(*, actor, application: Application, reference: str, on: dt.date | None = None) -> LedgerEntry:
-    _require_reviewer(actor, application)
+    authorize(actor, "pay", application)
     if not reference.strip():
         raise ValidationError({"reference": "the payment reference (voucher number) is required"})
     with transaction.atomic():
-        _transition(actor, application, ApplicationState.PAID, note=reference)
+        _step(actor, application, "pay", note=reference)
         return _ledger(actor, application, LedgerKind.PAID, application.granted_amount, on or _today(),
                        reference=reference.strip())
 
@@ -586,21 +539,20 @@ def application_pay(*, actor, application: Application, reference: str, on: dt.d
 def application_claw_back(*, actor, application: Application, amount, reason: str,
                           on: dt.date | None = None) -> LedgerEntry:
     """Recover (part of) a paid award, e.g. when a duplicate or false invoice comes to light."""
-    _require_reviewer(actor, application)
+    authorize(actor, "claw_back", application)
     value = engine.to_decimal(amount, "claw-back amount")
     if not reason.strip():
         raise ValidationError({"reason": "a claw-back needs a reason"})
     if value <= 0 or value > application.granted_amount:
         raise ValidationError(f"claw-back must be between 0 and the paid {application.granted_amount}")
     with transaction.atomic():
-        _transition(actor, application, ApplicationState.CLAWED_BACK, note=reason)
+        _step(actor, application, "claw_back", note=reason)
         return _ledger(actor, application, LedgerKind.CLAWED_BACK, value, on or _today(), note=reason.strip())
 
 
 def evidence_add(*, actor, application: Application, kind: str, upload) -> Evidence:
     """Store an uploaded document; type and size are checked."""
-    _require_applicant(actor, application)
-    _editable(application)
+    authorize(actor, "evidence", application)
     name = upload.name or "upload"
     if not name.lower().endswith(EVIDENCE_SUFFIXES):
         raise ValidationError({"file": f"{name}: allowed types are {', '.join(EVIDENCE_SUFFIXES)}"})
@@ -648,9 +600,10 @@ def match_awards(*, actor, year: int | None = None, on: dt.date | None = None) -
         result = engine.evaluate_project(engine_clauses, facts, on)
         if not result.awards:
             continue
+        authorize(actor, "propose", subject)  # declared on the pilot or park: the programme office, or a process
         clause = by_key[result.awards[0].clause_code]
-        proposals.append(application_create(
-            actor=None, enterprise=enterprise, clause=clause, project_title=subject.name, project_ref=ref,
+        proposals.append(_create_application(
+            actor=actor, enterprise=enterprise, clause=clause, project_title=subject.name, project_ref=ref,
             year=year, pilot=subject if kind == "pilot" else None, carrier=subject if kind == "park" else None,
             track=Track.AUTO,
         ))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("applications/<str:number>/<slug:action>/", views.application_action, name="application_action"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("matches/", views.matches, name="matches"),
+    path("matches/run/", views.matches_run, name="matches_run"),
     path("notices/", views.notices, name="notices"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger.xlsx", views.ledger_export, name="ledger_export"),

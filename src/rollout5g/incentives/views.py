@@ -4,7 +4,7 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from rollout5g.audit.services import history_for
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
+from rollout5g.platform.workflow import available_actions, declared, roles_for
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import IncentiveClause, Indicator
 
@@ -190,9 +191,7 @@ def application_detail(request, number):
     return render(request, "incentives/application_detail.html", {
         "app": app, "invoices": app.invoices.all(), "evidence": app.evidence.all(),
         "history": history_for(app), "ledger": app.ledger.all(),
-        "is_applicant": services._is_applicant(request.user, app),
-        "is_reviewer": services._is_reviewer(request.user, app),
-        "editable": app.state in (ApplicationState.DRAFT, ApplicationState.RETURNED, ApplicationState.PROPOSED),
+        "actions": available_actions(request.user, app),
         "evidence_kinds": EvidenceKind.choices, "today": dt.date.today(),
         "duplicates": services.duplicate_findings(app) if app.state in (ApplicationState.DRAFT,
                                                                         ApplicationState.RETURNED) else [],
@@ -236,7 +235,7 @@ def application_action(request, number, action):
     except (TypeError, ValueError, KeyError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": action})
+        messages.success(request, _("Done: %(action)s.") % {"action": declared(Application, action).label})
     return redirect("incentives:application_detail", number)
 
 
@@ -248,18 +247,23 @@ def evidence_download(request, pk):
                         content_type=content_type)
 
 
+@roles(*roles_for(PilotProject, "propose"))
+@require_POST
+def matches_run(request):
+    """Propose the awards of the recognised pilots and parks (免申即享): the roles the declaration names."""
+    created = services.match_awards(actor=request.user)
+    messages.success(request, _("%(n)d new award(s) proposed.") % {"n": len(created)})
+    return redirect("incentives:matches")
+
+
 @signed_in
 def matches(request):
     if request.method == "POST":
-        if not (request.user.is_superuser or request.user.role == Role.PROGRAM_OFFICE):
-            raise PermissionDenied("only the programme office runs the matching")
-        created = services.match_awards(actor=request.user)
-        messages.success(request, _("%(n)d new award(s) proposed.") % {"n": len(created)})
-        return redirect("incentives:matches")
+        return matches_run(request)
     qs = Application.objects.restrict(request.user).filter(track="auto").select_related("enterprise", "clause",
                                                                                        "pilot", "carrier")
     return render(request, "incentives/matches.html", {
-        "apps": qs, "can_run": request.user.is_superuser or request.user.role == Role.PROGRAM_OFFICE})
+        "apps": qs, "can_run": request.user.is_superuser or request.user.role in roles_for(PilotProject, "propose")})
 
 
 @public
