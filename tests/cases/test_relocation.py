@@ -46,6 +46,8 @@ def test_compensation_must_be_a_non_negative_decimal(users, site_of, amount, mes
 
 @pytest.mark.clause("jx", "二(一)3-2", level="built")
 @pytest.mark.clause("zj", "11", level="partial")
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
+@pytest.mark.clause("zj", "11", level="partial")
 def test_compensation_is_stored_exactly(users, site_of):
     case = _open(users, site_of("jx-mobile"))
     case = services.relocation_agree_compensation(actor=users["mobile"], case=case, amount="86,500.10",
@@ -54,6 +56,8 @@ def test_compensation_is_stored_exactly(users, site_of):
     assert case.compensation_amount == Decimal("86500.10") and case.state == RelocationState.AGREED
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
+@pytest.mark.clause("zj", "11", level="partial")
 @pytest.mark.clause("jx", "二(一)3-2", level="built")
 @pytest.mark.clause("zj", "11", level="partial")
 def test_old_site_is_not_retired_before_the_replacement_is_approved(users, site_of, org):
@@ -75,6 +79,7 @@ def test_old_site_is_not_retired_before_the_replacement_is_approved(users, site_
     assert old.state == SiteState.ON_AIR
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
 @pytest.mark.clause("jx", "二(一)3-2", level="built")
 def test_relocation_to_rebuilt(users, site_of, org):
     old = site_of("jx-mobile")
@@ -98,6 +103,7 @@ def test_relocation_to_rebuilt(users, site_of, org):
     assert case.state == RelocationState.REBUILT and case not in [c for c, _ in rebuild_list()]
 
 
+@pytest.mark.clause("jx", "二(一)3-2", level="built")
 @pytest.mark.clause("jx", "二(一)3-2", level="built")
 def test_site_demolished_earlier_is_listed_with_its_rebuild_due(users, site_of):
     site = site_of("jx-telecom")

@@ -106,6 +106,7 @@ def test_gap_polygons_lie_inside_the_area_and_cover_the_uncovered_pixels(wuzhen_
     assert min(p.area for p in gaps_utm.geoms) >= 2500 * 0.99
 
 
+@pytest.mark.clause("jx", "二(三)6", level="partial")
 def test_the_indicator_comes_from_the_latest_run(wuzhen_run, users):
     indicator = Indicator.objects.get(key="jx-coverage-wuzhen-town")
     region = Region.objects.get(pk="330483")
@@ -141,6 +142,8 @@ def test_the_indicator_comes_from_the_latest_run(wuzhen_run, users):
     assert key_area_coverage()[0]["location_probability"] == 0.9
 
 
+@pytest.mark.clause("jx", "二(一)4", level="partial")
+@pytest.mark.clause("jx", "二(三)6", level="partial")
 def test_key_area_coverage_for_the_dashboard(wuzhen_run):
     rows = key_area_coverage(run=wuzhen_run)
     assert {r["area"] for r in rows} == {"乌镇镇区", "乌镇世界互联网大会会址"}

@@ -32,6 +32,8 @@ def upload(client, code, material, name="doc.pdf"):
     assert r.status_code == 200, r.content.decode()
 
 
+@pytest.mark.clause("zj", "1", level="built")
+@pytest.mark.clause("jx", "三(四)", level="partial")
 def test_batch_of_three_sites_end_to_end(client_for, batch_sites):
     mobile, office = client_for("mobile"), client_for("office")
     bad = post(mobile, f"{API}/", {"title": "x", "project_code": "2026-33040-63-03-1"}, status=422)

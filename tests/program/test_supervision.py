@@ -126,6 +126,7 @@ def test_base_station_indicator_follows_the_registry(users):
     assert after.value == before.value - gnbs and gnbs >= 1
 
 
+@pytest.mark.clause("zj", "29", level="partial")
 def test_regional_evaluation_hand_computed_example(users):
     """Two entered indicators, weights 0.6 / 0.4, targets 10 and 5 in every county, cap 1.2:
     南湖 A 12 (1.2) B 5 (1.0): 100(0.72 + 0.40) = 112   秀洲 A 10 (1.0) B 4 (0.8): 60 + 32 = 92
@@ -225,6 +226,7 @@ def test_snapshot_diff_shows_what_changed(users, client_for):
     assert client_for("mobile").get("/supervision/snapshots/").status_code == 403
 
 
+@pytest.mark.clause("jx", "三(一)", level="partial")
 def test_meeting_agenda_from_red_tasks_and_follow_up(users, client_for):
     office, mobile = users["office"], users["mobile"]
     meeting = services.meeting_create(actor=office, title="第二次联席会议", held_on=TODAY)

@@ -89,6 +89,7 @@ def test_shared_n78_cells_are_visible_to_both_co_building_operators(client_for):
 
 
 @pytest.mark.clause("zj", "3", level="partial")
+@pytest.mark.clause("zj", "3", level="partial")
 def test_unpublished_plans_are_private_to_their_planner(client_for, client, users):
     tower_plan = PlannedSite.objects.filter(published=False, organization__code="jx-tower").first()
     published = PlannedSite.objects.filter(published=True).first()
