@@ -8,9 +8,13 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from rollout5g.accounts.choices import Role
 from rollout5g.audit.models import AuditEvent
 from rollout5g.core.workdays import Clock, ClockStatus, Extension, Pause
+from rollout5g.platform.clocks import ClockSpec, Recipients, Reminder, declare
 from rollout5g.workcalendar.services import working_calendar
 
 from .choices import REVIEW_STATES, ApplicationState, ItemState
@@ -91,6 +95,41 @@ def item_clock(item: ApprovalItem, *, promised: bool = False, warn_days: int = 2
     limit = item.promised_limit_days if promised else item.legal_limit_days
     return Clock(received_on=start, limit_days=limit, pauses=_pauses(pauses), extensions=_extensions(extensions),
                  warn_days=warn_days)
+
+
+def _office_organizations():
+    from rollout5g.organizations.models import Organization
+
+    return list(Organization.objects.filter(users__role=Role.PROGRAM_OFFICE).distinct())
+
+
+def _declare_item_clock(which: str) -> ClockSpec:
+    """The legal or promised review clock of every item in review: a warning to the reviewing department when it
+    is due soon, an escalation to the department and the programme office once overdue (once per due date)."""
+    promised = which == "promised"
+    return declare(ClockSpec(
+        f"permits.item.{which}",
+        rows=lambda: (ApprovalItem.objects.filter(state=ItemState.IN_REVIEW, application__state__in=REVIEW_STATES)
+                      .select_related("application", "item_type", "department", "app_site__site")),
+        clock=lambda item: item_clock(item, promised=promised),
+        calendar=working_calendar,
+        is_open=lambda item: item.state == ItemState.IN_REVIEW,
+        warn=Reminder(_("Due %(due)s (%(which)s limit): %(what)s"),
+                      to=lambda item: Recipients(organizations=[item.department], roles=[Role.DEPARTMENT])),
+        overdue=Reminder(_("Overdue since %(due)s (%(which)s limit): %(what)s"),
+                         to=lambda item: Recipients(organizations=[item.department, *_office_organizations()],
+                                                    roles=[Role.DEPARTMENT, Role.PROGRAM_OFFICE])),
+        params=lambda item, state: {
+            "which": _("promised") if promised else _("legal"),
+            "what": f"{item.application.code} {item.app_site.site.code} {item.item_type.name}"},
+        url=lambda item: reverse("permits:detail", args=[item.application.code]),
+        key=lambda item, level, state: (f"permits:{'due' if level == 'due_soon' else 'overdue'}:{item.pk}:{which}:"
+                                        f"{state.due.isoformat()}"),
+    ))
+
+
+#: The review clocks of the items, declared once (checked by the platform's clock check, rollout5g.notifications).
+ITEM_CLOCKS = {which: _declare_item_clock(which) for which in ("promised", "legal")}
 
 
 def _view(label, clock: Clock | None, today: dt.date, stopped_on=None) -> ClockView | None:
