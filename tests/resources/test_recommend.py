@@ -9,7 +9,10 @@ import shapely
 from shapely.geometry import box, mapping
 
 from rollout5g.organizations.models import Organization
-from rollout5g.resources.recommend import MACRO, POLE, RecommendError, find_area, recommend_sites
+from rollout5g.platform.actors import SYSTEM
+from rollout5g.resources.recommend.config import MACRO, POLE, RecommendError
+from rollout5g.resources.recommend.engine import recommend_sites
+from rollout5g.resources.recommend.selectors import find_area
 
 # A 3 x 3 km square around 余新镇 (南湖区), a coverage gap of the demo scenario with published plan entries.
 LON0, LAT0 = 120.933, 30.686
@@ -29,7 +32,7 @@ def resources(db):
     owner = Organization.objects.get(code="jx-jiacheng-group")
 
     def make(code, kind, lon, lat, **kw):
-        return resource_create(actor=None, owner=owner, code=code, name=f"test {code}", kind=kind, lon=lon, lat=lat,
+        return resource_create(actor=SYSTEM, owner=owner, code=code, name=f"test {code}", kind=kind, lon=lon, lat=lat,
                                **kw)
 
     school_lon, school_lat = LON0 - 0.008, LAT0 + 0.008

@@ -176,6 +176,21 @@ def run_now(job: Job, *, worker: str = "inline") -> Job:
     return run_job(locked)
 
 
+def job_result_update(*, actor, job: Job, result, before: dict, after: dict, note: str = "") -> Job:
+    """Store a new result on a succeeded job — a later step on what it produced (e.g. a recommendation's proposals
+    marked with the sites they became) — with its audit row. The result can be large, so the audit row records the
+    caller's summary of the change (``before``/``after``), not the result. Call it in the transaction of that step."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.status != JobStatus.SUCCEEDED:
+            raise ValueError(f"job {locked.pk} has not succeeded: its result cannot be updated")
+        locked.result = result
+        locked.save(update_fields=["result"])
+        record_event(actor=actor, action="update", obj=locked, before=before, after=after, note=note,
+                     system_label="system:jobs")
+    return locked
+
+
 def run_queued_jobs(limit: int | None = None, worker: str = "inline") -> int:
     """Run queued jobs in this process until none is left (tests, the ``rollout5g worker --once`` command)."""
     done = 0

@@ -308,3 +308,7 @@ class FeeComplaint(DomainModel):
 
     def __str__(self):
         return self.code
+
+
+# The site recommendation's record (a proxy of the job; its declared actions live with the recommendation package).
+from .recommend.models import Recommendation  # noqa: E402, F401

@@ -30,7 +30,7 @@ from rollout5g.policy.api import router as policy_router
 from rollout5g.program.api import router as program_router
 from rollout5g.regions.api import router as regions_router
 from rollout5g.resources.api import router as resources_router
-from rollout5g.resources.recommend_api import router as recommend_router
+from rollout5g.resources.recommend.api import router as recommend_router
 from rollout5g.sites.api import router as sites_router
 from rollout5g.sites.imports.api import router as import_router
 from rollout5g.sites.map_api import router as map_router

@@ -28,7 +28,7 @@ urlpatterns = [
     path("open-list/", include("rollout5g.resources.urls")),
     path("approvals/", include("rollout5g.permits.urls")),
     path("cases/", include("rollout5g.cases.urls")),
-    path("open-list/recommend/", include("rollout5g.resources.recommend_urls")),
+    path("open-list/recommend/", include("rollout5g.resources.recommend.urls")),
     path("supervision/", include("rollout5g.program.urls")),
     path("industry/", include("rollout5g.incentives.urls")),
     *versioned_urls(),

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from rollout5g.jobs.models import Job
-from rollout5g.platform.access import VIEW
 from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 
-from .recommend import JOB_KIND, RecommendError, can_recommend, submit_recommendation
+from .config import RecommendError
+from .selectors import recommendations_for
+from .services import can_recommend, submit_recommendation
 
 router = Router(tags=["Site recommendation"], auth=session_or_token)
 
@@ -82,7 +82,7 @@ def submit(request, payload: RecommendIn):
 @router.get("/{job_id}", response=RecommendationOut, summary="Progress and result of a recommendation")
 def result(request, job_id: int):
     _check(request)
-    job = get_object_or_404(Job.objects.restrict(request.user, VIEW).filter(kind=JOB_KIND), pk=job_id)
+    job = get_object_or_404(recommendations_for(request.user), pk=job_id)
     return {"job_id": job.pk, "title": job.title, "status": job.status, "progress": job.progress,
             "message": job.message, "error": job.error, "params": job.params, "created_at": job.created_at,
             "finished_at": job.finished_at, "result": job.result}

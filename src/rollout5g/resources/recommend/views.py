@@ -13,19 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from rollout5g.accounts.choices import Role
-from rollout5g.jobs.models import Job
-from rollout5g.platform.access import VIEW
+from rollout5g.platform.access import ADD, VIEW, can_add
 from rollout5g.platform.routes import roles
+from rollout5g.platform.workflow import available_actions, roles_for
 
-from .recommend import (
-    JOB_KIND,
-    RecommendError,
-    area_choices,
-    can_recommend,
-    convert_proposals,
-    submit_recommendation,
-)
+from ..models import SiteRequest
+from .config import RecommendError
+from .models import Recommendation
+from .selectors import area_choices, home_operators, recommendations_for
+from .services import convert_proposals, submit_recommendation
 
 BANDS = [("n78", "n78 (3.5 GHz)"), ("n41", "n41 (2.6 GHz)"), ("n28", "n28 (700 MHz)"), ("n79", "n79 (4.9 GHz)")]
 RESOLUTIONS = [(25, "25 m"), (50, "50 m"), (100, "100 m"), (200, "200 m")]
@@ -50,13 +46,9 @@ class RecommendForm(forms.Form):
         groups = area_choices()
         labels = {"key areas": _("Key areas"), "counties": _("Counties")}
         self.fields["area"].choices = [(labels[g], items) for g, items in groups]
-        from rollout5g.organizations.models import Organization
-
         all_ops = [("", _("all operators"))]
         if user is not None and (user.is_superuser or user.is_program_office):
-            all_ops += [(o.code, o.short_name or o.name)
-                        for o in Organization.objects.filter(code__in=("jx-mobile", "jx-telecom", "jx-unicom",
-                                                                       "jx-broadnet")).order_by("code")]
+            all_ops += [(o.code, o.short_name or o.name) for o in home_operators()]
         elif user is not None and user.organization is not None:
             all_ops.append((user.organization.code, str(user.organization)))
         self.fields["operator"].choices = all_ops
@@ -68,22 +60,8 @@ class RecommendForm(forms.Form):
             raise ValidationError(_("Give either a number of new sites or a covered-share target."))
         return data
 
-#: Operators (and the tower company) and the programme office plan sites (``can_recommend``).
-RECOMMEND_ROLES = (Role.OPERATOR, Role.PROGRAM_OFFICE)
-
-
-def _require(user):
-    if not can_recommend(user):
-        raise PermissionDenied("site recommendation is for operators and the programme office")
-
-
-def _jobs(user):
-    return Job.objects.restrict(user, VIEW).filter(kind=JOB_KIND)
-
-
-@roles(*RECOMMEND_ROLES)
+@roles(*roles_for(Recommendation, ADD))
 def index(request):
-    _require(request.user)
     form = RecommendForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -97,14 +75,13 @@ def index(request):
             form.add_error(None, str(exc))
         else:
             return redirect("recommend:detail", pk=job.pk)
-    recent = _jobs(request.user).select_related("created_by")[:20]
+    recent = recommendations_for(request.user)[:20]
     return render(request, "resources/recommend.html", {"form": form, "recent": recent})
 
 
-@roles(*RECOMMEND_ROLES)
+@roles(*roles_for(Recommendation, VIEW))
 def detail(request, pk: int):
-    _require(request.user)
-    job = get_object_or_404(_jobs(request.user), pk=pk)
+    job = get_object_or_404(recommendations_for(request.user), pk=pk)
     if request.headers.get("HX-Request"):
         response = render(request, "resources/recommend_progress.html", {"job": job})
         if job.finished:
@@ -117,15 +94,14 @@ def detail(request, pk: int):
                "gap": 100 * (result.get("heuristic_gap") or 0.0)}
     return render(request, "resources/recommend_detail.html", {
         "job": job, "result": result, "pct": pct, "this_year": dt.date.today().year,
-        "can_request": request.user.is_superuser or request.user.role == "operator",
+        "actions": available_actions(request.user, job), "can_request": can_add(request.user, SiteRequest),
     })
 
 
-@roles(*RECOMMEND_ROLES)
+@roles(*roles_for(Recommendation, "convert"))
 @require_POST
 def convert(request, pk: int):
-    _require(request.user)
-    job = get_object_or_404(_jobs(request.user), pk=pk)
+    job = get_object_or_404(recommendations_for(request.user), pk=pk)
     try:
         ranks = [int(r) for r in request.POST.getlist("rank")]
         year = int(request.POST.get("planned_year") or dt.date.today().year)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import recommend_views
+from . import views as recommend_views
 
 app_name = "recommend"
 urlpatterns = [

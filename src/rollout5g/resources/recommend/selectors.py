@@ -1,0 +1,166 @@
+"""What a recommendation reads: its area (a key area, a county or a polygon), the operators of the home region and
+their carrier family, and the recommendations a user may see."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import shape
+
+from rollout5g.platform.access import VIEW
+
+from .config import RecommendError
+
+# ------------------------------------------------------------------------------------------------ areas
+
+
+@dataclass
+class Area:
+    """The area of a recommendation: ``ref`` is ``"key_area:<id>"``, ``"region:<adcode>"`` or ``"polygon"``."""
+
+    name: str
+    ref: str
+    geometry: object  # shapely, WGS-84
+    key_area: object = None
+    region: object = None
+
+
+def resolve_area(area) -> Area:
+    """An :class:`Area` from a KeyArea, a Region, a ``"key_area:ID"`` / ``"region:ADCODE"`` reference, a shapely
+    geometry or a GeoJSON geometry dict (WGS-84)."""
+    from rollout5g.regions.models import Region
+    from rollout5g.sites.models import KeyArea
+
+    if isinstance(area, Area):
+        return area
+    if isinstance(area, str):
+        kind, _, key = area.partition(":")
+        if kind == "key_area":
+            found = KeyArea.objects.filter(pk=key).first() if key.isdigit() else None
+            if found is None:
+                raise RecommendError(f"unknown key area {key!r}")
+            area = found
+        elif kind == "region":
+            found = Region.objects.filter(pk=key).first()
+            if found is None:
+                raise RecommendError(f"unknown region {key!r}")
+            area = found
+        else:
+            raise RecommendError(f"area reference {area!r}: expected 'key_area:<id>' or 'region:<adcode>'")
+    if isinstance(area, KeyArea):
+        return Area(area.name, f"key_area:{area.pk}", _polygon(shape(area.geometry), area.name), key_area=area,
+                    region=area.region)
+    if isinstance(area, Region):
+        return Area(area.name, f"region:{area.pk}", _polygon(shape(area.geometry), area.name), region=area)
+    if isinstance(area, dict):
+        try:
+            geom = shape(area.get("geometry", area))
+        except Exception as exc:  # noqa: BLE001 - shapely raises several types for bad GeoJSON
+            raise RecommendError(f"polygon: not a GeoJSON geometry: {exc}") from None
+        return Area("polygon", "polygon", _polygon(geom, "polygon"))
+    if isinstance(area, shapely.Geometry):
+        return Area("polygon", "polygon", _polygon(area, "polygon"))
+    raise RecommendError(f"area must be a key area, a region or a WGS-84 polygon, not {type(area).__name__}")
+
+
+def _polygon(geom, name):
+    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+        raise RecommendError(f"{name}: the area must be a non-empty polygon, got {geom.geom_type}")
+    minx, miny, maxx, maxy = geom.bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        raise RecommendError(f"{name}: coordinates are not WGS-84 longitude/latitude")
+    return geom if geom.is_valid else shapely.make_valid(geom)
+
+
+def find_area(name: str) -> Area:
+    """The key area or county-level region called ``name`` (exact name first, then a unique substring); an unknown
+    name raises :class:`RecommendError` listing the most similar names."""
+    from rollout5g.regions.models import Region
+    from rollout5g.sites.models import KeyArea
+
+    name = (name or "").strip()
+    if not name:
+        raise RecommendError("no area name given")
+    key_areas = list(KeyArea.objects.all())
+    counties = list(Region.objects.filter(level__in=("county", "city")))
+    exact = [a for a in key_areas if a.name == name] + [r for r in counties if r.name == name]
+    if not exact:
+        exact = [a for a in key_areas if name in a.name] + [r for r in counties if name in r.name]
+    if len(exact) == 1:
+        return resolve_area(exact[0])
+    names = [a.name for a in key_areas] + [r.name for r in counties]
+    if len(exact) > 1:
+        raise RecommendError(f"area {name!r} is ambiguous: {', '.join(sorted({o.name for o in exact})[:10])}")
+    similar = difflib.get_close_matches(name, names, n=8, cutoff=0.3) or sorted(names)[:8]
+    raise RecommendError(f"unknown area {name!r} (not a key area or county); similar: {', '.join(similar)}")
+
+
+def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices for the form: key areas and the counties of the city."""
+    from rollout5g.platform.home import home_adcode
+    from rollout5g.regions.models import Region
+    from rollout5g.sites.models import KeyArea
+
+    keys = [(f"key_area:{a.pk}", f"{a.name}") for a in KeyArea.objects.order_by("region_id", "category", "name")]
+    counties = [(f"region:{r.pk}", r.name) for r in Region.objects.filter(level="county").order_by("adcode")
+                if KeyArea.objects.filter(region=r).exists() or r.parent_id == home_adcode()]
+    return [("key areas", keys), ("counties", counties)]
+
+
+
+# ------------------------------------------------------------------------------------------------ operators
+
+
+def home_operators():
+    """The telecom operators of the home region (organizations of kind ``operator`` in the region or below it)."""
+    from rollout5g.organizations.choices import OrganizationKind
+    from rollout5g.organizations.models import Organization
+    from rollout5g.platform.home import home_adcode
+    from rollout5g.regions.models import Region
+
+    codes = [home_adcode()]
+    frontier = list(codes)
+    while frontier:  # the region and every region below it
+        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("adcode", flat=True))
+        codes += frontier
+    return Organization.objects.filter(kind=OrganizationKind.OPERATOR, is_active=True,
+                                       region_id__in=codes).order_by("code")
+
+
+def find_operator(code: str | None):
+    """The home region's operator with organization ``code`` (None for none); RecommendError for another code."""
+    if not code:
+        return None
+    found = home_operators().filter(code=code).first()
+    if found is None:
+        valid = ", ".join(home_operators().values_list("code", flat=True)) or "none loaded"
+        raise RecommendError(f"unknown operator {code!r}; valid: {valid}")
+    return found
+
+
+def operator_family(organization) -> str | None:
+    """The operator family (``china_mobile``, ``china_telecom``, …: the keys of the carrier table in
+    :mod:`rollout5g.core.radio.nr`) of an organization, from the Chinese names of the families in its name, short
+    name or aliases; None when none matches."""
+    from rollout5g.sites.imports.parsers import OPERATOR_FAMILIES
+
+    if organization is None:
+        return None
+    names = [organization.name, organization.short_name, *(organization.aliases or [])]
+    for family, spellings in OPERATOR_FAMILIES.items():
+        chinese = [s for s in spellings if not s.isascii()]
+        if any(s in n for s in chinese for n in names if n):
+            return family
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ recommendations
+
+
+def recommendations_for(user):
+    """The recommendations ``user`` may see (its organization's; the programme office's: all), newest first."""
+    from .models import Recommendation
+
+    return Recommendation.objects.restrict(user, VIEW).select_related("created_by")
