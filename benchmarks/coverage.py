@@ -38,6 +38,10 @@ import threading
 import time
 from pathlib import Path
 
+#: The city of the synthetic scenario (adcode; ``rollout5g scenario load --region``): the default city of the
+#: hand-placed places, the one the published numbers were measured on.
+CITY = "330400"
+
 ROOT = Path(__file__).resolve().parents[1]
 # this file is named coverage.py: keep its folder off sys.path so that numba's optional
 # ``import coverage`` does not find it
@@ -235,9 +239,9 @@ def load_cells(path):
 
 def jiaxing_cells(year=2021, seed=1):
     from rollout5g.core.radio.cells import cells_from_records
-    from rollout5g.core.scenario import generate_jiaxing
+    from rollout5g.core.scenario import generate
 
-    return cells_from_records(generate_jiaxing(year, seed=seed).cells)
+    return cells_from_records(generate(year, seed=seed, region=CITY).cells)
 
 
 # ------------------------------------------------------------------------------------------- helpers
