@@ -182,7 +182,7 @@ def test_access_from_outside(client_for, users):
     # writes: an operator cannot accept, a department cannot create
     received = Application.objects.get(state="received", title__startswith="[示例]")
     post(client_for(received.applicant.users.first().username), f"{API}/{received.code}/accept", {}, status=403)
-    post(client_for("planning"), f"{API}/", {"title": "x"}, status=422)
+    post(client_for("planning"), f"{API}/", {"title": "x"}, status=403)  # declared: operators (and the office) add
 
 
 def test_pages(client_for):

@@ -5,7 +5,7 @@ call the same services as the pages (logged-in session, CSRF token)."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API, api_record
+from rollout5g.platform.workflow import available_actions
 from rollout5g.sites.models import Site
 
 from . import selectors, services
@@ -21,15 +22,6 @@ from .exports import application_export
 from .models import Application, ApprovalItem, Certificate, ItemRule, ItemType, RuleSet
 
 router = Router(tags=["Approvals"])
-
-
-def _call(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "forbidden") from exc
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
 
 
 def _app(request, code) -> Application:
@@ -63,6 +55,7 @@ def _out(app: Application, user) -> dict:
                          "item": c.item_id, "text": c.text, "at": c.created_at}
                         for c in app.comments.select_related("organization")]
     data["required_materials"] = services.required_materials(app)
+    data["actions"] = [name for name, ok in available_actions(user, app).items() if ok]
     if hasattr(app, "certificate"):
         data["certificate"]["verify_path"] = f"/approvals/verify/{app.certificate.token}/"
     return data
@@ -215,6 +208,7 @@ class ApprovalApplicationOut(ApprovalExportOut):
     deficiencies: list[dict[str, Any]]
     comments: list[dict[str, Any]]
     required_materials: list[dict[str, Any]]
+    actions: list[str] = []  # the declared steps the reader may take now (platform.workflow)
 
 
 class ApprovalRowOut(Schema):
@@ -352,7 +346,7 @@ def list_applications(request, state: str = ""):
 @router.post("/", auth=session_or_token, response=ApprovalApplicationOut, summary="Create a draft application (operator or tower company)")
 @idempotent
 def create(request, payload: ApplicationIn):
-    app = _call(services.application_create, actor=request.user, **payload.dict())
+    app = services.application_create(actor=request.user, **payload.dict())
     return _out(app, request.user)
 
 
@@ -379,7 +373,7 @@ def add_site(request, code: str, payload: SiteIn):
         site = Site.objects.restrict(request.user).filter(code=site_code).first()
         if site is None:
             raise HttpError(422, f"site {site_code}: not found among the sites you may see")
-    _call(services.application_add_site, actor=request.user, application=app, site=site, new_site=new, **data)
+    services.application_add_site(actor=request.user, application=app, site=site, new_site=new, **data)
     return _out(app, request.user)
 
 
@@ -387,7 +381,7 @@ def add_site(request, code: str, payload: SiteIn):
 @idempotent
 def upload(request, code: str, material: Form[str], file: File[UploadedFile]):
     app = _app(request, code)
-    _call(services.material_upload, actor=request.user, application=app, code=material, file_name=file.name,
+    services.material_upload(actor=request.user, application=app, code=material, file_name=file.name,
           content=file.read())
     return {"ok": True, "required_materials": services.required_materials(app)}
 
@@ -401,7 +395,7 @@ def _simple(name, func, schema=None, summary=""):
         @idempotent
         def endpoint(request, code: str):
             app = _app(request, code)
-            _call(func, app=app, payload=None, user=request.user)
+            func(app=app, payload=None, user=request.user)
             app.refresh_from_db()
             return _out(app, request.user)
     else:
@@ -410,7 +404,7 @@ def _simple(name, func, schema=None, summary=""):
         @idempotent
         def endpoint(request, code: str, payload: schema):  # type: ignore[valid-type]
             app = _app(request, code)
-            _call(func, app=app, payload=payload, user=request.user)
+            func(app=app, payload=payload, user=request.user)
             app.refresh_from_db()
             return _out(app, request.user)
     endpoint.__name__ = f"post_{name.replace('/', '_')}"
@@ -429,10 +423,8 @@ def _site_entry(app, site_code):
 def _item(app, user, pk, action="view"):
     if pk is None:
         return None
-    item = ApprovalItem.objects.restrict(user, action).filter(application=app, pk=pk).first()
-    if item is None:
-        raise PermissionDenied(f"item {pk}: not yours")
-    return item
+    # an item the reader cannot see is not found; what it may do with one it sees, the service's declaration says
+    return get_object_or_404(ApprovalItem.objects.restrict(user, action), application=app, pk=pk)
 
 
 _simple("submit", lambda app, payload, user: services.application_submit(
@@ -474,7 +466,7 @@ _simple("extensions", lambda app, payload, user: services.extension_grant(
 def end_pause(request, code: str, pause_id: int, payload: PauseEndIn):
     app = _app(request, code)
     pause = get_object_or_404(app.pauses, pk=pause_id)
-    _call(services.pause_end, actor=request.user, pause=pause, end=payload.end)
+    services.pause_end(actor=request.user, pause=pause, end=payload.end)
     return _out(app, request.user)
 
 
@@ -485,7 +477,7 @@ def decide(request, code: str, item_id: int, payload: DecideIn):
     item = ApprovalItem.objects.restrict(request.user, "change").filter(application=app, pk=item_id).first()
     if item is None:
         raise HttpError(403, f"item {item_id}: not your department's")
-    _call(services.item_decide, actor=request.user, item=item, approve=payload.approve, reasons=payload.reasons,
+    services.item_decide(actor=request.user, item=item, approve=payload.approve, reasons=payload.reasons,
           on=payload.on)
     app.refresh_from_db()
     return _out(app, request.user)
@@ -496,5 +488,5 @@ def decide(request, code: str, item_id: int, payload: DecideIn):
 def revoke(request, code: str, payload: ReasonIn):
     app = _app(request, code)
     cert = get_object_or_404(Certificate, application=app)
-    _call(services.certificate_revoke, actor=request.user, certificate=cert, reason=payload.reason, on=payload.on)
+    services.certificate_revoke(actor=request.user, certificate=cert, reason=payload.reason, on=payload.on)
     return {"number": cert.number, "revoked": True}

@@ -9,6 +9,7 @@ from rollout5g.accounts.choices import Role
 from rollout5g.accounts.models import User
 from rollout5g.accounts.services import ensure_user
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SYSTEM
 
 #: (username, organization code, display name): reviewers of the departments the core demo has no user for.
 DEMO_REVIEWERS = [
@@ -61,7 +62,7 @@ def load_demo(*, password: str) -> list[str]:
 
     report = load_rules()
     for username, org_code, display in DEMO_REVIEWERS:
-        ensure_user(actor=None, username=username, password=password, role=Role.DEPARTMENT,
+        ensure_user(actor=SYSTEM, username=username, password=password, role=Role.DEPARTMENT,
                     organization=Organization.objects.get(code=org_code), display_name=display)
     lines = [*report.lines, "approval reviewers: " + ", ".join(u for u, _, _ in DEMO_REVIEWERS)]
     if Application.objects.filter(title__startswith=DEMO_TAG).exists():

@@ -1,14 +1,19 @@
 """The one-stop approval service (5G基站建设"一件事"): rules as data, composite applications, items reviewed in
 parallel by the departments, the one-time notice, the joint survey, clocks and the bundled certificate."""
 
+from dataclasses import replace
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
 from rollout5g.platform.access import AccessPolicy, grant
 from rollout5g.platform.models import DomainModel
+from rollout5g.platform.workflow import Action
 
 from .choices import (
+    REVIEW_STATES,
     ApplicationState,
     Decision,
     DeficiencyTarget,
@@ -16,6 +21,87 @@ from .choices import (
     PauseKind,
     SurveyState,
 )
+
+# Who takes each step of the approval flow, on which rows, from which state to which (platform.workflow). The
+# applicant's steps are its operator users' (path "applicant"); a department's are those of the reviewers of a
+# department with an item in the application (path "items__department"); the programme office's one-stop window
+# takes its steps on every application.
+OFFICE = PROGRAM_OFFICE_ONLY
+APPLICANT = grant(Role.OPERATOR)
+DEPARTMENT = grant(Role.DEPARTMENT)
+AS = ApplicationState
+AFTER_DRAFT = tuple(s for s in AS.values if s != AS.DRAFT)
+APPLICATION_ACTIONS = {
+    "edit": Action(_("edit the form"), roles=APPLICANT, path="applicant", source=(AS.DRAFT, AS.NOTICE_ISSUED)),
+    "add_site": Action(_("add a site"), roles=APPLICANT, path="applicant", source=(AS.DRAFT,)),
+    "remove_site": Action(_("remove a site"), roles=APPLICANT, path="applicant", source=(AS.DRAFT,)),
+    "upload": Action(_("upload materials"), roles=APPLICANT, path="applicant", source=(AS.DRAFT, AS.NOTICE_ISSUED)),
+    "submit": Action(_("submit"), roles=APPLICANT, path="applicant", source=(AS.DRAFT,), target=AS.RECEIVED,
+                     condition=Q(sites__isnull=False), doc=_("add at least one site before submitting")),
+    "flag": Action(_("flag a deficiency"), roles=DEPARTMENT, all_rows=OFFICE, path="items__department",
+                   source=(AS.RECEIVED,)),
+    "notice": Action(_("issue the one-time notice"), all_rows=OFFICE, source=(AS.RECEIVED,),
+                     target=AS.NOTICE_ISSUED, condition=Q(notice_issued_on__isnull=True),
+                     doc=_("the one-time notice was already issued and a second one is not allowed: accept the "
+                           "application or refuse it")),
+    "resubmit": Action(_("resubmit"), roles=APPLICANT, path="applicant", source=(AS.NOTICE_ISSUED,),
+                       target=AS.RECEIVED),
+    "accept": Action(_("accept"), all_rows=OFFICE, source=(AS.RECEIVED,), target=AS.UNDER_REVIEW),
+    "refuse": Action(_("refuse"), all_rows=OFFICE, source=(AS.RECEIVED,), target=AS.NOT_ACCEPTED, system=False),
+    "schedule_survey": Action(_("schedule the joint survey"), all_rows=OFFICE, source=(AS.UNDER_REVIEW,),
+                              target=AS.SURVEY_SCHEDULED,
+                              condition=Q(survey__isnull=True) & Q(items__item_type__joint_survey=True),
+                              doc=_("an application has one joint survey, and only when an item's rules ask for "
+                                    "one")),
+    "complete_survey": Action(_("complete the joint survey"), roles=DEPARTMENT, all_rows=OFFICE,
+                              path="items__department", source=(AS.SURVEY_SCHEDULED,), target=AS.UNDER_REVIEW,
+                              condition=Q(survey__state=SurveyState.SIGNED),
+                              doc=_("every department signs the survey record first")),
+    "comment": Action(_("comment"), roles=grant(Role.OPERATOR, Role.DEPARTMENT), all_rows=OFFICE,
+                      path=("applicant", "items__department"), source=AFTER_DRAFT, system=False),
+    "pause": Action(_("pause the whole application's clock"), all_rows=OFFICE, source=REVIEW_STATES),
+    "extend": Action(_("extend a clock"), all_rows=OFFICE, source=REVIEW_STATES, system=False),
+    "conclude": Action(_("issue the bundled decision"), roles=DEPARTMENT, all_rows=OFFICE, path="items__department",
+                       source=REVIEW_STATES, target=AS.DECIDED,
+                       condition=~Q(items__state__in=[ItemState.WAITING, ItemState.IN_REVIEW]),
+                       doc=_("every item is decided first")),
+}
+#: An item that needs the joint survey is decided only after every department has signed the survey record.
+SURVEY_DONE_OR_NOT_NEEDED = Q(item_type__joint_survey=False) | Q(application__survey__state=SurveyState.SIGNED)
+ITEM_ACTIONS = {
+    "start_review": Action(_("start the review"), all_rows=OFFICE, source=(ItemState.WAITING,),
+                           target=ItemState.IN_REVIEW),
+    "decide": Action(_("decide"), roles=DEPARTMENT, all_rows=OFFICE, path="department",
+                     source=(ItemState.IN_REVIEW,),
+                     condition=Q(application__state__in=REVIEW_STATES) & SURVEY_DONE_OR_NOT_NEEDED, system=False,
+                     doc=_("this item is decided after the joint survey: every department signs the survey record "
+                           "first")),
+    "comment": Action(_("comment on the item"), roles=DEPARTMENT, all_rows=OFFICE, path="department",
+                      system=False),
+    "pause": Action(_("pause the item's clock"), roles=DEPARTMENT, all_rows=OFFICE, path="department",
+                    source=(ItemState.IN_REVIEW,), condition=Q(application__state__in=REVIEW_STATES),
+                    doc=_("the application is under review")),
+}
+SURVEY_ACTIONS = {
+    "consult": Action(_("record the community consultation"), all_rows=OFFICE, source=(SurveyState.SCHEDULED,)),
+    "hold": Action(_("write the survey record"), all_rows=OFFICE, source=(SurveyState.SCHEDULED,),
+                   target=SurveyState.HELD,
+                   condition=Q(consultation_required=False) | Q(consulted_on__isnull=False),
+                   doc=_("the rules require the community to be consulted before the survey: record the "
+                         "consultation first")),
+    "sign": Action(_("sign the survey record"), roles=DEPARTMENT, path="application__items__department",
+                   source=(SurveyState.HELD,), system=False),
+    "complete": Action(_("close the survey record"), roles=DEPARTMENT, all_rows=OFFICE,
+                       path="application__items__department", source=(SurveyState.HELD,), target=SurveyState.SIGNED),
+}
+PAUSE_ACTIONS = {
+    "resume": Action(_("resume the clock"), roles=DEPARTMENT, all_rows=OFFICE, path="item__department",
+                     condition=Q(end__isnull=True), doc=_("that pause has ended")),
+}
+CERTIFICATE_ACTIONS = {
+    "revoke": Action(_("revoke the certificate"), all_rows=OFFICE, condition=Q(revoked_on__isnull=True),
+                     system=False, doc=_("the certificate was already revoked")),
+}
 
 OFFICE_ALL = {a: PROGRAM_OFFICE_ONLY for a in ("view", "add", "change", "delete")}
 RULES_POLICY = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")})
@@ -140,6 +226,7 @@ class Application(DomainModel):
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT), "add": grant(Role.OPERATOR),
                 "change": grant(Role.OPERATOR)},
         all_rows=OFFICE_ALL,
+        actions=APPLICATION_ACTIONS,
     )
 
     class Meta:
@@ -239,6 +326,7 @@ class ApprovalItem(DomainModel):
         owner_path=("department", "application__applicant"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT), "change": grant(Role.DEPARTMENT)},
         all_rows=OFFICE_ALL,
+        actions=ITEM_ACTIONS,
     )
 
     class Meta:
@@ -317,7 +405,7 @@ class ClockPause(DomainModel):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, actions=PAUSE_ACTIONS)
 
     class Meta:
         ordering = ["application", "start", "pk"]
@@ -366,7 +454,7 @@ class JointSurvey(DomainModel):
     record = models.TextField(_("survey record"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=SurveyState.choices, default=SurveyState.SCHEDULED)
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, actions=SURVEY_ACTIONS)
 
     class Meta:
         verbose_name = _("joint survey")
@@ -418,6 +506,7 @@ class Certificate(DomainModel):
     access_policy = AccessPolicy(
         owner_path=("application__applicant", "application__items__department"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT)}, all_rows=OFFICE_ALL,
+        actions=CERTIFICATE_ACTIONS,
     )
 
     class Meta:

@@ -14,6 +14,8 @@ from django.db import transaction
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SystemActor
+from rollout5g.platform.workflow import authorize_create
 from rollout5g.sites.choices import SiteType
 
 from .choices import SITUATION_FLAGS
@@ -171,12 +173,16 @@ def parse_rules(path: Path) -> dict:
     return {"ruleset": ruleset, "item_types": types, "rules": rules}
 
 
-def load_rules(path: Path | str | None = None, *, actor=None) -> RulesReport:
+#: Who loads the bundled rules (the reference loader, the demo, the CLI): the audit history names it.
+RULES_LOADER = SystemActor("approval-rules")
+
+
+def load_rules(path: Path | str | None = None, *, actor=RULES_LOADER) -> RulesReport:
     """Load a rules file into the database, all or nothing; unchanged entries are left alone (idempotent), every
-    change is audited, item types and rules no longer in the file are deactivated or removed."""
+    change is audited, item types and rules no longer in the file are deactivated or removed. A person loading
+    them must be of the programme office."""
     path = Path(path) if path else DEFAULT_RULES_PATH
-    if actor is not None and not actor.is_program_office:
-        raise RulesError("only the programme office loads approval rules")
+    authorize_create(actor, RuleSet)
     clean = parse_rules(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     label = "system:approval-rules"

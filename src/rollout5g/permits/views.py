@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from rollout5g.accounts.choices import Role
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
-from rollout5g.platform.routes import public, signed_in
+from rollout5g.platform.routes import public, roles, signed_in
+from rollout5g.platform.workflow import allowed, available_actions, declared, roles_for
 from rollout5g.sites.choices import BAND_RANGES_MHZ, SiteState, SiteType
 from rollout5g.sites.models import Site
 
@@ -70,7 +71,7 @@ def index(request):
     })
 
 
-@signed_in
+@roles(*roles_for(Application, "add"))
 @single_submit
 def create(request):
     if request.method == "POST":
@@ -104,6 +105,14 @@ def detail(request, code):
         review = [site_review(e, user) for e in entries]
     survey = getattr(app, "survey", None) if hasattr(app, "survey") else None
     certificate = app.certificate if hasattr(app, "certificate") else None
+    # what this user may do now (platform.workflow): the page offers only steps that can succeed
+    actions = available_actions(user, app)
+    survey_actions = available_actions(user, survey) if survey else {}
+    mine = [i for i in items if i.department_id == user.organization_id]
+    decidable = [i for i in mine if allowed(user, "decide", i)]
+    # an item of the user's department in review that waits for the joint survey: say why it cannot be decided yet
+    waiting = [i for i in mine if i.state == ItemState.IN_REVIEW and i not in decidable]
+    pauses = list(app.pauses.select_related("item__item_type"))
     return render(request, "permits/detail.html", {
         "app": app, "entries": entries, "items": [(i, selectors.item_clocks(i)) for i in items],
         "clocks": selectors.application_clocks(app), "acceptance_due": selectors.acceptance_due(app),
@@ -112,12 +121,18 @@ def detail(request, code):
         "problems": services.completeness_problems(app) if app.state in ("draft", "received", "notice_issued")
         else [],
         "comments": app.comments.select_related("author", "organization", "item__item_type"),
-        "pauses": app.pauses.select_related("item__item_type"), "extensions": app.extensions.select_related(
+        "pauses": pauses, "resumable": {p.pk for p in pauses if allowed(user, "resume", p)},
+        "pausable_items": [i for i in items if allowed(user, "pause", i)],
+        "actions": actions, "survey_actions": survey_actions,
+        "signed_by_me": bool(survey) and survey.signatures.filter(department_id=user.organization_id).exists(),
+        "hold_doc": declared(survey, "hold").doc if survey else "",
+        "decide_doc": declared(ApprovalItem, "decide").doc, "waiting_items": waiting,
+        "extensions": app.extensions.select_related(
             "approved_by", "item__item_type"),
         "survey": survey, "signatures": survey.signatures.select_related("department") if survey else [],
         "certificate": certificate, "timeline": selectors.timeline(app), "review": review,
         "is_applicant": is_applicant, "is_reviewer": is_reviewer, "is_office": user.is_program_office,
-        "my_items": [i for i in items if i.department_id == user.organization_id and i.state == ItemState.IN_REVIEW],
+        "my_items": decidable,
         "flags": SITUATION_FLAGS, "site_types": SiteType.choices, "bands": list(BAND_RANGES_MHZ),
         "fields": FLAGGABLE_FIELDS, "targets": DeficiencyTarget.choices, "pause_kinds": PauseKind.choices,
         "planned_sites": Site.objects.restrict(user).filter(state=SiteState.PLANNED).filter(
@@ -284,7 +299,7 @@ def action(request, code, name):
     return _post_action(request, code, ACTIONS[name])
 
 
-@signed_in
+@roles(*roles_for(Application, "upload"))
 @require_POST
 def upload(request, code):
     app = _application(request, code)

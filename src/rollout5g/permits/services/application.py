@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rollout5g.accounts.choices import Role
@@ -14,9 +14,10 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.sites.choices import SiteState, SiteType
 from rollout5g.sites.models import Site
-from rollout5g.sites.services import site_create, site_transition
+from rollout5g.sites.services import site_create
 
 from ..choices import (
     SITUATION_FLAGS,
@@ -34,16 +35,15 @@ from ..models import (
 from ..rules import active_ruleset, items_needed
 from .common import (
     APPLICANT_KINDS,
+    CLOCK,
     MAX_MATERIAL_BYTES,
     ApprovalError,
     _departments,
     _event,
     _lock,
+    _move_sites,
     _next_code,
-    _require_applicant,
-    _require_office,
-    _require_state,
-    _state_change,
+    _person,
     _today,
     _url,
     validate_project_code,
@@ -56,19 +56,17 @@ EDITABLE = ("title", "project_code", "description", "contact_name", "contact_pho
 def application_create(*, actor, title: str, applicant: Organization | None = None, project_code: str = "",
                        description: str = "", contact_name: str = "", contact_phone: str = "") -> Application:
     """Start a draft application of an operator or the tower company (the actor's organization)."""
-    applicant = applicant or (actor.organization if actor is not None else None)
+    applicant = applicant or getattr(actor, "organization", None)
+    authorize_create(actor, Application, owner=applicant)  # an operator applies for its own organization only
     if applicant is None or applicant.kind not in APPLICANT_KINDS:
         raise ApprovalError(f"applicant: {applicant} is not an operator or tower company")
-    if actor is not None and not actor.is_superuser and not actor.is_program_office:
-        if actor.role != Role.OPERATOR or actor.organization_id != applicant.pk:
-            raise PermissionDenied("an operator or tower company applies for itself only")
     if not title.strip():
         raise ApprovalError("title: required")
     ruleset = active_ruleset()
     with transaction.atomic():
         app = Application(code=_next_code(dt.date.today().year), title=title.strip()[:200],
                           project_code=validate_project_code(project_code), description=description,
-                          applicant=applicant, created_by=actor if actor is not None and actor.pk else None,
+                          applicant=applicant, created_by=_person(actor),
                           contact_name=contact_name[:60], contact_phone=contact_phone[:30], ruleset=ruleset,
                           acceptance_limit_days=ruleset.acceptance_limit_days,
                           legal_limit_days=ruleset.legal_limit_days, promised_limit_days=ruleset.promised_limit_days)
@@ -83,10 +81,9 @@ def application_update(*, actor, application: Application, **fields) -> Applicat
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ApprovalError(f"cannot change {sorted(unknown)}; editable: {', '.join(EDITABLE)}")
-    _require_applicant(actor, application)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.DRAFT, ApplicationState.NOTICE_ISSUED, doing="edit the form")
+        authorize(actor, "edit", app)
         before = snapshot(app)
         if "project_code" in fields:
             fields["project_code"] = validate_project_code(fields["project_code"])
@@ -135,7 +132,7 @@ def application_add_site(*, actor, application: Application, site: Site | None =
     one created in the registry now (``new_site``: name, lon, lat, site_type, address, height_m). ``situation``:
     the flags of :data:`SITUATION_FLAGS` and the planned antenna (band, antenna_height_m, azimuths,
     total_power_w)."""
-    _require_applicant(actor, application)
+    authorize(actor, "add_site", application)  # checked again on the locked row below
     unknown = set(situation) - set(SITUATION_FLAGS) - {"band", "antenna_height_m", "azimuths", "total_power_w"}
     if unknown:
         raise ApprovalError(f"unknown site fields {sorted(unknown)}")
@@ -144,7 +141,7 @@ def application_add_site(*, actor, application: Application, site: Site | None =
     antenna = _planned_antenna(situation)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.DRAFT, doing="add a site")
+        authorize(actor, "add_site", app)
         if new_site is not None:
             missing = [k for k in ("name", "lon", "lat", "site_type") if new_site.get(k) in (None, "")]
             if missing:
@@ -181,17 +178,16 @@ def application_add_site(*, actor, application: Application, site: Site | None =
 
 
 def application_remove_site(*, actor, entry: ApplicationSite) -> None:
-    _require_applicant(actor, entry.application)
     with transaction.atomic():
         app = _lock(entry.application)
-        _require_state(app, ApplicationState.DRAFT, doing="remove a site")
+        authorize(actor, "remove_site", app)
         _event(actor, entry, AuditAction.DELETE, before=snapshot(entry), note=f"site {entry.site.code} removed")
         entry.delete()
 
 
 def material_upload(*, actor, application: Application, code: str, file_name: str, content: bytes) -> Material:
     """Add (or replace) one document of the single set of materials; in a draft or in answer to the notice."""
-    _require_applicant(actor, application)
+    authorize(actor, "upload", application)  # checked again on the locked row below
     if not code or not re.fullmatch(r"[-a-z0-9_]+", code):
         raise ApprovalError(f"code: {code!r} is not a material code (lower-case letters, digits, _ and -)")
     if not content:
@@ -200,7 +196,7 @@ def material_upload(*, actor, application: Application, code: str, file_name: st
         raise ApprovalError(f"{file_name}: {len(content)} bytes is over the {MAX_MATERIAL_BYTES} byte limit")
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.DRAFT, ApplicationState.NOTICE_ISSUED, doing="upload materials")
+        authorize(actor, "upload", app)
         replaced = list(app.materials.filter(code=code))
         for old in replaced:
             _event(actor, old, AuditAction.DELETE, before={"code": old.code, "file_name": old.file_name,
@@ -208,7 +204,7 @@ def material_upload(*, actor, application: Application, code: str, file_name: st
             old.delete()
         mat = Material(application=app, code=code, file_name=(file_name or code)[:200], content=content,
                        size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                       uploaded_by=actor if actor is not None and actor.pk else None)
+                       uploaded_by=_person(actor))
         mat.save()
         _event(actor, mat, AuditAction.CREATE, after={"code": code, "file_name": mat.file_name, "size": mat.size,
                                                       "sha256": mat.sha256}, note=f"material for {app.code}")
@@ -261,13 +257,10 @@ def completeness_problems(application: Application) -> list[dict]:
 def application_submit(*, actor, application: Application, on: dt.date | None = None) -> Application:
     """Submit the one form: the items are derived from the rules, the sites move to ``applied`` in the registry and
     the completeness-check window starts (day of receipt not counted)."""
-    _require_applicant(actor, application)
     on = _today(on)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.DRAFT, doing="submit")
-        if not app.sites.exists():
-            raise ApprovalError("sites: add at least one site before submitting")
+        authorize(actor, "submit", app)  # a draft with at least one site
         planned = items_for_application(app)
         if not planned:
             raise ApprovalError("sites: no approval item applies to these sites under the rules")
@@ -277,11 +270,9 @@ def application_submit(*, actor, application: Application, on: dt.date | None = 
                 rule_codes=rule_codes, legal_limit_days=item_type.legal_limit_days,
                 promised_limit_days=item_type.promised_limit_days)
             _event(actor, item, AuditAction.CREATE, after=snapshot(item), note=f"required by {', '.join(rule_codes)}")
-        for entry in app.sites.select_related("site"):
-            if entry.site.state == SiteState.PLANNED:
-                site_transition(actor=None, site=entry.site, to_state=SiteState.APPLIED, on=on,
-                                note=f"approval application {app.code} submitted")
-        _state_change(actor, app, ApplicationState.RECEIVED, note="submitted", received_on=on)
+        _move_sites(app, from_state=SiteState.PLANNED, to_state=SiteState.APPLIED, on=on,
+                    note=f"approval application {app.code} submitted")
+        transition(app, "submit", actor=actor, note="submitted", received_on=on)
     notify(subject=f"Approval application {app.code} received: completeness check",
            body=f"{app.applicant}: {app.title}. Check the materials within {app.acceptance_limit_days} working days.",
            url=_url(app), key=f"permits:received:{app.pk}",
@@ -303,12 +294,8 @@ def _acceptance_lapsed(app: Application, on: dt.date) -> bool:
 
 def _start_review(actor, app: Application, accepted_on: dt.date, deemed: bool, note: str) -> Application:
     for item in app.items.filter(state=ItemState.WAITING):
-        item.state = ItemState.IN_REVIEW
-        item.save(update_fields=["state"])
-        _event(actor, item, AuditAction.TRANSITION, before={"state": ItemState.WAITING},
-               after={"state": ItemState.IN_REVIEW}, note="parallel review starts")
-    _state_change(actor, app, ApplicationState.UNDER_REVIEW, note=note, accepted_on=accepted_on,
-                  deemed_accepted=deemed)
+        transition(item, "start_review", actor=actor, note="parallel review starts")
+    transition(app, "accept", actor=actor, note=note, accepted_on=accepted_on, deemed_accepted=deemed)
     notify(subject=f"{app.code} accepted: review your items", url=_url(app), key=f"permits:accepted:{app.pk}",
            organizations=_departments(app), roles=[Role.DEPARTMENT])
     notify(subject=f"{app.code} accepted", url=_url(app), key=f"permits:accepted:{app.pk}",
@@ -319,11 +306,10 @@ def _start_review(actor, app: Application, accepted_on: dt.date, deemed: bool, n
 def application_accept(*, actor, application: Application, on: dt.date | None = None) -> Application:
     """Accept (受理): every item goes to its department at once. After the completeness window the application
     already counts as accepted on the day it was received (or resubmitted)."""
-    _require_office(actor, "accept applications")
     on = _today(on)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.RECEIVED, doing="accept")
+        authorize(actor, "accept", app)
         if _acceptance_lapsed(app, on):
             start = app.resubmitted_on or app.received_on
             return _start_review(actor, app, start, True, "accepted by lapse of the completeness-check window")
@@ -338,21 +324,17 @@ def application_accept(*, actor, application: Application, on: dt.date | None = 
 
 def application_refuse(*, actor, application: Application, reason: str, on: dt.date | None = None) -> Application:
     """Not accepted (不予受理), with the reason: e.g. the resubmission still does not meet the requirements."""
-    _require_office(actor, "refuse applications")
-    if not reason.strip():
-        raise ApprovalError("reason: required")
     on = _today(on)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.RECEIVED, doing="refuse")
+        authorize(actor, "refuse", app)
+        if not reason.strip():
+            raise ApprovalError("reason: required")
         if _acceptance_lapsed(app, on):
             raise ApprovalError("the completeness-check window has passed: the application counts as accepted")
-        for entry in app.sites.select_related("site"):
-            if entry.site.state == SiteState.APPLIED:
-                site_transition(actor=None, site=entry.site, to_state=SiteState.PLANNED, on=on,
-                                note=f"approval application {app.code} not accepted")
-        _state_change(actor, app, ApplicationState.NOT_ACCEPTED, note=reason.strip(), decided_on=on,
-                      decision_summary=reason.strip())
+        _move_sites(app, from_state=SiteState.APPLIED, to_state=SiteState.PLANNED, on=on,
+                    note=f"approval application {app.code} not accepted")
+        transition(app, "refuse", actor=actor, note=reason.strip(), decided_on=on, decision_summary=reason.strip())
     notify(subject=f"{app.code} not accepted", body=reason, url=_url(app), level="warning",
            key=f"permits:refused:{app.pk}", organizations=[app.applicant], roles=[Role.OPERATOR])
     return app
@@ -368,7 +350,7 @@ def deem_accepted_lapsed(today: dt.date | None = None) -> list[Application]:
                 locked = _lock(app)
                 if locked.state == ApplicationState.RECEIVED:
                     start = locked.resubmitted_on or locked.received_on
-                    done.append(_start_review(None, locked, start, True,
+                    done.append(_start_review(CLOCK, locked, start, True,
                                               "accepted by lapse of the completeness-check window"))
     return done
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rollout5g.accounts.choices import Role
@@ -12,6 +11,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.workflow import authorize
 from rollout5g.workcalendar.services import working_calendar
 
 from ..choices import (
@@ -30,8 +30,7 @@ from .common import (
     ApprovalError,
     _event,
     _lock,
-    _require_office,
-    _require_state,
+    _person,
     _today,
     _url,
 )
@@ -41,35 +40,29 @@ from .common import (
 def pause_start(*, actor, application: Application, kind: str, start: dt.date, reason: str,
                 item: ApprovalItem | None = None) -> ClockPause:
     """Stop the clock of one item (its department or the office) or of the whole application (the office)."""
-    if kind not in PauseKind.values:
-        raise ApprovalError(f"kind: {kind!r}; valid: {', '.join(PauseKind.values)}")
-    if item is None:
-        _require_office(actor, "pause the whole application")
-    elif actor is not None and not actor.is_program_office and actor.organization_id != item.department_id:
-        raise PermissionDenied("a department pauses its own items only")
-    if not reason.strip():
-        raise ApprovalError("reason: required")
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, *REVIEW_STATES, doing="pause a clock")
+        # the whole application: the office; one item: its department or the office; while under review
+        authorize(actor, "pause", app if item is None else item)
+        if kind not in PauseKind.values:
+            raise ApprovalError(f"kind: {kind!r}; valid: {', '.join(PauseKind.values)}")
+        if not reason.strip():
+            raise ApprovalError("reason: required")
         if app.pauses.filter(item=item, end__isnull=True).exists():
             raise ApprovalError("that clock is already paused")
         pause = ClockPause.objects.create(application=app, item=item, kind=kind, start=start, reason=reason.strip(),
-                                          created_by=actor if actor is not None and actor.pk else None)
+                                          created_by=_person(actor))
         _event(actor, pause, AuditAction.CREATE, after=snapshot(pause), note="clock paused")
     return pause
 
 
 def pause_end(*, actor, pause: ClockPause, end: dt.date) -> ClockPause:
-    if pause.item is None:
-        _require_office(actor, "resume the whole application")
-    elif actor is not None and not actor.is_program_office and actor.organization_id != pause.item.department_id:
-        raise PermissionDenied("a department resumes its own items only")
-    if pause.end is not None:
-        raise ApprovalError("that pause has ended")
-    if end < pause.start:
-        raise ApprovalError(f"end: {end} is before the start ({pause.start})")
+    """End a pause: of the whole application, the office; of one item, its department or the office."""
     with transaction.atomic():
+        locked = ClockPause.objects.select_for_update().get(pk=pause.pk)
+        authorize(actor, "resume", locked)  # a running pause
+        if end < locked.start:
+            raise ApprovalError(f"end: {end} is before the start ({locked.start})")
         pause.end = end
         pause.save(update_fields=["end"])
         _event(actor, pause, AuditAction.UPDATE, before={"end": None}, after={"end": end}, note="clock resumed")
@@ -80,16 +73,15 @@ def extension_grant(*, actor, application: Application, days: int, reason: str, 
                     on: dt.date | None = None) -> ClockExtension:
     """Extend a clock by working days (行政许可法 第四十二条: with the approval of the head of the office);
     the approver is the actor, the reason is required."""
-    _require_office(actor, "approve an extension")
-    if not isinstance(days, int) or not 1 <= days <= 30:
-        raise ApprovalError(f"days: {days!r} must be a whole number of working days between 1 and 30")
-    if not reason.strip():
-        raise ApprovalError("reason: required")
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, *REVIEW_STATES, doing="extend a clock")
+        authorize(actor, "extend", app)  # the office, under review
+        if not isinstance(days, int) or not 1 <= days <= 30:
+            raise ApprovalError(f"days: {days!r} must be a whole number of working days between 1 and 30")
+        if not reason.strip():
+            raise ApprovalError("reason: required")
         ext = ClockExtension.objects.create(application=app, item=item, days=days, reason=reason.strip()[:300],
-                                            approved_by=actor if actor is not None and actor.pk else None,
+                                            approved_by=_person(actor),
                                             approved_on=_today(on))
         _event(actor, ext, AuditAction.CREATE, after=snapshot(ext), note="clock extended")
     return ext

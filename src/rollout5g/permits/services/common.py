@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from rollout5g.accounts.choices import Role
-from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import record_changes, record_event, snapshot
+from rollout5g.audit.services import record_event
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SystemActor
 from rollout5g.platform.codes import next_code
+from rollout5g.sites.services import site_transition
 
-from ..choices import (
-    ApplicationState,
-)
 from ..models import (
     Application,
 )
@@ -29,11 +26,20 @@ APPLICANT_KINDS = ("operator", "tower_company")
 PROJECT_CODE = re.compile(r"^(?P<year>\d{4})-(?P<adcode>\d{6})-(?P<industry>\d{2})-(?P<type>0[123])-(?P<serial>\d{6})$")
 
 
+#: The registry's site moves that follow an approval step are the approval flow's, not the reviewer's (a reviewer
+#: may not change an operator's site): the audit history names this process.
+SITE_MOVER = SystemActor("approvals")
+
+
 class ApprovalError(ValidationError):
     """An action refused for a business reason; the message says which rule and what to do."""
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
+#: Who acts when the clock check accepts an application by lapse of the completeness window.
+CLOCK = SystemActor("clock")
+
+
 def _today(on) -> dt.date:
     return on or dt.date.today()
 
@@ -42,37 +48,13 @@ def _event(actor, obj, action, before=None, after=None, note=""):
     return record_event(actor=actor, action=action, obj=obj, before=before, after=after, note=note)
 
 
-def _state_change(actor, app: Application, to_state: str, note: str = "", **fields) -> Application:
-    before = snapshot(app)
-    app.state = to_state
-    for key, value in fields.items():
-        setattr(app, key, value)
-    app.save()
-    record_changes(actor=actor, obj=app, before=before, action=AuditAction.TRANSITION, note=note)
-    return app
+def _person(actor):
+    """The user to store in a ``created_by``-like field: the actor, or None for a process (SYSTEM)."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def _lock(app: Application) -> Application:
     return Application.objects.select_for_update().get(pk=app.pk)
-
-
-def _require_state(app: Application, *states, doing: str):
-    if app.state not in states:
-        labels = ", ".join(str(ApplicationState(s).label) for s in states)
-        raise ApprovalError(f"cannot {doing}: application {app.code} is {app.get_state_display()}; "
-                            f"this needs: {labels}")
-
-
-def _require_applicant(actor, app: Application):
-    if actor is None or actor.is_superuser:
-        return
-    if actor.organization_id != app.applicant_id:
-        raise PermissionDenied(f"only the applicant ({app.applicant}) may do this")
-
-
-def _require_office(actor, doing: str):
-    if actor is not None and not actor.is_program_office:
-        raise PermissionDenied(f"only the programme office's one-stop window may {doing}")
 
 
 def _departments(app: Application) -> list[Organization]:
@@ -80,13 +62,12 @@ def _departments(app: Application) -> list[Organization]:
     return list(Organization.objects.filter(pk__in=list(ids)).order_by("code"))
 
 
-def _require_department(actor, app: Application) -> Organization | None:
-    """A reviewer of a department with an item in the application (or the office); returns the department."""
-    if actor is None or actor.is_superuser or actor.is_program_office:
-        return actor.organization if actor is not None else None
-    if actor.role != Role.DEPARTMENT or not app.items.filter(department_id=actor.organization_id).exists():
-        raise PermissionDenied("only a department with an item in this application may do this")
-    return actor.organization
+def _move_sites(app: Application, *, from_state: str, to_state: str, on: dt.date, note: str) -> None:
+    """Move the application's sites in the registry as a consequence of an approval step (the applicant's sites,
+    moved by the service on behalf of the approval flow, not by the acting reviewer)."""
+    for entry in app.sites.select_related("site"):
+        if entry.site.state == from_state:
+            site_transition(actor=SITE_MOVER, site=entry.site, to_state=to_state, on=on, note=note)
 
 
 def _url(app: Application) -> str:

@@ -6,38 +6,30 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import record_changes, snapshot
 from rollout5g.notifications.services import notify
+from rollout5g.platform.workflow import authorize, transition
 from rollout5g.sites.choices import SiteState
-from rollout5g.sites.services import site_transition
 
 from ..choices import (
-    REVIEW_STATES,
-    ApplicationState,
     Decision,
     ItemState,
-    SurveyState,
 )
 from ..models import (
     Application,
     ApprovalItem,
     Certificate,
     Comment,
-    JointSurvey,
 )
 from .common import (
     ApprovalError,
     _event,
     _lock,
-    _require_department,
-    _require_office,
-    _require_state,
-    _state_change,
+    _move_sites,
+    _person,
     _today,
     _url,
 )
@@ -46,18 +38,16 @@ from .common import (
 # ---------------------------------------------------------------------------------------------------- review
 def comment_add(*, actor, application: Application, text: str, item: ApprovalItem | None = None) -> Comment:
     """A reviewer's comment (the applicant sees every one)."""
-    if item is not None and actor is not None and not actor.is_program_office and not actor.is_superuser:
-        if item.department_id != actor.organization_id:
-            raise PermissionDenied("a department comments on its own items")
-    if actor is not None and actor.organization_id != application.applicant_id:
-        _require_department(actor, application)
+    authorize(actor, "comment", application)  # the applicant, a department with an item in it, the office
+    if item is not None:
+        authorize(actor, "comment", item)  # a department comments on its own items
     if not text.strip():
         raise ApprovalError("comment: empty")
     with transaction.atomic():
-        c = Comment.objects.create(application=application, item=item, author=actor,
-                                   organization=actor.organization if actor is not None else None, text=text.strip())
+        c = Comment.objects.create(application=application, item=item, author=_person(actor),
+                                   organization=actor.organization, text=text.strip())
         _event(actor, c, AuditAction.CREATE, after={"item": item.pk if item else None, "text": c.text})
-    if actor is None or actor.organization_id != application.applicant_id:
+    if actor.organization_id != application.applicant_id:
         notify(subject=f"New review comment on {application.code}", body=text, url=_url(application),
                key=f"permits:comment:{c.pk}", organizations=[application.applicant], roles=[Role.OPERATOR])
     return c
@@ -65,31 +55,20 @@ def comment_add(*, actor, application: Application, text: str, item: ApprovalIte
 
 def item_decide(*, actor, item: ApprovalItem, approve: bool, reasons: str, on: dt.date | None = None) -> ApprovalItem:
     """A department decides its item with reasons. When the last item is decided the bundled decision follows."""
-    if actor is not None and not actor.is_superuser and not actor.is_program_office:
-        if actor.role != Role.DEPARTMENT or actor.organization_id != item.department_id:
-            raise PermissionDenied(f"only {item.department} decides this item")
-    if not reasons.strip():
-        raise ApprovalError("reasons: a decision states its reasons")
     on = _today(on)
     with transaction.atomic():
         app = _lock(item.application)
         item = ApprovalItem.objects.select_for_update().get(pk=item.pk)
-        _require_state(app, *REVIEW_STATES, doing="decide an item")
-        if item.state != ItemState.IN_REVIEW:
-            raise ApprovalError(f"item already {item.get_state_display()}")
-        survey = JointSurvey.objects.filter(application=app).first()
-        if item.item_type.joint_survey and (survey is None or survey.state != SurveyState.SIGNED):
-            raise ApprovalError(f"{item.item_type.name} is decided after the joint survey record is signed")
+        # its department (or the office), in review, and after the joint survey record is signed where it applies
+        authorize(actor, "decide", item)
+        if not reasons.strip():
+            raise ApprovalError("reasons: a decision states its reasons")
         if app.accepted_on and on < app.accepted_on:
             raise ApprovalError(f"decided_on: {on} is before the acceptance ({app.accepted_on})")
-        before = snapshot(item)
-        item.state = ItemState.APPROVED if approve else ItemState.REJECTED
-        item.decided_on, item.reasons = on, reasons.strip()
-        item.decided_by = actor if actor is not None and actor.pk else None
-        if approve:
-            item.permit_number = f"{app.code}-{item.pk:04d}"
-        item.save()
-        record_changes(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION, note=item.reasons)
+        transition(item, "decide", actor=actor, note=reasons.strip(),
+                   state=ItemState.APPROVED if approve else ItemState.REJECTED, decided_on=on,
+                   reasons=reasons.strip(), decided_by=_person(actor),
+                   permit_number=f"{app.code}-{item.pk:04d}" if approve else "")
         Comment.objects.create(application=app, item=item, author=item.decided_by, organization=item.department,
                                text=f"{item.get_state_display()}: {item.reasons}")
         if not app.items.filter(state__in=[ItemState.IN_REVIEW, ItemState.WAITING]).exists():
@@ -106,16 +85,13 @@ def _bundle_decision(actor, app: Application, on: dt.date) -> Application:
                                                for i in rejected)
     else:
         summary = f"Approved: {app.items.count()} permission(s) for {app.sites.count()} site(s)"
-    _state_change(actor, app, ApplicationState.DECIDED, note=summary, decided_on=on, decision=decision,
-                  decision_summary=summary)
+    transition(app, "conclude", actor=actor, note=summary, decided_on=on, decision=decision, decision_summary=summary)
     for pause in app.pauses.filter(end__isnull=True):
         pause.end = on
         pause.save(update_fields=["end"])
-    for entry in app.sites.select_related("site"):
-        if entry.site.state == SiteState.APPLIED:
-            site_transition(actor=None, site=entry.site,
-                            to_state=SiteState.APPROVED if decision == Decision.APPROVED else SiteState.PLANNED,
-                            on=on, note=f"approval application {app.code}: {decision}")
+    _move_sites(app, from_state=SiteState.APPLIED,
+                to_state=SiteState.APPROVED if decision == Decision.APPROVED else SiteState.PLANNED, on=on,
+                note=f"approval application {app.code}: {decision}")
     if decision == Decision.APPROVED:
         certificate_issue(actor=actor, application=app, on=on)
     notify(subject=f"Decision on {app.code}: {Decision(decision).label}", body=summary, url=_url(app),
@@ -142,13 +118,11 @@ def certificate_issue(*, actor, application: Application, on: dt.date) -> Certif
 
 def certificate_revoke(*, actor, certificate: Certificate, reason: str, on: dt.date | None = None) -> Certificate:
     """Revoke a certificate (the public verification page then says so)."""
-    _require_office(actor, "revoke certificates")
-    if not reason.strip():
-        raise ApprovalError("reason: required")
     with transaction.atomic():
         cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if cert.revoked_on:
-            raise ApprovalError(f"certificate {cert.number} was already revoked on {cert.revoked_on}")
+        authorize(actor, "revoke", cert)  # the office, once
+        if not reason.strip():
+            raise ApprovalError("reason: required")
         before = {"revoked_on": None}
         cert.revoked_on, cert.revoked_reason = _today(on), reason.strip()[:300]
         cert.save(update_fields=["revoked_on", "revoked_reason"])

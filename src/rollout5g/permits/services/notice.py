@@ -10,10 +10,10 @@ from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import snapshot
 from rollout5g.notifications.services import notify
+from rollout5g.platform.workflow import authorize, transition
 
 from ..choices import (
     FLAGGABLE_FIELDS,
-    ApplicationState,
     DeficiencyTarget,
 )
 from ..models import (
@@ -27,11 +27,7 @@ from .common import (
     _departments,
     _event,
     _lock,
-    _require_applicant,
-    _require_department,
-    _require_office,
-    _require_state,
-    _state_change,
+    _person,
     _today,
     _url,
 )
@@ -40,7 +36,8 @@ from .common import (
 def deficiency_flag(*, actor, application: Application, target: str, ref: str, message: str,
                     app_site: ApplicationSite | None = None) -> Deficiency:
     """A reviewer flags the exact field or document that is missing or wrong (during the completeness check)."""
-    department = _require_department(actor, application)
+    authorize(actor, "flag", application)  # a department with an item in it, or the office; checked again below
+    department = actor.organization
     if target not in DeficiencyTarget.values:
         raise ApprovalError(f"target: {target!r}; valid: {', '.join(DeficiencyTarget.values)}")
     if target == DeficiencyTarget.FIELD and ref not in FLAGGABLE_FIELDS:
@@ -54,10 +51,10 @@ def deficiency_flag(*, actor, application: Application, target: str, ref: str, m
         raise ApprovalError("message: say what is missing or wrong")
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.RECEIVED, doing="flag a deficiency")
+        authorize(actor, "flag", app)
         flag = Deficiency.objects.create(application=app, department=department, target=target, ref=ref,
                                          app_site=app_site, message=message.strip()[:500],
-                                         raised_by=actor if actor is not None and actor.pk else None)
+                                         raised_by=_person(actor))
         _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note=f"flagged on {app.code}")
     return flag
 
@@ -66,14 +63,10 @@ def deficiency_flag(*, actor, application: Application, target: str, ref: str, m
 def notice_issue(*, actor, application: Application, on: dt.date | None = None) -> list[Deficiency]:
     """The one-time notice (一次性告知): everything missing, from the automatic check and from every department's
     flags, in one notice. Only once per application, and only within the completeness-check window."""
-    _require_office(actor, "issue the one-time notice")
     on = _today(on)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.RECEIVED, doing="issue the one-time notice")
-        if app.notice_issued_on is not None:
-            raise ApprovalError(f"the one-time notice of {app.code} was issued on {app.notice_issued_on}; a second "
-                                "notice is not allowed: accept the application or refuse it")
+        authorize(actor, "notice", app)  # once per application
         if _acceptance_lapsed(app, on):
             raise ApprovalError("the completeness-check window has passed: the application counts as accepted on "
                                 f"the day it was received ({app.received_on})")
@@ -85,8 +78,7 @@ def notice_issue(*, actor, application: Application, on: dt.date | None = None) 
         if not flags:
             raise ApprovalError("nothing is missing or flagged: accept the application instead")
         app.deficiencies.filter(resolved=False).update(in_notice=True)
-        _state_change(actor, app, ApplicationState.NOTICE_ISSUED, note=f"one-time notice: {len(flags)} item(s)",
-                      notice_issued_on=on)
+        transition(app, "notice", actor=actor, note=f"one-time notice: {len(flags)} item(s)", notice_issued_on=on)
         for flag in flags:
             flag.in_notice = True
     notify(subject=f"One-time notice for {app.code}: {len(flags)} item(s) to complete",
@@ -97,11 +89,10 @@ def notice_issue(*, actor, application: Application, on: dt.date | None = None) 
 
 def application_resubmit(*, actor, application: Application, on: dt.date | None = None) -> Application:
     """The applicant answers the notice once, with everything fixed; the completeness window starts again."""
-    _require_applicant(actor, application)
     on = _today(on)
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.NOTICE_ISSUED, doing="resubmit")
+        authorize(actor, "resubmit", app)
         still = [p for p in completeness_problems(app) if p["target"] == DeficiencyTarget.MATERIAL]
         if still:
             raise ApprovalError("still missing: " + "; ".join(p["message"] for p in still))
@@ -109,8 +100,7 @@ def application_resubmit(*, actor, application: Application, on: dt.date | None 
             flag.resolved = True
             flag.save(update_fields=["resolved"])
             _event(actor, flag, AuditAction.UPDATE, before={"resolved": False}, after={"resolved": True})
-        _state_change(actor, app, ApplicationState.RECEIVED, note="resubmitted after the one-time notice",
-                      resubmitted_on=on)
+        transition(app, "resubmit", actor=actor, note="resubmitted after the one-time notice", resubmitted_on=on)
     notify(subject=f"{app.code} resubmitted after the one-time notice", url=_url(app),
            key=f"permits:resubmitted:{app.pk}", organizations=_departments(app), roles=[Role.DEPARTMENT])
     return app

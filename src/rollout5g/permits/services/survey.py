@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rollout5g.accounts.choices import Role
@@ -12,11 +11,10 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.workflow import authorize, transition
 
 from ..choices import (
-    ApplicationState,
     PauseKind,
-    SurveyState,
 )
 from ..models import (
     Application,
@@ -30,10 +28,7 @@ from .common import (
     _departments,
     _event,
     _lock,
-    _require_department,
-    _require_office,
-    _require_state,
-    _state_change,
+    _person,
     _today,
     _url,
 )
@@ -45,23 +40,25 @@ def survey_departments(app: Application) -> list[Organization]:
     return _departments(app)
 
 
+def _survey(app: Application) -> JointSurvey:
+    survey = JointSurvey.objects.select_for_update().filter(application=app).first()
+    if survey is None:
+        raise ApprovalError(f"{app.code} has no joint survey: the office schedules it first")
+    return survey
+
+
 def survey_schedule(*, actor, application: Application, on: dt.date, meeting_point: str = "") -> JointSurvey:
     """Schedule the one joint survey for every department (needed when any item's rules ask for a survey)."""
-    _require_office(actor, "schedule the joint survey")
     with transaction.atomic():
         app = _lock(application)
-        _require_state(app, ApplicationState.UNDER_REVIEW, doing="schedule the joint survey")
-        if JointSurvey.objects.filter(application=app).exists():
-            raise ApprovalError(f"{app.code} already has its one joint survey")
-        types = ItemType.objects.filter(items__application=app).distinct()
-        if not types.filter(joint_survey=True).exists():
-            raise ApprovalError(f"no item of {app.code} needs a site survey under the rules")
+        authorize(actor, "schedule_survey", app)  # under review, no survey yet, an item's rules ask for one
         if app.accepted_on and on < app.accepted_on:
             raise ApprovalError(f"scheduled_on: {on} is before the acceptance ({app.accepted_on})")
+        types = ItemType.objects.filter(items__application=app).distinct()
+        transition(app, "schedule_survey", actor=actor, note=f"joint survey on {on}")
         survey = JointSurvey.objects.create(application=app, scheduled_on=on, meeting_point=meeting_point[:200],
                                             consultation_required=types.filter(community_consultation=True).exists())
         _event(actor, survey, AuditAction.CREATE, after=snapshot(survey), note="joint survey scheduled")
-        _state_change(actor, app, ApplicationState.SURVEY_SCHEDULED, note=f"joint survey on {on}")
     body = f"Joint site survey of {app.code} on {on} at {meeting_point or 'the site'}."
     notify(subject=f"Joint survey of {app.code} on {on}", body=body, url=_url(app), key=f"permits:survey:{app.pk}",
            organizations=[*_departments(app), app.applicant], roles=[Role.DEPARTMENT, Role.OPERATOR])
@@ -70,13 +67,11 @@ def survey_schedule(*, actor, application: Application, on: dt.date, meeting_poi
 
 def survey_consultation(*, actor, application: Application, consulted_on: dt.date, notes: str) -> JointSurvey:
     """Record the community consultation held before the survey (where the rules require one)."""
-    _require_office(actor, "record the community consultation")
-    if not notes.strip():
-        raise ApprovalError("consultation outcome: required")
     with transaction.atomic():
-        survey = JointSurvey.objects.select_for_update().get(application=application)
-        if survey.state != SurveyState.SCHEDULED:
-            raise ApprovalError("the survey was already held: the community is consulted beforehand")
+        survey = _survey(application)
+        authorize(actor, "consult", survey)  # before the survey is held
+        if not notes.strip():
+            raise ApprovalError("consultation outcome: required")
         before = snapshot(survey)
         survey.consulted_on, survey.consultation_notes = consulted_on, notes.strip()
         survey.save()
@@ -86,23 +81,18 @@ def survey_consultation(*, actor, application: Application, consulted_on: dt.dat
 
 def survey_hold(*, actor, application: Application, held_on: dt.date, record: str) -> JointSurvey:
     """The survey took place: its record is written; the clocks pause until every department has signed it."""
-    _require_office(actor, "record the joint survey")
-    if not record.strip():
-        raise ApprovalError("survey record: required")
     with transaction.atomic():
-        survey = JointSurvey.objects.select_for_update().get(application=application)
-        if survey.state != SurveyState.SCHEDULED:
-            raise ApprovalError("the survey record was already written")
-        if survey.consultation_required and (survey.consulted_on is None or survey.consulted_on > held_on):
-            raise ApprovalError("the rules require the community to be consulted before the survey: record the "
-                                "consultation first (on or before the survey day)")
-        before = snapshot(survey)
-        survey.held_on, survey.record, survey.state = held_on, record.strip(), SurveyState.HELD
-        survey.save()
-        record_changes(actor=actor, obj=survey, before=before, action=AuditAction.TRANSITION, note="survey held")
+        survey = _survey(application)
+        authorize(actor, "hold", survey)  # scheduled, and the community consulted where the rules require it
+        if not record.strip():
+            raise ApprovalError("survey record: required")
+        if survey.consultation_required and survey.consulted_on > held_on:
+            raise ApprovalError("the rules require the community to be consulted before the survey: the "
+                                f"consultation ({survey.consulted_on}) is after the survey day ({held_on})")
+        transition(survey, "hold", actor=actor, note="survey held", held_on=held_on, record=record.strip())
         pause = ClockPause.objects.create(application=application, kind=PauseKind.SURVEY, start=held_on,
                                           reason="joint survey: until the record is signed by every department",
-                                          created_by=actor if actor is not None and actor.pk else None)
+                                          created_by=_person(actor))
         _event(actor, pause, AuditAction.CREATE, after=snapshot(pause), note="clocks paused for the survey")
     notify(subject=f"Sign the joint survey record of {application.code}", url=_url(application),
            key=f"permits:survey-sign:{application.pk}", organizations=_departments(application),
@@ -112,15 +102,12 @@ def survey_hold(*, actor, application: Application, held_on: dt.date, record: st
 
 def survey_sign(*, actor, application: Application, opinion: str = "", on: dt.date | None = None) -> SurveySignature:
     """A department signs the one survey record; the last signature closes the survey and its clock pause."""
-    department = _require_department(actor, application)
-    if department is None or not application.items.filter(department=department).exists():
-        raise PermissionDenied("only a department with an item in this application signs the survey record")
     on = _today(on)
     with transaction.atomic():
         app = _lock(application)
-        survey = JointSurvey.objects.select_for_update().get(application=app)
-        if survey.state != SurveyState.HELD:
-            raise ApprovalError(f"the survey record is not open for signatures (it is {survey.get_state_display()})")
+        survey = _survey(app)
+        authorize(actor, "sign", survey)  # a reviewer of a department with an item in the application, once held
+        department = actor.organization
         if survey.signatures.filter(department=department).exists():
             raise ApprovalError(f"{department} already signed the survey record")
         if on < survey.held_on:
@@ -130,17 +117,13 @@ def survey_sign(*, actor, application: Application, opinion: str = "", on: dt.da
         _event(actor, sig, AuditAction.CREATE, after=snapshot(sig), note=f"survey record signed by {department}")
         signed = set(survey.signatures.values_list("department_id", flat=True))
         if signed >= {d.pk for d in survey_departments(app)}:
-            before = snapshot(survey)
-            survey.state = SurveyState.SIGNED
-            survey.save()
-            record_changes(actor=actor, obj=survey, before=before, action=AuditAction.TRANSITION,
-                           note="record signed by every department")
+            transition(survey, "complete", actor=actor, note="record signed by every department")
             for pause in app.pauses.filter(kind=PauseKind.SURVEY, end__isnull=True):
                 pause.end = on
                 pause.save(update_fields=["end"])
                 _event(actor, pause, AuditAction.UPDATE, before={"end": None}, after={"end": on},
                        note="survey pause ends")
-            _state_change(actor, app, ApplicationState.UNDER_REVIEW, note="joint survey complete")
+            transition(app, "complete_survey", actor=actor, note="joint survey complete")
     return sig
 
 
