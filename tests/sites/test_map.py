@@ -11,8 +11,8 @@ from ninja import NinjaAPI
 
 from rollout5g.sites.filters import filter_sites_full
 from rollout5g.sites.map import MAX_GRID_CELLS, MAX_SITES, grid_size_deg, map_features
-from rollout5g.sites.map_api import router as map_router
-from rollout5g.sites.map_views import site_map
+from rollout5g.sites.map.api import router as map_router
+from rollout5g.sites.map.views import site_map
 from rollout5g.sites.models import Cell, Site
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def _project_mounts_the_map() -> bool:
     except Resolver404:
         return False
     return api.func.__module__ == "ninja.operation" and api.url_name == "site_map_data" and \
-        page.func.__module__ == "rollout5g.sites.map_views"
+        page.func.__module__ == "rollout5g.sites.map.views"
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import map_views, views
+from . import views
 from .imports import views as import_views
+from .map import views as map_views
 
 app_name = "sites"
 urlpatterns = [

@@ -33,7 +33,7 @@ from rollout5g.resources.api import router as resources_router
 from rollout5g.resources.recommend.api import router as recommend_router
 from rollout5g.sites.api import router as sites_router
 from rollout5g.sites.imports.api import router as import_router
-from rollout5g.sites.map_api import router as map_router
+from rollout5g.sites.map.api import router as map_router
 from rollout5g.workcalendar.api import router as calendar_router
 
 from . import problems

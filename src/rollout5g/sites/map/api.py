@@ -7,9 +7,9 @@ from ninja.errors import HttpError
 from rollout5g.platform.apischema import Feature, FeatureCollection
 from rollout5g.platform.routes import PUBLIC_API
 
-from .filters import FilterError, filter_sites_full, parse_bbox
-from .map import MAX_ZOOM, MIN_ZOOM, map_features
-from .models import Cell, Site
+from ..filters import FilterError, filter_sites_full, parse_bbox
+from ..models import Cell, Site
+from .features import MAX_ZOOM, MIN_ZOOM, map_features
 
 router = Router(tags=["sites"])
 

@@ -23,8 +23,8 @@ from django.db.models.functions import Floor
 
 from rollout5g.organizations.models import Organization
 
-from .choices import SiteState
-from .models import Cell, Site
+from ..choices import SiteState
+from ..models import Cell, Site
 
 #: At most this many individual sites in one response; more in view are clustered.
 MAX_SITES = 1500

@@ -4,8 +4,8 @@ from django.shortcuts import render
 
 from rollout5g.platform.routes import signed_in
 
-from .choices import SiteState
-from .views import _filter_context
+from ..choices import SiteState
+from ..views import _filter_context
 
 
 @signed_in
