@@ -229,3 +229,23 @@ def test_acceptance_refused_while_less_was_built_than_reserved_then_rectified(de
     project = services.project_rectify(actor=users["construction"], project=project, findings="2号、3号站址未建")
     assert project.state == ProjectState.BUILDING
     assert accepted_share(Region.objects.get(adcode="330400"), dt.date.today()) == Decimal("0")
+
+
+@pytest.mark.clause("zj", "2", level="partial")
+def test_supervision_reads_the_indicator_from_the_projects(designed, users, today):
+    from rollout5g.policy.indicators import observe
+    from rollout5g.policy.models import Indicator
+
+    indicator = Indicator.objects.get(source="construction.accepted_share")
+    province = Region.objects.get(adcode="330000")
+    assert observe(indicator, province, today) is None  # no project reached acceptance: nothing observed
+    project = _approve_both(services.project_submit(actor=users["owner"], project=designed()), users)
+    project = services.project_start(actor=users["owner"], project=project)
+    services.project_request_acceptance(actor=users["owner"], project=project, built=BUILT_AS_RESERVED)
+    second = _approve_both(services.project_submit(actor=users["owner"], project=designed()), users)
+    second = services.project_start(actor=users["owner"], project=second)
+    services.project_request_acceptance(actor=users["owner"], project=second, built=BUILT_AS_RESERVED)
+    services.project_accept(actor=users["construction"], project=second)
+    observed = observe(indicator, province, today)
+    assert observed.value == Decimal("0.5") and observed.source == "computed: construction.accepted_share"
+    assert indicator.targets.get().is_met_by(observed.value) is False

@@ -95,6 +95,18 @@ class ProjectDetailOut(ProjectOut):
     planned_sites: list[str]
     actions: list[str]
 
+    @staticmethod
+    def resolve_reviews(obj):
+        return list(obj.reviews.select_related("department"))
+
+    @staticmethod
+    def resolve_planned_sites(obj):
+        return [r.planned_site.code for r in obj.site_reservations.select_related("planned_site") if r.planned_site_id]
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        return [name for name, ok in available_actions(context["request"].user, obj).items() if ok]
+
 
 class ProjectIn(Schema):
     name: str
@@ -166,13 +178,8 @@ def _organization(code: str, field: str) -> Organization | None:
     return org
 
 
-def _detail(request, project) -> dict:
-    out = ProjectOut.from_orm(project).dict()
-    out["reviews"] = [ReviewOut.from_orm(r).dict() for r in project.reviews.select_related("department")]
-    out["planned_sites"] = [r.planned_site.code for r in project.site_reservations.select_related("planned_site")
-                            if r.planned_site_id]
-    out["actions"] = [name for name, ok in available_actions(request.user, project).items() if ok]
-    return out
+def _detail(request, project) -> ConstructionProject:
+    return ConstructionProject.objects.select_related("developer", "operator").get(pk=project.pk)
 
 
 def _get(request, code: str) -> ConstructionProject:

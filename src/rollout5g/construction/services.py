@@ -33,7 +33,7 @@ from rollout5g.platform.codes import next_code
 from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.regions.models import Region
 from rollout5g.sites.choices import SiteType
-from rollout5g.sites.services import planned_site_create
+from rollout5g.sites.services import assign_regions, planned_site_create
 
 from .choices import (
     DEFAULT_GUIDELINE,
@@ -181,6 +181,8 @@ def project_register(*, actor, name: str, kind: str, region: Region, size, lon, 
     lon, lat = _point(lon, lat)
     if region is None or region.level != "county":
         raise _error("region", _("choose a county"))
+    if (assign_regions([lon], [lat]) or [None])[0] != region.adcode:
+        raise _error("location", _("the location is not inside %(county)s") % {"county": region.name})
     for field, org in (("planning_department", planning_department),
                        ("construction_department", construction_department)):
         if org is None or org.kind != "government_department":
