@@ -48,8 +48,9 @@ from .choices import (
 )
 from .models import ClockRule, IncidentCase, PowerCase, RelocationCase
 
-#: The process that loads the default rules when none is named.
-RULES_LOADER = SystemActor("cases")
+#: The cases acting as a process: loading the default rules, and the registry changes a case decides (a conversion
+#: sets the site's power supply; a relocation retires the old site) — the case's own audit row names the person.
+CASES_PROCESS = SystemActor("cases")
 
 __all__ = ["SECURED_SITE_STATES"]  # re-exported: the pages and the tests name it from here too
 
@@ -59,7 +60,7 @@ class CaseError(ValidationError):
 
 
 # -- rules -------------------------------------------------------------------------------------------------------
-def ensure_rules(actor=RULES_LOADER) -> int:
+def ensure_rules(actor=CASES_PROCESS) -> int:
     """Create the default routing and limits that are missing (idempotent); returns how many were created."""
     have = set(ClockRule.objects.values_list("key", flat=True))
     created = 0
@@ -260,9 +261,8 @@ def power_complete(*, actor, case: PowerCase, on=None, meter_number: str = "", n
         site = Site.objects.get(pk=case.site_id)
         if case.kind == PowerKind.CONVERSION or site.power_supply == PowerSupply.UNKNOWN:
             # The power company may not change registry sites itself: the case is the authority, and the case's
-            # own audit event names the person who completed it. (The sites app's services take None as "a
-            # process" until they are converted to declared actions.)
-            site_update(actor=None, site=site, power_supply=PowerSupply.DIRECT)
+            # own audit event names the person who completed it.
+            site_update(actor=CASES_PROCESS, site=site, power_supply=PowerSupply.DIRECT)
     return case
 
 
@@ -354,7 +354,7 @@ def relocation_remove_old(*, actor, case: RelocationCase, on=None, note: str = "
         replacement = Site.objects.get(pk=case.replacement_site_id)
         old = Site.objects.get(pk=case.site_id)
         if old.state != SiteState.RETIRED:
-            site_transition(actor=None, site=old, to_state=SiteState.RETIRED, on=on,
+            site_transition(actor=CASES_PROCESS, site=old, to_state=SiteState.RETIRED, on=on,
                             note=f"{case.number}: relocated to {replacement.code}")
         if replacement.state == SiteState.ON_AIR:
             case = _step(case, "rebuilt", actor=actor, on=on, note=f"{replacement.code} already on air")
@@ -377,7 +377,7 @@ def relocation_record_demolished(*, actor, site: Site, demolished_on, cause: str
     rule = rule_for("relocation.rebuild")
     with transaction.atomic():
         if site.state != SiteState.RETIRED:
-            site_transition(actor=None, site=site, to_state=SiteState.RETIRED, on=demolished_on,
+            site_transition(actor=CASES_PROCESS, site=site, to_state=SiteState.RETIRED, on=demolished_on,
                             note="demolished without a replacement")
         case = RelocationCase(
             number=_next_number(RelocationCase, "REL", demolished_on.year), site=site, operator=operator,

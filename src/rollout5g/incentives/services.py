@@ -589,6 +589,7 @@ def match_awards(*, actor, year: int | None = None, on: dt.date | None = None) -
                                                                           operator__isnull=False).distinct()
                  .select_related("operator")]
     for kind, subject, enterprise in subjects:
+        authorize(actor, "propose", subject)  # declared on the pilot or park: the programme office, or a process
         if enterprise.kind not in ("enterprise", "state_owned_enterprise"):
             continue  # awards go to firms; a pilot led by a government body is recognised but not paid here
         ref = f"{kind}:{subject.code}"
@@ -600,7 +601,6 @@ def match_awards(*, actor, year: int | None = None, on: dt.date | None = None) -
         result = engine.evaluate_project(engine_clauses, facts, on)
         if not result.awards:
             continue
-        authorize(actor, "propose", subject)  # declared on the pilot or park: the programme office, or a process
         clause = by_key[result.awards[0].clause_code]
         proposals.append(_create_application(
             actor=actor, enterprise=enterprise, clause=clause, project_title=subject.name, project_ref=ref,
