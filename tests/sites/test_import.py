@@ -450,18 +450,20 @@ def test_cli_exit_codes(tmp_path):
     assert runner.invoke(_cli(), ["import-cells", str(good), "--crs", "mars"]).exit_code == 2
 
 
-def test_direct_xlsx_reader_agrees_with_openpyxl(tmp_path):
+@pytest.mark.parametrize("engine", ["calamine", "direct", "auto"])
+def test_xlsx_readers_agree_with_openpyxl(tmp_path, engine):
     import datetime as dt
 
     rows = good_rows()
     rows[0]["开通日期"] = dt.datetime(2021, 6, 30)  # a real date cell
     rows[1]["PCI"] = 7.5
     path = write_xlsx(tmp_path / "both.xlsx", rows)
-    direct = importer.read_table(path, engine="direct")
+    table = importer.read_table(path, engine=engine)
     reference = importer.read_table(path, engine="openpyxl")
-    assert direct.header_row == reference.header_row == 4
-    assert direct.headers == reference.headers and direct.columns == reference.columns
-    assert direct.rows == reference.rows
-    assert direct.rows[0][1][HEADERS.index("开通日期")] == dt.datetime(2021, 6, 30)
-    with pytest.raises(ValueError, match="valid: auto, direct, openpyxl"):
+    assert table.header_row == reference.header_row == 4
+    assert table.headers == reference.headers and table.columns == reference.columns
+    assert table.sheet == reference.sheet
+    assert table.rows == reference.rows
+    assert table.rows[0][1][HEADERS.index("开通日期")] == dt.datetime(2021, 6, 30)
+    with pytest.raises(ValueError, match="valid: auto, calamine, direct, openpyxl"):
         importer.read_table(path, engine="pandas")
