@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.choices import AuditAction
-from rollout5g.audit.services import record_event, snapshot
+from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.actors import is_system
@@ -211,8 +211,8 @@ def outage_cancel(*, actor, notice: OutageNotice, reason: str) -> OutageNotice:
 # -- prices ------------------------------------------------------------------------------------------------------
 def reference_price_create(*, actor, name: str, price_per_kwh, valid_from, valid_to=None, source: str = "",
                            is_synthetic: bool = False) -> ReferencePrice:
-    """The programme office enters a provincial reference price with its validity (no two of one tariff may
-    overlap)."""
+    """The programme office enters a provincial reference price with its validity: an open-ended earlier price of
+    the same tariff then ends the day before; any other overlap of one tariff is refused."""
     authorize_create(actor, ReferencePrice)
     name = _text(name, "name", limit=120)
     price = _price(price_per_kwh, "price_per_kwh")
@@ -220,12 +220,20 @@ def reference_price_create(*, actor, name: str, price_per_kwh, valid_from, valid
     valid_to = _date(valid_to, "valid_to") if valid_to not in (None, "") else None
     if valid_to is not None and valid_to < valid_from:
         raise _error("valid_to", _("must not be before the start of validity"))
-    overlapping = ReferencePrice.objects.filter(name=name).exclude(valid_to__lt=valid_from)
+    same = ReferencePrice.objects.filter(name=name)
+    # an open-ended earlier price of the tariff ends the day before the new one starts
+    superseded = list(same.filter(valid_to__isnull=True, valid_from__lt=valid_from))
+    overlapping = same.exclude(pk__in=[r.pk for r in superseded]).exclude(valid_to__lt=valid_from)
     if valid_to is not None:
         overlapping = overlapping.exclude(valid_from__gt=valid_to)
     if overlapping.exists():
         raise _error("valid_from", _("overlaps the validity of %(other)s") % {"other": overlapping.first()})
     with transaction.atomic():
+        for old in superseded:
+            before = snapshot(old)
+            old.valid_to = valid_from - dt.timedelta(days=1)
+            old.save()
+            record_changes(actor=actor, obj=old, before=before, note="superseded")
         row = ReferencePrice(name=name, price_per_kwh=price, valid_from=valid_from, valid_to=valid_to,
                              source=_text(source, "source", required=False, limit=300), is_synthetic=is_synthetic)
         row.full_clean()
