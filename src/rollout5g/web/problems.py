@@ -7,7 +7,10 @@ conflict (409), a body too large (413), invalid input (422), an unexpected failu
      "detail": "body.title: Field required", "instance": "/api/v1/approvals/",
      "errors": [{"loc": ["body", "payload", "title"], "msg": "Field required", "type": "missing"}]}
 
-``detail`` is a sentence a person can read; ``errors`` (only for 422 from input validation) lists every field.
+``detail`` is a sentence a person can read; ``errors`` (only for 422) lists every field: of the input schema, or of
+a service's ``ValidationError`` (its ``message_dict``; ``loc: []`` for a message about no one field). Operations do
+not translate exceptions themselves: a service raises ``ValidationError`` (422), ``PermissionDenied`` (403, also
+``platform.workflow.ActionRefused``) or ``ObjectDoesNotExist`` (404), and the handlers here answer.
 :func:`install` sets the handlers on the NinjaAPI; :func:`declare_errors` writes the statuses into the OpenAPI
 schema (see :mod:`rollout5g.web.api`).
 """
@@ -20,7 +23,14 @@ import re
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
@@ -84,6 +94,15 @@ def _validation_errors(exc: ValidationError) -> list[dict]:
     return out
 
 
+def service_errors(exc: DjangoValidationError) -> list[dict]:
+    """A Django ValidationError as problem ``errors``: ``{"loc": [field], "msg", "type": "invalid"}`` per message of a
+    field (``message_dict``), ``loc: []`` for a message about no field (``__all__`` or a plain message)."""
+    if hasattr(exc, "error_dict"):
+        return [{"loc": [] if field == NON_FIELD_ERRORS else [field], "msg": str(msg), "type": "invalid"}
+                for field, messages in exc.message_dict.items() for msg in messages]
+    return [{"loc": [], "msg": str(msg), "type": "invalid"} for msg in exc.messages]
+
+
 def install(api) -> None:
     """Replace django-ninja's default error handlers by problem+json ones."""
 
@@ -105,7 +124,13 @@ def install(api) -> None:
         return problem(request, 403, str(exc) or "forbidden")
 
     def on_django_validation(request, exc: DjangoValidationError):
-        return problem(request, 422, "; ".join(exc.messages))
+        # a service's refusal of its input: one entry per field (message_dict), the rest without a field
+        errors = service_errors(exc)
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"] else e["msg"] for e in errors)
+        return problem(request, 422, detail or "invalid input", errors=errors)
+
+    def on_does_not_exist(request, exc: ObjectDoesNotExist):
+        return problem(request, 404, str(exc) or "not found")
 
     def on_bad_request(request, exc: Exception):
         return problem(request, 400, f"the request body cannot be read: {exc}" if str(exc) else "bad request")
@@ -127,6 +152,7 @@ def install(api) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_denied)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
+    api.add_exception_handler(ObjectDoesNotExist, on_does_not_exist)
     api.add_exception_handler(MultiPartParserError, on_bad_request)
     api.add_exception_handler(BadRequest, on_bad_request)
     api.add_exception_handler(SuspiciousOperation, on_bad_request)
