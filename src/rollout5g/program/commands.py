@@ -35,7 +35,9 @@ def register(app: typer.Typer) -> None:
         import datetime as dt
 
         setup_django(data_dir)
+        from rollout5g.platform.actors import SYSTEM
+
         from .services import snapshot_take
 
-        snap, created = snapshot_take(actor=None, as_of=dt.date.today())
+        snap, created = snapshot_take(actor=SYSTEM, as_of=dt.date.today())
         typer.echo(f"snapshot {snap.as_of} {'taken' if created else 'already exists'}")

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from rollout5g.platform.actors import SYSTEM
 from rollout5g.platform.jobs import periodic
 
 
@@ -57,5 +58,5 @@ def monthly_snapshot():
     today = dt.date.today()
     if Snapshot.objects.filter(as_of__year=today.year, as_of__month=today.month).exists():
         return {"taken": False}
-    snapshot_take(actor=None, as_of=today, label=f"{today:%Y-%m}")
+    snapshot_take(actor=SYSTEM, as_of=today, label=f"{today:%Y-%m}")
     return {"taken": True}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
 from rollout5g.platform.access import AccessPolicy, grant
 from rollout5g.platform.models import DomainModel
+from rollout5g.platform.workflow import Action
 
 from .choices import ActionState, Colour, Direction, ExtensionState
 
@@ -19,6 +20,14 @@ OFFICE_EDITS = {"add": PROGRAM_OFFICE_ONLY, "change": PROGRAM_OFFICE_ONLY, "dele
 TASK_RECORD_POLICY = AccessPolicy(
     owner_path=("organization", "task__units__organization"),
     grants={"view": UNIT_ROLES},
+    all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS},
+)
+
+# A unit files its own reports and extension requests (for a task that names it: checked by the service, since the
+# task is a public policy row); the programme office files them for a unit without platform users.
+UNIT_FILED_POLICY = AccessPolicy(
+    owner_path=("organization", "task__units__organization"),
+    grants={"view": UNIT_ROLES, "add": UNIT_ROLES},
     all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS},
 )
 
@@ -35,7 +44,15 @@ class Milestone(DomainModel):
                                      on_delete=models.PROTECT, related_name="+")
     sort_order = models.PositiveIntegerField(default=0)
 
-    access_policy = TASK_RECORD_POLICY
+    access_policy = AccessPolicy(
+        owner_path=TASK_RECORD_POLICY.owner_path, grants=TASK_RECORD_POLICY.grants,
+        all_rows=TASK_RECORD_POLICY.all_rows,
+        actions={
+            # the milestone's own unit marks it done (a lead unit of the task may too: checked by the service,
+            # the lead being the task's lead units or, where the document names none, its responsible units)
+            "complete": Action(_("complete"), roles=UNIT_ROLES, all_rows=PROGRAM_OFFICE_ONLY, path="organization"),
+        },
+    )
 
     class Meta:
         ordering = ["task", "due", "sort_order"]
@@ -67,7 +84,16 @@ class Extension(DomainModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
-    access_policy = TASK_RECORD_POLICY
+    access_policy = AccessPolicy(
+        owner_path=UNIT_FILED_POLICY.owner_path, grants=UNIT_FILED_POLICY.grants,
+        all_rows=UNIT_FILED_POLICY.all_rows,
+        actions={
+            "approve": Action(_("approve"), all_rows=PROGRAM_OFFICE_ONLY, source=(ExtensionState.REQUESTED,),
+                              target=ExtensionState.APPROVED),
+            "reject": Action(_("reject"), all_rows=PROGRAM_OFFICE_ONLY, source=(ExtensionState.REQUESTED,),
+                             target=ExtensionState.REJECTED),
+        },
+    )
 
     class Meta:
         ordering = ["task", "requested_at"]
@@ -98,7 +124,7 @@ class ProgressReport(DomainModel):
                                      on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
 
-    access_policy = TASK_RECORD_POLICY
+    access_policy = UNIT_FILED_POLICY
 
     class Meta:
         ordering = ["task", "-period", "organization"]
@@ -235,8 +261,14 @@ class FollowUpAction(DomainModel):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_note = models.TextField(_("how it was done"), blank=True)
 
-    access_policy = AccessPolicy(owner_path="organization", grants={"view": UNIT_ROLES, "change": UNIT_ROLES},
-                                 all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS})
+    access_policy = AccessPolicy(
+        owner_path="organization", grants={"view": UNIT_ROLES, "change": UNIT_ROLES},
+        all_rows={"view": PROGRAM_OFFICE_ONLY, **OFFICE_EDITS},
+        actions={
+            "complete": Action(_("complete"), roles=UNIT_ROLES, all_rows=PROGRAM_OFFICE_ONLY,
+                               source=(ActionState.OPEN,), target=ActionState.DONE),
+        },
+    )
 
     class Meta:
         ordering = ["due", "pk"]

@@ -20,6 +20,7 @@ from rollout5g.organizations.models import Organization
 from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.routes import roles, signed_in
+from rollout5g.platform.workflow import allowed, roles_for
 from rollout5g.policy.models import Indicator, PolicyTask
 from rollout5g.regions.models import Region
 
@@ -66,9 +67,9 @@ def _parse_date(value, field):
 
 
 def _error_text(exc) -> str:
-    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return str(exc)
+    from rollout5g.platform.forms import error_text
+
+    return error_text(exc)
 
 
 def dashboard_context(user, today: dt.date) -> dict:
@@ -127,12 +128,19 @@ def task_detail(request, pk):
     task = get_object_or_404(visible_tasks(request.user), pk=pk)
     status = task_status(task)
     user = request.user
+    leads = services.may_lead(user, task)
+    milestones = list(Milestone.objects.restrict(user).filter(task=task).select_related("organization"))
+    for m in milestones:  # a page offers only the steps that can succeed
+        m.can_complete = m.done_on is None and (leads or allowed(user, "complete", m))
+    extensions = list(Extension.objects.restrict(user).filter(task=task).select_related("organization"))
+    for e in extensions:
+        e.can_decide = allowed(user, "approve", e)
     return render(request, "program/task_detail.html", {
         "task": task, "status": status,
-        "milestones": Milestone.objects.restrict(user).filter(task=task).select_related("organization"),
+        "milestones": milestones,
         "reports": ProgressReport.objects.restrict(user).filter(task=task).select_related("organization",
                                                                                           "submitted_by"),
-        "extensions": Extension.objects.restrict(user).filter(task=task).select_related("organization"),
+        "extensions": extensions,
         "approved_extensions": task.extensions.filter(state="approved").count(),
         "actions": FollowUpAction.objects.restrict(user).filter(task=task).select_related("organization"),
         "history": history_for(task),
@@ -163,13 +171,11 @@ def task_transition(request, pk):
     return redirect("program:task", pk=task.pk)
 
 
-@signed_in
+@roles(*roles_for(ProgressReport, "add"))
 @require_POST
 @single_submit
 def task_report(request, pk):
     task = _task_for_post(request, pk)
-    if not services.may_report(request.user, task):
-        raise PermissionDenied
     try:
         period = _parse_date(request.POST.get("period", "") + "-01", "period")
         organization = request.user.organization
@@ -185,7 +191,7 @@ def task_report(request, pk):
     return redirect("program:task", pk=task.pk)
 
 
-@signed_in
+@roles(*roles_for(Extension, "add"))
 @require_POST
 def task_extension(request, pk):
     task = _task_for_post(request, pk)
@@ -198,7 +204,7 @@ def task_extension(request, pk):
     return redirect("program:task", pk=task.pk)
 
 
-@signed_in
+@roles(*sorted(set(roles_for(Extension, "approve")) | set(roles_for(Extension, "reject"))))
 @require_POST
 def extension_decide(request, pk):
     extension = get_object_or_404(Extension.objects.restrict(request.user), pk=pk)
@@ -211,7 +217,7 @@ def extension_decide(request, pk):
     return redirect("program:task", pk=extension.task_id)
 
 
-@signed_in
+@roles(*roles_for(Milestone, "complete"))
 @require_POST
 def milestone_done(request, pk):
     milestone = get_object_or_404(Milestone.objects.restrict(request.user), pk=pk)
@@ -338,9 +344,12 @@ def meeting_detail(request, pk):
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, _error_text(exc))
         return redirect("program:meeting", pk=meeting.pk)
+    actions = list(meeting.actions.restrict(request.user).select_related("organization", "task"))
+    for action in actions:
+        action.can_complete = allowed(request.user, "complete", action)
     return render(request, "program/meeting_detail.html", {
         "meeting": meeting, "agenda": meeting.agenda.restrict(request.user).select_related("task"),
-        "actions": meeting.actions.restrict(request.user).select_related("organization", "task"),
+        "actions": actions,
         "is_office": services.is_office(request.user),
         "organizations": Organization.objects.filter(task_units__isnull=False).distinct().order_by("code"),
         "today": dt.date.today()})

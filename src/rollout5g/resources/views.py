@@ -19,6 +19,7 @@ from rollout5g.platform.access import CHANGE, can, can_add
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
+from rollout5g.platform.workflow import authorize, authorize_create, available_actions, roles_for
 from rollout5g.regions.services import home_districts
 
 from . import downloads, services
@@ -29,11 +30,9 @@ from .selectors import filter_entries, latest_release, release_diff
 
 
 def _errors(exc) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-        return "; ".join(exc.messages)
-    return str(exc)
+    from rollout5g.platform.forms import error_text
+
+    return error_text(exc)
 
 
 def _counties():
@@ -142,7 +141,7 @@ def release_new(request):
         "notice_start": today, "notice_end": today + dt.timedelta(days=7)})
 
 
-@signed_in
+@roles(*roles_for(ListRelease, "publish"))
 def release_publish(request, number: int):
     release = get_object_or_404(ListRelease.objects.restrict(request.user, CHANGE), number=number)
     if request.method == "POST":
@@ -200,7 +199,8 @@ def resource_detail(request, code):
     return render(request, "resources/resource_detail.html", {
         "resource": resource, "requests": requests, "history": history_for(resource), "published": published,
         "can_change": can(request.user, CHANGE, resource), "availabilities": Availability.choices,
-        "can_request": request.user.role == Role.OPERATOR and not resource.withdrawn,
+        "actions": available_actions(request.user, resource),
+        "can_request": can_add(request.user, SiteRequest) and not resource.withdrawn,
         "capacity_left": resource.capacity_left,
     })
 
@@ -216,8 +216,7 @@ def _resource_form_values(form) -> dict:
 @single_submit
 def resource_new(request):
     user = request.user
-    if not can_add(user, PublicResource):
-        raise PermissionDenied
+    authorize_create(user, PublicResource)
     form = ResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         owner = form.cleaned_data.get("owner") if user.is_program_office else user.organization
@@ -241,8 +240,7 @@ def resource_new(request):
 @signed_in
 def resource_edit(request, code):
     resource = get_object_or_404(PublicResource.objects.restrict(request.user), code=code)
-    if not can(request.user, CHANGE, resource):
-        raise PermissionDenied
+    authorize(request.user, CHANGE, resource)
     form = ResourceForm(request.POST or None, instance=PublicResource.objects.get(pk=resource.pk))
     if request.method == "POST" and form.is_valid():
         values = _resource_form_values(form)
@@ -295,15 +293,14 @@ def request_list(request):
     page, query = paginate(request, queryset)
     return render(request, "resources/request_list.html", {
         "page": page, "query": query, "statuses": RequestStatus.choices, "params": request.GET,
-        "can_request": request.user.role == Role.OPERATOR, "today": dt.date.today()})
+        "can_request": can_add(request.user, SiteRequest), "today": dt.date.today()})
 
 
-@signed_in
+@roles(*roles_for(SiteRequest, "add"))
 @single_submit
 def request_new(request):
     user = request.user
-    if user.role != Role.OPERATOR and not user.is_superuser:
-        raise PermissionDenied
+    authorize_create(user, SiteRequest)
     initial = {"resource": request.GET.get("resource", ""), "band": "n78", "planned_year": dt.date.today().year}
     form = SiteRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -332,15 +329,11 @@ def request_detail(request, code):
         SiteRequest.objects.restrict(request.user).select_related("requester", "owner", "resource", "planned_site",
                                                                   "shares_with", "answered_by", "requested_by"),
         code=code)
-    user = request.user
-    is_owner = user.is_program_office or (user.role == Role.RESOURCE_OWNER and user.organization_id == site_request.owner_id)
-    is_requester = user.organization_id == site_request.requester_id
     return render(request, "resources/request_detail.html", {
         "req": site_request, "clock": services.request_clock(site_request), "history": history_for(site_request),
         "charges": site_request.charges.all(), "offers": site_request.sharing_offers.select_related("requester"),
-        "is_owner": is_owner and site_request.is_open, "is_requester": is_requester,
+        "actions": available_actions(request.user, site_request),
         "fee_kinds": FeeKind.choices, "charge_rows": range(1, CHARGE_ROWS + 1),
-        "can_complain": is_requester and user.role == Role.OPERATOR,
         "fee_rule": services.FEE_RULE,
     })
 
@@ -387,12 +380,11 @@ def complaint_list(request):
     return render(request, "resources/complaint_list.html", {"page": page, "query": query})
 
 
-@signed_in
+@roles(*roles_for(FeeComplaint, "add"))
 @single_submit
 def complaint_new(request):
     user = request.user
-    if user.role != Role.OPERATOR and not user.is_superuser:
-        raise PermissionDenied
+    authorize_create(user, FeeComplaint)
     form = ComplaintForm(request.POST or None, initial={"request": request.GET.get("request", ""),
                                                         "fee_kind": FeeKind.ENTRY})
     if request.method == "POST" and form.is_valid():
@@ -434,10 +426,9 @@ def complaint_detail(request, code):
         else:
             messages.success(request, _("Complaint updated."))
         return redirect("resources:complaint_detail", code=code)
-    from .choices import COMPLAINT_TRANSITIONS
-
+    actions = available_actions(request.user, complaint)
     return render(request, "resources/complaint_detail.html", {
-        "complaint": complaint, "history": history_for(complaint),
-        "transitions": [(s, ComplaintStatus(s).label) for s in sorted(COMPLAINT_TRANSITIONS[ComplaintStatus(complaint.status)])]
-        if request.user.is_program_office else [],
+        "complaint": complaint, "history": history_for(complaint), "actions": actions,
+        "transitions": [(status, ComplaintStatus(status).label) for status, step in services.COMPLAINT_STEPS.items()
+                        if actions[step]],
     })
