@@ -35,7 +35,7 @@ class FacilitiesOut(Schema):
     roof_m2: Decimal
 
 
-class ReviewOut(Schema):
+class DesignReviewOut(Schema):
     id: int
     round: int
     kind: str
@@ -50,7 +50,7 @@ class ReviewOut(Schema):
         return obj.department.code
 
 
-class ProjectOut(Schema):
+class ConstructionProjectOut(Schema):
     code: str
     name: str
     kind: str
@@ -90,8 +90,8 @@ class ProjectOut(Schema):
         return obj.facilities("built")
 
 
-class ProjectDetailOut(ProjectOut):
-    reviews: list[ReviewOut]
+class ConstructionProjectDetailOut(ConstructionProjectOut):
+    reviews: list[DesignReviewOut]
     planned_sites: list[str]
     actions: list[str]
 
@@ -108,7 +108,7 @@ class ProjectDetailOut(ProjectOut):
         return [name for name, ok in available_actions(context["request"].user, obj).items() if ok]
 
 
-class ProjectIn(Schema):
+class ConstructionProjectIn(Schema):
     name: str
     kind: str
     county: str
@@ -122,30 +122,30 @@ class ProjectIn(Schema):
     address: str = ""
 
 
-class SiteIn(Schema):
+class ReservedSiteIn(Schema):
     name: str = ""
     lon: float
     lat: float
     site_type: str = ""
 
 
-class DesignIn(Schema):
+class ConstructionDesignIn(Schema):
     machine_room_m2: Decimal | None = None
     power_kw: Decimal | None = None
     duct_holes: int | None = None
     roof_m2: Decimal | None = None
-    sites: list[SiteIn] | None = None
+    sites: list[ReservedSiteIn] | None = None
     note: str = ""
 
 
-class StepIn(Schema):
+class ConstructionStepIn(Schema):
     note: str = ""
     findings: str = ""
     review: int | None = None
     built: FacilitiesOut | None = None
 
 
-class GuidelineOut(Schema):
+class FacilityGuidelineOut(Schema):
     kind: str
     size_per_site: Decimal
     min_sites: int
@@ -156,7 +156,7 @@ class GuidelineOut(Schema):
     is_default: bool
 
 
-class LedgerOut(Schema):
+class ConstructionLedgerOut(Schema):
     county: str
     name: str
     projects: int
@@ -187,13 +187,13 @@ def _get(request, code: str) -> ConstructionProject:
                              .select_related("developer", "operator"), code=code)
 
 
-@router.get("/guideline", response=list[GuidelineOut], openapi_extra=PUBLIC_API,
+@router.get("/guideline", response=list[FacilityGuidelineOut], openapi_extra=PUBLIC_API,
             summary="The construction guideline: what a kind of project reserves, by size")
 def guideline(request):
     return list(FacilityGuideline.objects.restrict(request.user))
 
 
-@router.get("/projects", response=list[ProjectOut], auth=session_or_token, summary="Projects you may see")
+@router.get("/projects", response=list[ConstructionProjectOut], auth=session_or_token, summary="Projects you may see")
 @paginate
 def project_list(request, state: str = "", county: str = ""):
     qs = ConstructionProject.objects.restrict(request.user).select_related("developer", "operator")
@@ -204,10 +204,10 @@ def project_list(request, state: str = "", county: str = ""):
     return qs
 
 
-@router.post("/projects", response={201: ProjectDetailOut}, auth=session_or_token,
+@router.post("/projects", response={201: ConstructionProjectDetailOut}, auth=session_or_token,
              summary="Register a construction project (its required 5G facilities come from the guideline)")
 @idempotent
-def project_create(request, payload: ProjectIn):
+def project_create(request, payload: ConstructionProjectIn):
     region = Region.objects.filter(pk=payload.county).first()
     if region is None:
         raise HttpError(422, f"county: no region {payload.county!r}")
@@ -221,16 +221,16 @@ def project_create(request, payload: ProjectIn):
     return Status(201, _detail(request, project))
 
 
-@router.get("/projects/{code}", response=ProjectDetailOut, auth=session_or_token,
+@router.get("/projects/{code}", response=ConstructionProjectDetailOut, auth=session_or_token,
             openapi_extra=api_record("construction.ConstructionProject", "code", "code"), summary="One project")
 def project_detail(request, code: str):
     return _detail(request, _get(request, code))
 
 
-@router.put("/projects/{code}/design", response=ProjectDetailOut, auth=session_or_token,
+@router.put("/projects/{code}/design", response=ConstructionProjectDetailOut, auth=session_or_token,
             summary="The 5G facilities and sites the design reserves")
 @idempotent
-def project_design(request, code: str, payload: DesignIn):
+def project_design(request, code: str, payload: ConstructionDesignIn):
     project = _get(request, code)
     facilities = {k: v for k, v in payload.dict(exclude={"sites", "note"}).items() if v is not None}
     sites = [s.dict() for s in payload.sites] if payload.sites is not None else None
@@ -239,11 +239,11 @@ def project_design(request, code: str, payload: DesignIn):
     return _detail(request, project)
 
 
-@router.post("/projects/{code}/{step}", response=ProjectDetailOut, auth=session_or_token,
+@router.post("/projects/{code}/{step}", response=ConstructionProjectDetailOut, auth=session_or_token,
              summary="A step of a project: submit, approve/return (a review), start, request_acceptance, accept, "
                      "rectify")
 @idempotent
-def project_step(request, code: str, step: str, payload: StepIn):
+def project_step(request, code: str, step: str, payload: ConstructionStepIn):
     project = _get(request, code)
     if step in ("approve", "return"):
         review = DesignReview.objects.filter(project=project, pk=payload.review or 0).first()
@@ -269,7 +269,7 @@ def project_step(request, code: str, step: str, payload: StepIn):
     return _detail(request, _get(request, code))
 
 
-@router.get("/ledger", response=list[LedgerOut], auth=session_or_token,
+@router.get("/ledger", response=list[ConstructionLedgerOut], auth=session_or_token,
             summary="Projects and their 5G facilities by county of the home region (the projects you may see)")
 def ledger_api(request):
     return [{"county": r.region.adcode, "name": r.region.name, "projects": r.projects, "in_review": r.in_review,
