@@ -120,9 +120,9 @@ def outage_notify(*, actor, kind: str, sites, starts_at, expected_end, utility: 
     it starts, an unplanned one once it has started; each operator and the tower company of the sites gets a
     notification and an acknowledgement to give."""
     utility = utility or getattr(actor, "organization", None)
+    authorize_create(actor, OutageNotice, owner=utility)
     if utility is None or utility.kind != UTILITY_KIND:
         raise _error("utility", _("only the power company notifies outages"))
-    authorize_create(actor, OutageNotice, owner=utility)
     if kind not in OutageKind.values:
         raise _error("kind", _("%(value)s is not a kind of outage") % {"value": kind})
     notified_at = _moment(notified_at or timezone.now(), "notified_at")
