@@ -5,6 +5,9 @@ import pytest
 
 from tests.conftest import DEMO_PASSWORD, rolled_back
 
+# pytest-django creates the test database only for a session that has a test marked for it
+pytestmark = pytest.mark.django_db
+
 ZHOUSHAN = "330900"  # 4 counties: the smallest city of the shipped boundaries
 
 
