@@ -52,7 +52,7 @@ class StandardForm(forms.Form):
     publisher = forms.CharField(label=_("Publisher"), max_length=150)
     published_on = forms.DateField(label=_("Published on"), widget=DATE)
     task = forms.ModelChoiceField(label=_("Task it fulfils"), queryset=None, required=False)
-    link = forms.URLField(label=_("Link"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
