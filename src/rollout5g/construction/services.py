@@ -346,10 +346,9 @@ def project_accept(*, actor, project: ConstructionProject, on=None, note: str = 
         project = transition(project, "accept", actor=actor, note=note, accepted_on=on, acceptance_findings=note)
         for reserved in project.site_reservations.filter(planned_site__isnull=True).order_by("pk"):
             # The acceptance is the authority: the registry entry is the platform's own step (its audit row
-            # names the project; the acceptance's row names the person). The sites app's services still take None
-            # as "a process" until they are converted to declared actions; then this becomes REGISTRY_ENTRY.
+            # names the project; the acceptance's row names the person who accepted).
             plan = planned_site_create(
-                actor=None, organization=project.operator, lon=reserved.lon, lat=reserved.lat,
+                actor=REGISTRY_ENTRY, organization=project.operator, lon=reserved.lon, lat=reserved.lat,
                 planned_year=on.year, site_type=reserved.site_type, name=reserved.name, place=project.name,
                 note=f"{project.code}: reserved in the project, accepted on {on.isoformat()}")
             before = snapshot(reserved)

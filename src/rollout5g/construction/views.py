@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rollout5g.audit.services import history_for
 from rollout5g.core import csvsafe
 from rollout5g.platform.access import can_add
+from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
@@ -83,15 +84,6 @@ def detail(request, code):
     })
 
 
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 @roles(*roles_for(ConstructionProject, "add"))
 @single_submit
 def project_new(request):
@@ -106,7 +98,7 @@ def project_new(request):
                 construction_department=data["construction_department"], operator=data["operator"],
                 developer=data.get("developer"))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -129,7 +121,7 @@ def design(request, code):
                                     facilities={k: data[k] for k in ("machine_room_m2", "power_kw", "duct_holes",
                                                                      "roof_m2")})
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return render(request, "construction/refused.html", {"reason": str(exc)}, status=403)
         else:
