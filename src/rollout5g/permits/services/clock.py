@@ -6,17 +6,11 @@ import datetime as dt
 
 from django.db import transaction
 
-from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import snapshot
-from rollout5g.notifications.services import notify
-from rollout5g.organizations.models import Organization
 from rollout5g.platform.workflow import authorize
-from rollout5g.workcalendar.services import working_calendar
 
 from ..choices import (
-    REVIEW_STATES,
-    ItemState,
     PauseKind,
 )
 from ..models import (
@@ -32,7 +26,6 @@ from .common import (
     _lock,
     _person,
     _today,
-    _url,
 )
 
 
@@ -89,31 +82,14 @@ def extension_grant(*, actor, application: Application, days: int, reason: str, 
 
 # ---------------------------------------------------------------------------------------------------- reminders
 def clock_check(today: dt.date | None = None) -> dict:
-    """Deemed acceptance, warnings before a deadline and escalation after it (idempotent: notification keys name
-    the item, the due date and the level)."""
-    from ..selectors import item_clock
+    """Deemed acceptance, then the warnings before an item's deadline and the escalation after it — sent by the one
+    clock mechanism from the item clocks declared in :mod:`rollout5g.permits.selectors` (idempotent: the
+    notification keys name the item, the limit and the due date)."""
+    from rollout5g.notifications.jobs import send_clock_reminders
+
+    from ..selectors import ITEM_CLOCKS
 
     today = _today(today)
     accepted = deem_accepted_lapsed(today)
-    calendar = working_calendar()
-    warned = escalated = 0
-    office = Organization.objects.filter(users__role=Role.PROGRAM_OFFICE).distinct()
-    items = ApprovalItem.objects.filter(state=ItemState.IN_REVIEW, application__state__in=REVIEW_STATES)
-    for item in items.select_related("application", "item_type", "department", "app_site__site"):
-        for promised in (True, False):
-            clock = item_clock(item, promised=promised)
-            status = clock.status(calendar, today)
-            which = "promised" if promised else "legal"
-            what = f"{item.application.code} {item.app_site.site.code} {item.item_type.name}"
-            url = _url(item.application)
-            if status.state == "due_soon":
-                warned += len(notify(
-                    subject=f"Due {status.due.date} ({which} limit): {what}", url=url, level="warning",
-                    key=f"permits:due:{item.pk}:{which}:{status.due.date}", organizations=[item.department],
-                    roles=[Role.DEPARTMENT]))
-            elif status.state == "overdue":
-                escalated += len(notify(
-                    subject=f"Overdue since {status.due.date} ({which} limit): {what}", url=url, level="overdue",
-                    key=f"permits:overdue:{item.pk}:{which}:{status.due.date}",
-                    organizations=[item.department, *office], roles=[Role.DEPARTMENT, Role.PROGRAM_OFFICE]))
-    return {"deemed_accepted": len(accepted), "warnings": warned, "escalations": escalated}
+    sent = send_clock_reminders(today, names=[spec.name for spec in ITEM_CLOCKS.values()])
+    return {"deemed_accepted": len(accepted), "warnings": sent["due_soon"], "escalations": sent["overdue"]}
