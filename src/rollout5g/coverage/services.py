@@ -22,10 +22,9 @@ import shutil
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import record_event, snapshot
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.home import home_adcode
-from rollout5g.platform.home import home_adcode
+from rollout5g.platform.workflow import authorize_create
 from rollout5g.regions.models import Region
 from rollout5g.sites.choices import Band
 from rollout5g.sites.models import KeyArea
@@ -58,10 +57,6 @@ def dask_scheduler() -> str | None:
     return getattr(settings, "ROLLOUT5G_DASK_SCHEDULER", None) or None
 
 
-def _may_start(actor) -> bool:
-    return actor is not None and (actor.is_superuser or actor.role in (Role.PROGRAM_OFFICE, Role.OPERATOR))
-
-
 def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None, key_areas=(),
               resolution_m: float = 20.0, model: str = PathLossModel.UMA, los_mode: str = LosMode.WEIGHTED,
               band: str = "", own_cells_only: bool = False, operator: Organization | None = None,
@@ -71,15 +66,13 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
     network or, with ``own_cells_only``, only its own cells (a run it starts is its own either way)."""
     from rollout5g.jobs.services import job_submit
 
-    if not _may_start(actor):
-        raise PermissionDenied(_("Only the programme office and operators start coverage runs."))
-    is_operator = not actor.is_superuser and actor.role == Role.OPERATOR
+    authorize_create(actor, CoverageRun)  # the programme office and operators (CoverageRun.access_policy)
     if own_cells_only:
         if actor.organization is None:
             raise ValidationError({"own_cells_only": _("Your account belongs to no organization.")})
         operator = actor.organization
-    elif operator is not None and is_operator and operator.pk != actor.organization_id:
-        raise PermissionDenied(_("An operator may restrict a run only to its own cells."))
+    elif operator is not None:
+        authorize_create(actor, CoverageRun, owner=operator)  # an operator restricts a run to its own cells only
     errors = {}
     if scope not in RunScope.values:
         errors["scope"] = _("Unknown area %(value)r.") % {"value": scope}

@@ -1,12 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.accounts.choices import Role
+from rollout5g.platform.access import can_add
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import roles
+from rollout5g.platform.workflow import authorize_create
 
 from . import services
 from .choices import OverlayLayer, ResultKind, RunScope
@@ -23,14 +25,8 @@ DOWNLOADS = {
 }
 
 
-def _require_page(user):
-    """Coverage pages are for the programme office, the departments and the operators."""
-    if not (user.is_superuser or user.role in PAGE_ROLES):
-        raise PermissionDenied(_("Coverage runs are for the programme office, departments and operators."))
-
-
 def _may_start(user) -> bool:
-    return user.is_superuser or user.role in (Role.PROGRAM_OFFICE, Role.OPERATOR)
+    return can_add(user, CoverageRun)  # the programme office and operators (CoverageRun.access_policy)
 
 
 @roles(*PAGE_ROLES)
@@ -56,7 +52,7 @@ def index(request):
                 messages.success(request, _("Coverage run started: %(title)s") % {"title": run.title})
                 return redirect("coverage:run", pk=run.pk)
     elif request.method == "POST":
-        raise PermissionDenied(_("Only the programme office and operators start coverage runs."))
+        authorize_create(request.user, CoverageRun)  # refuses (403): this role starts no runs
     runs = (CoverageRun.objects.restrict(request.user).select_related("job", "created_by", "organization", "operator")
             .order_by("-pk"))
     page, query = paginate(request, runs)
@@ -64,7 +60,7 @@ def index(request):
 
 
 def _visible_run(request, pk) -> CoverageRun:
-    _require_page(request.user)
+    # every caller is a route declared @roles(*PAGE_ROLES); restrict() then limits the rows
     return get_object_or_404(CoverageRun.objects.restrict(request.user).select_related("job", "region", "operator"),
                              pk=pk)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
-from rollout5g.platform.access import CHANGE, DELETE, require
+from rollout5g.platform.access import CHANGE, DELETE
+from rollout5g.platform.workflow import authorize, authorize_create
 
 from .models import ContactPerson, Organization
 
@@ -17,8 +17,7 @@ CONTACT_FIELDS = ("name", "title", "phone", "email", "responsibility")
 def contact_create(*, actor, organization: Organization, name: str, title: str = "", phone: str = "",
                    email: str = "", responsibility: str = "") -> ContactPerson:
     """Add a contact to ``organization``. Only the organization's own users and the programme office may."""
-    if actor is not None and not actor.is_program_office and actor.organization_id != organization.pk:
-        raise PermissionDenied("you may only add contacts to your own organization")
+    authorize_create(actor, ContactPerson, owner=organization)
     with transaction.atomic():
         contact = ContactPerson(organization=organization, name=name, title=title, phone=phone, email=email,
                                 responsibility=responsibility)
@@ -32,8 +31,7 @@ def contact_update(*, actor, contact: ContactPerson, **fields) -> ContactPerson:
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}; valid: {', '.join(CONTACT_FIELDS)}")
-    if actor is not None:
-        require(actor, CHANGE, contact)
+    authorize(actor, CHANGE, contact)
     with transaction.atomic():
         before = snapshot(contact)
         for key, value in fields.items():
@@ -45,8 +43,7 @@ def contact_update(*, actor, contact: ContactPerson, **fields) -> ContactPerson:
 
 
 def contact_delete(*, actor, contact: ContactPerson) -> None:
-    if actor is not None:
-        require(actor, DELETE, contact)
+    authorize(actor, DELETE, contact)
     with transaction.atomic():
         record_event(actor=actor, action=AuditAction.DELETE, obj=contact, before=snapshot(contact))
         contact.delete()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import record_changes, snapshot
 from rollout5g.core.workdays import (
@@ -148,14 +149,25 @@ def parse_day_lines(text_or_items, field: str, year: int) -> tuple[list[str], di
     return sorted(days), names
 
 
+def may_load_years(actor, *, refuse: bool = False) -> bool:
+    """Whether ``actor`` may add or replace a year: the programme office, an administrator or a process (SYSTEM).
+    (CalendarYear declares no access policy yet; this is its one rule, shared by the service and the page.)"""
+    from rollout5g.platform.actors import is_system
+    from rollout5g.platform.workflow import ActionRefused
+
+    if actor is None:
+        raise TypeError("an action needs its actor: a user, or rollout5g.platform.actors.SYSTEM for a process")
+    ok = is_system(actor) or bool(actor.is_authenticated and (actor.is_superuser or actor.is_program_office))
+    if refuse and not ok:
+        raise ActionRefused(_("Only the programme office or an administrator loads a year's holidays."))
+    return ok
+
+
 def calendar_year_from_notice(actor, *, year, holidays, adjusted_workdays, source: str) -> CalendarYear:
     """Add or replace a year from the notice as typed (see :func:`parse_day_lines`); only the programme office and
     administrators may. Validated: dates in the year, adjusted working days on weekends, no day both off and
     worked, at least one day off."""
-    if actor is not None and not (actor.is_superuser or actor.is_program_office):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("only the programme office or an administrator loads a year's holidays")
+    may_load_years(actor, refuse=True)
     try:
         year = int(year)
     except (TypeError, ValueError):

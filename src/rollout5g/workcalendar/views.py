@@ -7,7 +7,6 @@ import calendar as pycalendar
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 from rollout5g.platform.routes import signed_in
 
 from .models import CalendarYear
-from .services import CalendarError, calendar_year_from_notice, due_date, working_calendar
+from .services import CalendarError, calendar_year_from_notice, due_date, may_load_years, working_calendar
 
 
 def _may_edit(user) -> bool:
-    return user.is_superuser or user.is_program_office
+    return may_load_years(user)
 
 
 def _year_rows(cal):
@@ -116,8 +115,7 @@ def index(request):
 @signed_in
 def year_edit(request):
     """Add or replace one year from the State Council notice (programme office and administrators)."""
-    if not _may_edit(request.user):
-        raise PermissionDenied("only the programme office or an administrator loads a year's holidays")
+    may_load_years(request.user, refuse=True)
     initial = {"year": request.GET.get("year", dt.date.today().year + 1), "holidays": "", "adjusted": "",
                "source": ""}
     existing = CalendarYear.objects.filter(year=initial["year"]).first() if str(initial["year"]).isdigit() else None
