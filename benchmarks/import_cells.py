@@ -93,7 +93,7 @@ def main() -> int:
     load_policy_files(bundled_policy_files())
     setup_s = time.perf_counter() - t
 
-    from rollout5g.sites.import_services import import_cells
+    from rollout5g.sites.imports.services import IMPORTER, import_cells
     from rollout5g.sites.models import Cell, Site
 
     path = tmp / "gongcan-100k.xlsx"
@@ -103,7 +103,7 @@ def main() -> int:
     size_mb = path.stat().st_size / 1e6
 
     t = time.perf_counter()
-    result = import_cells(actor=None, path=path, crs="wgs84", mode="all_or_nothing")
+    result = import_cells(actor=IMPORTER, path=path, crs="wgs84", mode="all_or_nothing")
     total_s = time.perf_counter() - t
     if result.errors:
         print(f"{len(result.errors)} errors, first: {result.errors[0]}", file=sys.stderr)

@@ -143,7 +143,7 @@ def mount_map_api():
         pass
     from ninja import NinjaAPI
 
-    from rollout5g.sites.map_api import router
+    from rollout5g.sites.map.api import router
     from rollout5g.web.urls import urlpatterns
 
     api = NinjaAPI(urls_namespace="map-bench-api")

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -211,10 +210,5 @@ def get_site(request, code: str):
 @idempotent
 def transition_site(request, code: str, payload: TransitionIn):
     site = get_object_or_404(Site.objects.restrict(request.user), code=code)
-    try:
-        return services.site_transition(actor=request.user, site=site, to_state=payload.to_state, on=payload.on,
-                                        note=payload.note)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except services.TransitionError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
+    return services.site_transition(actor=request.user, site=site, to_state=payload.to_state, on=payload.on,
+                                    note=payload.note)

@@ -26,16 +26,7 @@ class SiteState(models.TextChoices):
                 "relocating": "amber", "retired": "red"}.get(value, "grey")
 
 
-#: Allowed lifecycle transitions. A site may be retired from any state (a plan abandoned, a site demolished).
-SITE_TRANSITIONS = {
-    SiteState.PLANNED: {SiteState.APPLIED, SiteState.RETIRED},
-    SiteState.APPLIED: {SiteState.APPROVED, SiteState.PLANNED, SiteState.RETIRED},
-    SiteState.APPROVED: {SiteState.BUILDING, SiteState.RETIRED},
-    SiteState.BUILDING: {SiteState.ON_AIR, SiteState.RETIRED},
-    SiteState.ON_AIR: {SiteState.RELOCATING, SiteState.RETIRED},
-    SiteState.RELOCATING: {SiteState.ON_AIR, SiteState.RETIRED},
-    SiteState.RETIRED: set(),
-}
+#: The lifecycle's steps (who moves a site from which state to which) are declared once, on ``Site.access_policy``.
 
 #: States in which a site's cells are radiating.
 RADIATING_STATES = (SiteState.ON_AIR, SiteState.RELOCATING)

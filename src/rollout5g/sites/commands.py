@@ -40,11 +40,11 @@ def import_cells_command(
         raise typer.Exit(2)
     setup_django(data_dir)
     migrate_database()
-    from rollout5g.sites.imports.services import import_cells
+    from rollout5g.sites.imports.services import IMPORTER, import_cells
 
     mode = "dry_run" if dry_run else "valid_rows" if valid_rows else "all_or_nothing"
     try:
-        result = import_cells(actor=None, path=file, crs=crs, mode=mode, organization=organization)
+        result = import_cells(actor=IMPORTER, path=file, crs=crs, mode=mode, organization=organization)
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

@@ -11,6 +11,7 @@ from rollout5g.platform.access import (
 )
 from rollout5g.platform.models import DomainModel
 from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
+from rollout5g.platform.workflow import Action
 
 from .choices import Band, KeyAreaCategory, PowerSupply, SiteState, SiteType, Technology
 
@@ -37,8 +38,10 @@ class ImportBatch(DomainModel):
     cells_updated = models.PositiveIntegerField(default=0)
     rows_skipped = models.PositiveIntegerField(default=0)
 
-    access_policy = AccessPolicy(owner_path="organization", grants={"view": OPERATORS},
-                                 all_rows={"view": OFFICE_AND_DEPARTMENTS})
+    #: An import is added by an operator or the tower company for its own organization (the tower company for the
+    #: operators it hosts, row by row), or by the programme office for anyone.
+    access_policy = AccessPolicy(owner_path="organization", grants={"view": OPERATORS, "add": OPERATORS},
+                                 all_rows={"view": OFFICE_AND_DEPARTMENTS, "add": PROGRAM_OFFICE_ONLY})
 
     class Meta:
         ordering = ["-created_at"]
@@ -101,6 +104,13 @@ class PlannedSite(DomainModel):
         owner_path="organization", public=models.Q(published=True),
         grants={a: grant(Role.OPERATOR) for a in ACTIONS},
         all_rows={"view": OFFICE_AND_DEPARTMENTS, **{a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")}},
+        actions={
+            # the special plan is published by the programme office (an entry is public once published)
+            "publish": Action(_("Publish"), all_rows=PROGRAM_OFFICE_ONLY, field="published", source=(False,),
+                              target=True),
+            "unpublish": Action(_("Withdraw from publication"), all_rows=PROGRAM_OFFICE_ONLY, field="published",
+                                source=(True,), target=False),
+        },
     )
 
     class Meta:
@@ -110,6 +120,10 @@ class PlannedSite(DomainModel):
 
     def __str__(self):
         return self.code
+
+
+#: Every state but the final one: a site may be retired from any of them (a plan abandoned, a site demolished).
+_LIVE = tuple(s for s in SiteState.values if s != SiteState.RETIRED)
 
 
 class Site(DomainModel):
@@ -141,10 +155,30 @@ class Site(DomainModel):
                                      related_name="sites")
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
+    #: The lifecycle, declared once: each step moves to one state (``site_transition(to_state=...)`` finds the step
+    #: by its target). The owner and the operators sharing the site take its steps; the programme office any site's.
+    #: Processes take them too: the approvals flow applies, approves and withdraws; cases retire relocated sites.
     access_policy = AccessPolicy(
         owner_path=("owner", "operators"),
         grants={a: OPERATORS for a in ACTIONS},
         all_rows={"view": OFFICE_AND_DEPARTMENTS, **{a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")}},
+        actions={
+            "apply": Action(_("Apply for approval"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY,
+                            source=(SiteState.PLANNED,), target=SiteState.APPLIED),
+            "withdraw": Action(_("Back to planned"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY,
+                               source=(SiteState.APPLIED,), target=SiteState.PLANNED),
+            # an operator does not approve its own site: the approval decision (a process) or the office does
+            "approve": Action(_("Mark approved"), all_rows=PROGRAM_OFFICE_ONLY, source=(SiteState.APPLIED,),
+                              target=SiteState.APPROVED),
+            "build": Action(_("Start building"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY,
+                            source=(SiteState.APPROVED,), target=SiteState.BUILDING),
+            "on_air": Action(_("Put on air"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY,
+                             source=(SiteState.BUILDING, SiteState.RELOCATING), target=SiteState.ON_AIR),
+            "relocate": Action(_("Start relocating"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY,
+                               source=(SiteState.ON_AIR,), target=SiteState.RELOCATING),
+            "retire": Action(_("Retire"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY, source=_LIVE,
+                             target=SiteState.RETIRED),
+        },
     )
 
     class Meta:

@@ -8,18 +8,21 @@ import hashlib
 import json
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.access import CHANGE, require
+from rollout5g.platform.access import CHANGE
+from rollout5g.platform.actors import SystemActor
 from rollout5g.platform.codes import next_code
+from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import find_regions
 
-from .choices import SITE_TRANSITIONS, SiteState
+from .choices import SiteState
 from .models import Cell, ImportBatch, KeyArea, PlannedSite, Site
 
 #: Operator codes of the core scenario -> organization codes of the directory.
@@ -31,35 +34,38 @@ SCENARIO_ORGANIZATIONS = {
     "china_tower": "jx-tower",
 }
 SCENARIO_SOURCE = "synthetic scenario"
+#: The loaders' own names in the audit history.
+SCENARIO_LOADER = SystemActor("scenario")
+KEY_AREAS_LOADER = SystemActor("key-areas")
 
 
 class TransitionError(ValidationError):
-    pass
+    """A state the lifecycle does not know (a state it knows but cannot reach now is ActionUnavailable)."""
+
+
+def site_steps() -> dict[str, str]:
+    """``{target state: action name}`` of the lifecycle declared on :class:`Site` — one step per target state."""
+    return {str(a.target): name for name, a in Site.access_policy.actions.items()}
 
 
 def site_transition(*, actor, site: Site, to_state: str, on: dt.date | None = None, note: str = "") -> Site:
-    """Move a site along its lifecycle (planned → applied → approved → building → on air; relocating; retired)."""
-    if to_state not in SiteState.values:
-        raise TransitionError(f"unknown state {to_state!r}; valid: {', '.join(SiteState.values)}")
-    allowed = SITE_TRANSITIONS[SiteState(site.state)]
-    if to_state not in allowed:
-        names = ", ".join(sorted(allowed)) or "none (retired is final)"
-        raise TransitionError(f"a site that is {site.state} cannot become {to_state}; allowed: {names}")
-    if actor is not None:
-        require(actor, CHANGE, site)
+    """Move a site along its lifecycle (planned → applied → approved → building → on air; relocating; retired) by
+    taking the declared step that leads to ``to_state``: the step's roles, the site's organizations and its present
+    state are checked by :func:`~rollout5g.platform.workflow.transition` (ActionRefused, ActionUnavailable)."""
+    steps = site_steps()
+    if to_state not in steps:
+        raise TransitionError(_("Unknown state %(state)r; valid: %(valid)s")
+                              % {"state": to_state, "valid": ", ".join(SiteState.values)})
     on = on or dt.date.today()
+    fields = {"state_since": on}
+    if to_state == SiteState.ON_AIR and site.on_air_date is None:
+        fields["on_air_date"] = on
+    if to_state == SiteState.RETIRED:
+        fields["retired_date"] = on
     with transaction.atomic():
-        site = Site.objects.select_for_update().get(pk=site.pk)
-        before = snapshot(site, exclude=("operators",))
-        site.state, site.state_since = to_state, on
-        if to_state == SiteState.ON_AIR and site.on_air_date is None:
-            site.on_air_date = on
+        transition(site, steps[to_state], actor=actor, note=note, **fields)
+        if "on_air_date" in fields:
             site.cells.filter(on_air_date__isnull=True).update(on_air_date=on)
-        if to_state == SiteState.RETIRED:
-            site.retired_date = on
-        site.save()
-        record_changes(actor=actor, obj=site, before=before, action=AuditAction.TRANSITION, exclude=("operators",),
-                       note=note)
     return site
 
 
@@ -69,9 +75,8 @@ def site_update(*, actor, site: Site, **fields) -> Site:
     unknown = set(fields) - editable
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)} here; editable: {', '.join(sorted(editable))}")
-    if actor is not None:
-        require(actor, CHANGE, site)
     with transaction.atomic():
+        authorize(actor, CHANGE, site)
         before = snapshot(site, exclude=("operators",))
         for key, value in fields.items():
             setattr(site, key, value)
@@ -98,9 +103,7 @@ def planned_site_create(*, actor, organization: Organization, lon: float, lat: f
     The county comes from the location; the code is generated (``P-<county>-<year>-<n>``) unless given. An operator
     adds entries for its own organization; the programme office for any.
     """
-    if actor is not None and not actor.is_superuser and not actor.is_program_office:
-        if actor.organization_id != organization.pk:
-            raise PermissionDenied("an operator adds special-plan entries for its own organization only")
+    authorize_create(actor, PlannedSite, owner=organization)
     region = _county_at(lon, lat)
     with transaction.atomic():
         if code is None:
@@ -119,9 +122,10 @@ def site_create(*, actor, owner: Organization, name: str, lon: float, lat: float
                 code: str | None = None, note: str = "") -> Site:
     """Register a new site in the ``planned`` state (before its approval application). The county comes from the
     location; the code is generated (``S-<county>-<n>``) unless given."""
-    if actor is not None and not actor.is_superuser and not actor.is_program_office:
-        if actor.organization_id != owner.pk and actor.organization_id not in {o.pk for o in operators}:
-            raise PermissionDenied("an operator registers sites it owns or shares only")
+    # an operator registers a site it owns or shares: the site is its organization's through either path
+    parties = {owner.pk, *(o.pk for o in operators)}
+    acting = getattr(actor, "organization_id", None)
+    authorize_create(actor, Site, owner=acting if acting in parties else owner)
     region = _county_at(lon, lat)
     with transaction.atomic():
         if code is None:
@@ -138,27 +142,25 @@ def site_create(*, actor, owner: Organization, name: str, lon: float, lat: float
 
 
 def plan_publish(*, actor, plans, published: bool = True) -> int:
-    """Publish (or withdraw) special-plan entries. Only the programme office publishes the plan."""
-    if actor is not None and not actor.is_program_office:
-        raise PermissionDenied("only the programme office publishes the special plan")
+    """Publish (or withdraw) special-plan entries (the declared steps ``publish`` / ``unpublish`` of
+    :class:`PlannedSite`: the programme office's). Entries already so are left alone; returns how many changed."""
+    step = "publish" if published else "unpublish"
     changed = 0
     with transaction.atomic():
         for plan in plans:
             if plan.published == published:
                 continue
-            plan.published = published
-            plan.save(update_fields=["published"])
-            record_event(actor=actor, action=AuditAction.UPDATE, obj=plan, before={"published": not published},
-                         after={"published": published})
+            transition(plan, step, actor=actor)
             changed += 1
     return changed
 
 
-def load_key_areas(path: Path | None = None, *, actor=None, source: str = "") -> tuple[int, int]:
+def load_key_areas(path: Path | None = None, *, actor=KEY_AREAS_LOADER, source: str = "") -> tuple[int, int]:
     """Create or update key areas from a GeoJSON file (WGS-84 polygons with name, category, targets).
     Returns (created, unchanged)."""
     from rollout5g.core.scenario import KEY_AREAS_PATH
 
+    authorize_create(actor, KeyArea)
     path = Path(path) if path else Path(KEY_AREAS_PATH)
     data = json.loads(path.read_text(encoding="utf-8"))
     created = unchanged = 0
@@ -180,8 +182,7 @@ def load_key_areas(path: Path | None = None, *, actor=None, source: str = "") ->
                 area.full_clean()
                 area.save()
                 record_event(actor=actor, action=AuditAction.CREATE, obj=area,
-                             after={k: v for k, v in snapshot(area).items() if k != "geometry"},
-                             system_label="system:key-areas")
+                             after={k: v for k, v in snapshot(area).items() if k != "geometry"})
                 created += 1
             else:
                 unchanged += 1
@@ -197,8 +198,7 @@ def import_key_areas(*, actor, path, crs: str = "wgs84", category: str = "other"
     from .areas import AreaFileError, AreaProblem, read_area_file
     from .choices import KeyAreaCategory
 
-    if actor is not None and not actor.is_program_office:
-        raise PermissionDenied("only the programme office maintains key areas")
+    authorize_create(actor, KeyArea)  # the programme office maintains the key areas (adds and changes them)
     features = read_area_file(path, crs=crs)
     problems, rows = [], []
     for f in features:
@@ -256,7 +256,8 @@ def _organizations_by_scenario_code(codes: dict[str, str] | None = None) -> dict
 
 
 def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: str = "full",
-                  organizations: dict[str, str] | None = None, actor=None, progress=None) -> ImportBatch:
+                  organizations: dict[str, str] | None = None, actor=SCENARIO_LOADER,
+                  progress=None) -> ImportBatch:
     """Load the synthetic Jiaxing scenario of ``year`` into the registry (replacing an earlier synthetic one).
 
     Idempotent: if the same scenario is already loaded, nothing changes and its batch is returned. The import is
@@ -270,6 +271,7 @@ def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: 
     existing = ImportBatch.objects.filter(source=source).order_by("-pk").first()
     if existing is not None and Site.objects.filter(import_batch=existing).exists():
         return existing
+    authorize_create(actor, Site)
     scenario = generate(year, seed, region=region, size=size)
     orgs = _organizations_by_scenario_code(organizations)
     digest = hashlib.sha256(
@@ -281,7 +283,7 @@ def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: 
         if removed:
             record_event(actor=actor, action=AuditAction.DELETE, object_type="sites.site", object_id="synthetic",
                          object_repr="synthetic scenario", before={"sites": removed},
-                         note="replaced by " + source, system_label="system:scenario")
+                         note="replaced by " + source)
             Cell.objects.filter(site__is_synthetic=True).delete()
             old.delete()
             PlannedSite.objects.filter(is_synthetic=True).delete()
@@ -337,8 +339,7 @@ def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: 
         batch.save(update_fields=["sites_created", "cells_created"])
         record_event(actor=actor, action=AuditAction.IMPORT, obj=batch,
                      after={"sites": len(sites), "cells": len(cells), "planned_sites": len(plans), "year": year,
-                            "seed": seed, "sha256": digest},
-                     system_label="system:scenario")
+                            "seed": seed, "sha256": digest})
         if progress:
             progress(len(sites) + len(cells), len(sites) + len(cells))
     refresh_statistics()

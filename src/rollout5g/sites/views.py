@@ -1,23 +1,35 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.access import CHANGE, can
+from rollout5g.platform.forms import error_text
 from rollout5g.platform.home import home_adcode
 from rollout5g.platform.pagination import paginate
-from rollout5g.platform.routes import public, signed_in
+from rollout5g.platform.routes import public, roles, signed_in
+from rollout5g.platform.workflow import available_actions, roles_for
 from rollout5g.regions.services import home_districts, home_region
 
 from . import services
-from .choices import SITE_TRANSITIONS, Band, SiteState, SiteType
+from .choices import Band, SiteState, SiteType
 from .filters import FilterError, filter_cells, filter_sites_full
 from .models import Cell, ImportBatch, KeyArea, PlannedSite, Site
 from .selectors import emf_for_site, on_air_base_stations_by_region
+
+#: The roles that take some step of a site's lifecycle: the one transition route serves every step.
+SITE_STEP_ROLES = sorted({r for name in Site.access_policy.actions for r in roles_for(Site, name)})
+
+
+def _site_steps(user, site) -> list[tuple[str, str]]:
+    """(target state, step label) of each lifecycle step ``user`` may take on ``site`` now."""
+    declared = Site.access_policy.actions
+    return [(declared[name].target, str(declared[name].label))
+            for name, ok in available_actions(user, site).items() if ok]
 
 
 def _filter_context(request):
@@ -75,14 +87,13 @@ def site_detail(request, code):
             "cells": cells,
             "history": history,
             "emf": emf_for_site(site, cells),
-            "transitions": sorted(SITE_TRANSITIONS[SiteState(site.state)]) if can(request.user, CHANGE, site) else [],
-            "state_labels": dict(SiteState.choices),
+            "steps": _site_steps(request.user, site),
             "today": dt.date.today(),
         },
     )
 
 
-@signed_in
+@roles(*SITE_STEP_ROLES)
 def site_transition(request, code):
     site = get_object_or_404(Site.objects.restrict(request.user), code=code)
     if request.method != "POST":
@@ -91,8 +102,10 @@ def site_transition(request, code):
         on = dt.date.fromisoformat(request.POST.get("on") or dt.date.today().isoformat())
         services.site_transition(actor=request.user, site=site, to_state=request.POST.get("to_state", ""), on=on,
                                  note=request.POST.get("note", ""))
-    except (ValueError, services.TransitionError) as exc:
-        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    except ValueError:
+        messages.error(request, _("Give the date as YYYY-MM-DD."))
+    except ValidationError as exc:  # an unknown state, or a step not open in the site's present state
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("State changed."))
     return redirect("sites:detail", code=code)
