@@ -249,3 +249,13 @@ def test_supervision_reads_the_indicator_from_the_projects(designed, users, toda
     observed = observe(indicator, province, today)
     assert observed.value == Decimal("0.5") and observed.source == "computed: construction.accepted_share"
     assert indicator.targets.get().is_met_by(observed.value) is False
+
+
+def test_a_new_design_replaces_the_reserved_sites_with_audit_rows(designed, users):
+    project = designed()
+    old = list(project.site_reservations.values_list("pk", flat=True))
+    project = services.project_design(actor=users["owner"], project=project, sites=reserved_sites(6))
+    assert project.reserved_sites == 6 and project.site_reservations.count() == 6
+    deleted = AuditEvent.objects.filter(object_type="construction.reservedsite", action="delete",
+                                        object_id__in=[str(pk) for pk in old])
+    assert deleted.count() == len(old) == 5

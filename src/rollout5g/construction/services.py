@@ -205,7 +205,7 @@ def project_register(*, actor, name: str, kind: str, region: Region, size, lon, 
     return project
 
 
-def project_design(*, actor, project: ConstructionProject, facilities: dict, sites: list[dict] | None = None,
+def project_design(*, actor, project: ConstructionProject, facilities: dict | None = None, sites: list[dict] | None = None,
                    note: str = "") -> ConstructionProject:
     """Record what the design reserves: machine room, power, ducts, roof space (``facilities``) and the reserved
     sites with their locations (``sites``: ``[{"name", "lon", "lat", "site_type"}]``; given, they replace the
