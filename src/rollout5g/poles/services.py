@@ -111,7 +111,7 @@ def consolidation_create(*, actor, smart_pole_name: str = "", region=None, place
         raise _error("smart_pole", _("%(code)s on the open list is not a smart pole") % {"code": smart_pole.code})
     name = _text(smart_pole_name or (smart_pole.name if smart_pole else ""), "smart_pole_name", limit=150)
     region = _region(region or (smart_pole.region_id if smart_pole else ""))
-    place = _text(place or (smart_pole.address if smart_pole else ""), "place", limit=200)
+    place = _text(place or ((smart_pole.address or smart_pole.name) if smart_pole else ""), "place", limit=200)
     rows = [_pole(p) for p in poles]
     if len(rows) < 2:
         raise _error("poles", _("name at least two existing poles merged into the smart pole"))
