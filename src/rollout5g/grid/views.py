@@ -53,7 +53,7 @@ def _notices(request):
 
 @signed_in
 def index(request):
-    qs = _notices(request).annotate(n_sites=Count("sites", distinct=True))
+    qs = _notices(request).annotate(n_sites=Count("sites", distinct=True)).order_by("-starts_at", "-code")
     params = request.GET
     if params.get("kind") in OutageKind.values:
         qs = qs.filter(kind=params["kind"])
@@ -209,7 +209,7 @@ def _checks(request):
 
 @signed_in
 def checks(request):
-    qs = _checks(request).annotate(n_findings=Count("findings", distinct=True))
+    qs = _checks(request).annotate(n_findings=Count("findings", distinct=True)).order_by("-started_on", "-code")
     page, query = paginate(request, qs)
     return render(request, "grid/checks.html", {
         "page": page, "query": query, "departments": checking_departments(),
