@@ -108,7 +108,6 @@ def test_demo_has_two_published_batches_with_a_visible_diff():
 
 
 @pytest.mark.clause("zj", "7", level="built")
-@pytest.mark.clause("zj", "7", level="built")
 def test_publishing_freezes_entries_and_a_published_release_is_immutable(users):
     office = users["office"]
     r = _resource(users, name="新路灯杆")
@@ -159,7 +158,6 @@ def test_answer_deadline_counts_chinese_working_days(users):
 
 
 @pytest.mark.clause("jx", "二(一)3", level="built")
-@pytest.mark.clause("jx", "二(一)3", level="built")
 def test_request_accept_reserves_the_resource_and_creates_the_planned_site(users):
     r = _resource(users)
     req = services.site_request_create(actor=users["mobile"], resource=r, planned_year=2026, purpose="补盲")
@@ -198,8 +196,6 @@ def test_decline_needs_a_reason(users):
 @pytest.mark.parametrize("kind", [FeeKind.ENTRY, FeeKind.COORDINATION, FeeKind.SHARING, FeeKind.RENT, FeeKind.OTHER])
 @pytest.mark.clause("jx", "二(一)3", level="built")
 @pytest.mark.clause("jx", "三(四)", level="partial")
-@pytest.mark.clause("jx", "二(一)3", level="built")
-@pytest.mark.clause("jx", "三(四)", level="partial")
 def test_a_fee_other_than_power_is_refused_with_the_rule(users, kind):
     r = _resource(users)
     req = services.site_request_create(actor=users["mobile"], resource=r)
@@ -226,8 +222,6 @@ def test_conditions_then_agreement_or_withdrawal(users):
     assert SiteRequest.objects.get(pk=other.pk).status == "withdrawn"
 
 
-@pytest.mark.clause("zj", "8", level="partial")
-@pytest.mark.clause("jx", "二(一)4-2", level="partial")
 @pytest.mark.clause("zj", "8", level="partial")
 @pytest.mark.clause("jx", "二(一)4-2", level="partial")
 def test_second_operator_on_the_same_smart_pole_gets_a_sharing_offer(users):
@@ -262,7 +256,6 @@ def test_request_near_a_point_matches_the_nearest_open_resource(users):
     assert "radius_m" in exc.value.message_dict
 
 
-@pytest.mark.clause("zj", "8", level="partial")
 @pytest.mark.clause("zj", "8", level="partial")
 def test_open_candidates_exclude_taken_resources_but_keep_smart_poles_with_room(users):
     open_one = _resource(users)

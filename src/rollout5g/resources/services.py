@@ -23,7 +23,7 @@ from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core.geo import to_wgs84
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.access import CHANGE
-from rollout5g.platform.actors import is_system
+from rollout5g.platform.actors import SYSTEM, is_system
 from rollout5g.platform.codes import next_code, next_number
 from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.regions.services import find_region
@@ -453,10 +453,9 @@ def _grant(*, actor, request: SiteRequest, on: dt.date):
         site_type = ("smart_pole" if resource.smart_pole else
                      "street_pole" if resource.kind in POLE_KINDS else _PLANNED_SITE_TYPE.get(resource.kind, "rooftop"))
         # planned_site_create lets only the requesting organization or the office add plan entries; the owner's
-        # acceptance is the authority here, so it runs as the system with the owner named in the note. (The sites
-        # app still takes None for its system actor; pass SYSTEM once its services are converted.)
+        # acceptance is the authority here, so it runs as the system with the owner named in the note.
         return planned_site_create(
-            actor=actor if getattr(actor, "is_program_office", False) else None,
+            actor=actor if getattr(actor, "is_program_office", False) else SYSTEM,
             organization=request.requester, lon=resource.lon, lat=resource.lat, planned_year=request.planned_year,
             site_type=site_type, name=resource.name[:100], place=(resource.address or resource.name)[:100],
             note=f"open-list request {request.code} accepted by {actor.get_username()}")
