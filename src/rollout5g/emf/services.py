@@ -22,7 +22,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -264,6 +264,19 @@ def request_submit(*, name: str, phone: str, place: str, client: str, token: str
     if department is None:
         raise _error("__all__", _("Measurement requests cannot be received now: no ecology department is known."))
     on = _date(on or _today(), "on")
+    try:
+        return _request_create(token=token, fingerprint=fingerprint, name=name, phone=phone, place=place, page=page,
+                               description=description, department=department, on=on, actor=actor,
+                               is_synthetic=is_synthetic), True
+    except IntegrityError:  # the same form sent twice at the same moment: the first one won
+        earlier = MeasurementRequest.objects.filter(submit_token=token).first()
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _request_create(*, token, fingerprint, name, phone, place, page, description, department, on, actor,
+                    is_synthetic) -> MeasurementRequest:
     with transaction.atomic():
         row = MeasurementRequest(
             code=next_code(model=MeasurementRequest, prefix=f"CL-{on.year}-", width=4),
@@ -278,7 +291,7 @@ def request_submit(*, name: str, phone: str, place: str, client: str, token: str
                                                                                       "place": place},
                body=description, url=reverse("emf:request", kwargs={"code": row.code}), organizations=[department],
                key=f"emf:request:{row.pk}:received")
-    return row, True
+    return row
 
 
 def request_schedule(*, actor, request: MeasurementRequest, on, note: str = "") -> MeasurementRequest:
