@@ -4,7 +4,7 @@ incentive clauses. Loaded from the validated YAML files in ``policy/data`` by :m
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY
+from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
 from rollout5g.platform.access import AccessPolicy, RestrictedManager
 
 from .choices import (
@@ -238,7 +238,13 @@ class IndicatorValue(models.Model):
     entered_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    # Any unit may enter values for its own reporting (the entry names who entered it and its source); only the
+    # programme office changes or deletes them.
+    access_policy = AccessPolicy(
+        public=models.Q(),
+        all_rows={"add": frozenset({Role.PROGRAM_OFFICE, Role.DEPARTMENT, Role.OPERATOR}),
+                  "change": PROGRAM_OFFICE_ONLY, "delete": PROGRAM_OFFICE_ONLY},
+    )
 
     class Meta:
         ordering = ["indicator", "region", "as_of"]
