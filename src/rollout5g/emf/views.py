@@ -14,6 +14,7 @@ from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.idempotency import FORM_FIELD, new_form_token, single_submit
 from rollout5g.platform.pagination import paginate
+from rollout5g.platform.roles import Role
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.platform.workflow import available_actions, roles_for
 from rollout5g.sites.models import Site
@@ -247,7 +248,7 @@ def request_status(request, code, key):
     return render(request, "emf/request_status.html", {"row": row, "clock": answer_clock(row)})
 
 
-@roles(*roles_for(MeasurementRequest, "answer"))
+@roles(Role.PROGRAM_OFFICE, *roles_for(MeasurementRequest, "answer"))
 def request_list(request):
     qs = MeasurementRequest.objects.restrict(request.user).select_related("department", "page")
     state = request.GET.get("state", "")
