@@ -409,10 +409,10 @@ def import_areas_command(
     setup_django(data_dir)
     migrate_database()
     from rollout5g.sites.areas import AreaFileError
-    from rollout5g.sites.services import import_key_areas
+    from rollout5g.sites.services import KEY_AREAS_LOADER, import_key_areas
 
     try:
-        created, updated = import_key_areas(actor=None, path=file, crs=crs, category=category)
+        created, updated = import_key_areas(actor=KEY_AREAS_LOADER, path=file, crs=crs, category=category)
     except AreaFileError as exc:
         err_console.print(f"[bold red]Refused: {len(exc.problems)} problem(s); nothing was changed.[/bold red]")
         for problem in exc.problems:

@@ -75,12 +75,13 @@ DEMO_CONTACTS = [
 def _load_contacts() -> int:
     from rollout5g.organizations.models import ContactPerson
     from rollout5g.organizations.services import contact_create
+    from rollout5g.platform.actors import SYSTEM
 
     added = 0
     for code, name, title, phone in DEMO_CONTACTS:
         organization = _organization(code)
         if not ContactPerson.objects.filter(organization=organization, name=name).exists():
-            contact_create(actor=None, organization=organization, name=name, title=title, phone=phone)
+            contact_create(actor=SYSTEM, organization=organization, name=name, title=title, phone=phone)
             added += 1
     return added
 
@@ -194,14 +195,21 @@ def load_demo(*, password: str, console=None, region: str | None = None, size: s
 
     # Capabilities that build on the registry and the demo accounts, in dependency order.
     from rollout5g.cases.demo import load_demo as load_cases_demo
+    from rollout5g.construction.demo import load_demo as load_construction_demo
+    from rollout5g.emf.demo import load_demo as load_emf_demo
+    from rollout5g.grid.demo import load_demo as load_grid_demo
     from rollout5g.incentives.demo import load_demo as load_incentives_demo
     from rollout5g.permits.demo import load_demo as load_permits_demo
+    from rollout5g.poles.demo import load_demo as load_poles_demo
     from rollout5g.program.demo import load_demo as load_program_demo
     from rollout5g.resources.demo import load_demo as load_resources_demo
+    from rollout5g.spectrum.demo import load_demo as load_spectrum_demo
 
     for label, loader in (("open list", load_resources_demo), ("approvals", load_permits_demo),
-                          ("power, relocation and incident cases", load_cases_demo),
-                          ("industry and incentives", load_incentives_demo), ("supervision", load_program_demo)):
+                          ("power, relocation and incident cases", load_cases_demo), ("power supply", load_grid_demo),
+                          ("public EMF information", load_emf_demo), ("smart poles", load_poles_demo),
+                          ("5G facilities of construction projects", load_construction_demo),
+                          ("spectrum interference", load_spectrum_demo), ("industry and incentives", load_incentives_demo), ("supervision", load_program_demo)):
         with step(f"Loading the demo {label}…"):
             summary.lines.extend(loader(password=password))
 

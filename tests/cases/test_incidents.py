@@ -23,9 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.clause("jx", "三(四)-2", level="partial")
 @pytest.mark.clause("zj", "32", level="partial")
 @pytest.mark.clause("zj", "33", level="partial")
-@pytest.mark.clause("jx", "三(四)-2", level="partial")
-@pytest.mark.clause("zj", "32", level="partial")
-@pytest.mark.clause("zj", "33", level="partial")
 def test_routed_by_kind(users, site_of, kind, department, limit):
     case = services.incident_report(actor=users["mobile"], kind=kind, site=site_of("jx-mobile"), description="x",
                                     fee_amount="5000" if kind == IncidentKind.FEES else None)
@@ -91,7 +88,6 @@ def test_office_reroutes(users, org):
     assert users["police"].notifications.filter(subject__startswith=case.number).exists()
 
 
-@pytest.mark.clause("jx", "三(四)-2", level="partial")
 @pytest.mark.clause("jx", "三(四)-2", level="partial")
 def test_clock_check_warns_then_escalates_once(users):
     case = services.incident_report(actor=users["mobile"], kind="obstruction", location="x", description="x",

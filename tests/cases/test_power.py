@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.clause("jx", "三(二)-3", level="partial")
-@pytest.mark.clause("jx", "三(二)-3", level="partial")
 def test_connection_walks_applied_accepted_surveyed_connected(users, site_of):
     site = site_of("jx-mobile")
     case = services.power_apply(actor=users["mobile"], site=site, kind=PowerKind.CONNECTION,
@@ -39,7 +38,6 @@ def test_connection_walks_applied_accepted_surveyed_connected(users, site_of):
 
 
 @pytest.mark.clause("jx", "三(四)", level="partial")
-@pytest.mark.clause("jx", "三(四)", level="partial")
 def test_green_channel_clock_counts_national_day(users, site_of):
     # received Monday 2026-09-28, 10 working days: 29, 30 Sep; 1-7 Oct off; 8, 9, 10 (Saturday worked), 12, 13, 14,
     # 15, 16 Oct -> due Friday 2026-10-16
@@ -51,8 +49,6 @@ def test_green_channel_clock_counts_national_day(users, site_of):
     assert case_clock(case, today=dt.date(2026, 10, 19)).state == "overdue"
 
 
-@pytest.mark.clause("zj", "10", level="partial")
-@pytest.mark.clause("jx", "三(四)", level="partial")
 @pytest.mark.clause("zj", "10", level="partial")
 @pytest.mark.clause("jx", "三(四)", level="partial")
 def test_conversion_sets_direct_supply_and_moves_the_indicator(users, transfer_site):

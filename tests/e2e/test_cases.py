@@ -38,9 +38,9 @@ def test_incident_reported_and_resolved_by_the_department(page, screenshots_dir)
     login(page, "mobile")
     page.goto(page.base_url + f"/cases/incident/{number}/")
     with page.expect_navigation():
-        page.click("#action-close button")
+        page.click("#action-confirm button")
     assert page.locator("#case-state").get_attribute("data-state") == "closed"
-    assert page.locator("#action-close").count() == 0
+    assert page.locator("#action-confirm").count() == 0
 
 
 def _logout(page):

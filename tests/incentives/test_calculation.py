@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.clause("jx", "三(二)-2", level="built")
-@pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_smart_upgrade_issue_amounts(draft):
     app = draft()
     # 12,345,678.91 × 10% = 1,234,567.891 ; 2,345,678.37 × 20% = 469,135.674 ; sum 1,703,703.565
@@ -30,7 +29,6 @@ def test_smart_upgrade_issue_amounts(draft):
     assert stored.trace == app.trace and stored.computed_amount == Decimal("1703703.57")
 
 
-@pytest.mark.clause("jx", "三(二)-2", level="built")
 @pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_pilot_national_and_provincial_gets_higher_not_sum(users, jiali):
     pilot = services.pilot_save(actor=SYSTEM, code="t-pilot", name="测试试点", field="industrial_internet", lead=jiali,
@@ -46,7 +44,6 @@ def test_pilot_national_and_provincial_gets_higher_not_sum(users, jiali):
     assert any("exclusive group 'jx-5g-pilot-award' (highest)" in line for line in app.trace)
 
 
-@pytest.mark.clause("jx", "三(二)-2", level="built")
 @pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_provincial_only_pilot_gets_half_million(users, jiali):
     pilot = services.pilot_save(actor=SYSTEM, code="t-pilot-p", name="省级试点", field="vr", lead=jiali,

@@ -53,7 +53,6 @@ def test_rejected_claim_does_not_block(draft, users):
 
 
 @pytest.mark.clause("jx", "三(二)-2", level="built")
-@pytest.mark.clause("jx", "三(二)-2", level="built")
 def test_full_apply_track_with_notice_in_working_days_and_ledger(draft, users):
     app = draft(ref="t:full", invoice="INV-F")
     notice = _through_notice(app, users, start=dt.date(2021, 9, 29))

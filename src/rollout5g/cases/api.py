@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -171,15 +170,6 @@ def _site(request, code: str) -> Site | None:
     return site
 
 
-def _call(func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "not allowed") from exc
-    except services.CaseError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
-
-
 def _with_family(obj):
     obj.__dict__.setdefault("family", obj.family)
     return obj
@@ -196,7 +186,7 @@ def power_list(request, state: str = ""):
 @idempotent
 def power_create(request, payload: PowerIn):
     site = _site(request, payload.site)
-    case = _call(services.power_apply, actor=request.user, site=site, kind=payload.kind,
+    case = services.power_apply(actor=request.user, site=site, kind=payload.kind,
                  capacity_kw=payload.capacity_kw, meter_number=payload.meter_number, note=payload.note)
     return Status(201, _with_family(case))
 
@@ -212,7 +202,7 @@ def relocation_list(request, state: str = ""):
 @idempotent
 def relocation_create(request, payload: RelocationIn):
     site = _site(request, payload.site)
-    case = _call(services.relocation_open, actor=request.user, site=site, cause=payload.cause,
+    case = services.relocation_open(actor=request.user, site=site, cause=payload.cause,
                  demanding_party=payload.demanding_party, notice_date=payload.notice_date, project=payload.project,
                  demolition_date=payload.demolition_date, note=payload.note)
     return Status(201, _with_family(case))
@@ -235,7 +225,7 @@ def incident_list(request, state: str = ""):
 @idempotent
 def incident_create(request, payload: IncidentIn):
     site = _site(request, payload.site)
-    case = _call(services.incident_report, actor=request.user, kind=payload.kind, description=payload.description,
+    case = services.incident_report(actor=request.user, kind=payload.kind, description=payload.description,
                  site=site, location=payload.location, occurred_on=payload.occurred_on,
                  fee_amount=payload.fee_amount)
     return Status(201, _with_family(case))
@@ -286,6 +276,6 @@ def case_detail(request, family: str, number: str):
 def case_action(request, family: str, number: str, action: str, payload: ActionIn):
     case = _get(request, family, number)
     data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in payload.dict().items() if v is not None}
-    case = _call(actions.perform, request.user, case, action, data)
+    case = actions.perform(request.user, case, action, data)
     return OUT[family].from_orm(_with_family(case)).dict()
 

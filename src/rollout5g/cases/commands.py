@@ -87,11 +87,12 @@ def register(app: typer.Typer) -> None:
 
         setup_django(data_dir)
         migrate_database()
+        from rollout5g.platform.actors import SYSTEM
         from rollout5g.workcalendar.services import CalendarError, calendar_year_from_notice
 
         try:
             data = load_notice_file(file, year)
-            row = calendar_year_from_notice(None, year=data["year"], holidays=data["holidays"],
+            row = calendar_year_from_notice(SYSTEM, year=data["year"], holidays=data["holidays"],
                                             adjusted_workdays=data["adjusted_workdays"],
                                             source=data.get("source") or "")
         except (ValueError, CalendarError) as exc:

@@ -15,6 +15,7 @@ from rollout5g.accounts.choices import Role
 from rollout5g.accounts.models import User
 from rollout5g.accounts.services import ensure_user
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.actors import SYSTEM
 from rollout5g.sites.choices import PowerSupply, SiteState
 from rollout5g.sites.models import Site
 from rollout5g.sites.services import site_create, site_transition, site_update
@@ -55,14 +56,14 @@ def _mark_power_supply() -> int:
         sites = Site.objects.filter(region_id=region_id, state=SiteState.ON_AIR).order_by("code")[:SAMPLE_PER_COUNTY]
         for i, site in enumerate(sites):
             supply = PowerSupply.TRANSFER if i % 5 in (1, 3) else PowerSupply.DIRECT
-            site_update(actor=None, site=site, power_supply=supply)
+            site_update(actor=SYSTEM, site=site, power_supply=supply)
             changed += 1
     return changed
 
 
 def _replacement(org: Organization, near: Site, name: str, state: str, on: dt.date) -> Site:
     """A new site registered for a relocation, moved to ``state`` (approved or on air)."""
-    site = site_create(actor=None, owner=org, name=name, lon=near.lon + 0.004, lat=near.lat + 0.003,
+    site = site_create(actor=SYSTEM, owner=org, name=name, lon=near.lon + 0.004, lat=near.lat + 0.003,
                        site_type=near.site_type, operators=list(near.operators.all()),
                        note="replacement site for a relocation (demo)")
     path = [SiteState.APPLIED, SiteState.APPROVED]
@@ -71,7 +72,7 @@ def _replacement(org: Organization, near: Site, name: str, state: str, on: dt.da
     if state == SiteState.ON_AIR:
         path.append(SiteState.ON_AIR)
     for step in path:
-        site = site_transition(actor=None, site=site, to_state=step, on=on)
+        site = site_transition(actor=SYSTEM, site=site, to_state=step, on=on)
     site.is_synthetic = True
     Site.objects.filter(pk=site.pk).update(is_synthetic=True)
     return site
@@ -127,7 +128,7 @@ def _load_power():
         site = (_sites_of(user.organization, 1, exclude=used, **supply) or
                 _sites_of(user.organization, 1, exclude=used))[0]
         if kind == PowerKind.CONVERSION and site.power_supply != PowerSupply.TRANSFER:
-            site = site_update(actor=None, site=site, power_supply=PowerSupply.TRANSFER)
+            site = site_update(actor=SYSTEM, site=site, power_supply=PowerSupply.TRANSFER)
         used.append(site)
         case = services.power_apply(actor=user, site=site, kind=kind, received_on=_days_ago(received),
                                     capacity_kw="15.0" if kind == PowerKind.CONNECTION else None,

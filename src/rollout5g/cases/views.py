@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.access import can_add
+from rollout5g.platform.forms import add_service_errors, error_text
 from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
@@ -143,7 +144,7 @@ def case_action(request, family, number, action):
     try:
         actions.perform(request.user, case, action, request.POST)
     except ValidationError as exc:  # bad input (CaseError) or a step not open now (ActionUnavailable)
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, error_text(exc))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
         return render(request, "cases/refused.html", {"reason": str(exc)}, status=403)
@@ -157,11 +158,8 @@ def _open_page(request, form_class, template, run):
     if request.method == "POST" and form.is_valid():
         try:
             case = run(form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("cases:detail", family=case.family, number=case.number)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -127,22 +127,17 @@ def start_run(request, payload: RunIn):
     if payload.region:
         region = Region.objects.filter(pk=payload.region).first()
         if region is None:
-            raise HttpError(422, f"region: unknown adcode {payload.region!r}")
+            raise ValidationError({"region": f"unknown adcode {payload.region!r}"})
     key_areas = list(KeyArea.objects.filter(pk__in=payload.key_areas))
     missing = sorted(set(payload.key_areas) - {a.pk for a in key_areas})
     if missing:
-        raise HttpError(422, f"key_areas: unknown ids {missing}")
-    try:
-        run = services.start_run(
-            request.user, scope=payload.scope, region=region, key_areas=key_areas, resolution_m=payload.resolution_m,
-            model=payload.model, los_mode=payload.los_mode, band=payload.band, own_cells_only=payload.own_cells_only,
-            rsrp_min=payload.rsrp_min, sinr_min=payload.sinr_min, as_of=payload.as_of,
-            location_probability=payload.location_probability, title=payload.title,
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        raise ValidationError({"key_areas": f"unknown ids {missing}"})
+    run = services.start_run(
+        request.user, scope=payload.scope, region=region, key_areas=key_areas, resolution_m=payload.resolution_m,
+        model=payload.model, los_mode=payload.los_mode, band=payload.band, own_cells_only=payload.own_cells_only,
+        rsrp_min=payload.rsrp_min, sinr_min=payload.sinr_min, as_of=payload.as_of,
+        location_probability=payload.location_probability, title=payload.title,
+    )
     return 201, {"run_id": run.pk, "job_id": run.job_id}
 
 

@@ -290,6 +290,7 @@ def post_step(request, code: str, step: str, payload: StepIn):
 # -- requests ----------------------------------------------------------------------------------------------------
 @router.post("/requests", response={201: RequestPublicOut, 200: RequestPublicOut}, openapi_extra=PUBLIC_API,
              summary="Anyone requests a measurement (rate-limited; the same token again returns the first request)")
+@idempotent
 def request_create(request, payload: RequestIn):
     page = None
     if payload.page:

@@ -37,9 +37,9 @@ from .selectors import SOURCES, ledger_entries_for, ledger_totals
 
 
 def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
+    from rollout5g.platform.forms import error_text
+
+    return error_text(exc)
 
 
 @public

@@ -1,7 +1,5 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from rollout5g.platform.api_auth import session_or_token
@@ -93,12 +91,7 @@ def get_contact(request, contact_id: int):
 def create_contact(request, payload: ContactIn):
     organization = get_object_or_404(Organization.objects.restrict(request.user), code=payload.organization)
     data = payload.dict(exclude={"organization"})
-    try:
-        return Status(201, services.contact_create(actor=request.user, organization=organization, **data))
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())) from exc
+    return Status(201, services.contact_create(actor=request.user, organization=organization, **data))
 
 
 @router.get("/{code}", response=OrganizationOut, summary="One organization (public)", openapi_extra=PUBLIC_API)

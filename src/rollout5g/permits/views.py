@@ -34,7 +34,9 @@ from .models import Application, ApprovalItem, Certificate, ClockPause, ItemRule
 
 
 def _errors(exc) -> str:
-    return "; ".join(getattr(exc, "messages", None) or [str(exc)])
+    from rollout5g.platform.forms import error_text
+
+    return error_text(exc)
 
 
 def _date(value, default=None) -> dt.date:

@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -225,14 +225,6 @@ def _entries(request, release: ListRelease, filters: EntryFilters):
     return filter_entries(ReleaseEntry.objects.restrict(request.user).filter(release=release), filters.dict())
 
 
-def _raise(exc):
-    if isinstance(exc, PermissionDenied):
-        raise HttpError(403, str(exc) or "not allowed") from exc
-    if hasattr(exc, "error_dict"):
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-    raise HttpError(422, "; ".join(exc.messages)) from exc
-
-
 @router.get("/releases", response=list[ReleaseOut], summary="Published releases (第N批); the office also sees drafts", openapi_extra=PUBLIC_API)
 def list_releases(request):
     return list(ListRelease.objects.restrict(request.user).order_by("-number"))
@@ -331,12 +323,9 @@ def create_request(request, payload: RequestIn):
         resource = PublicResource.objects.restrict(request.user).filter(code=payload.resource).first()
         if resource is None:
             raise HttpError(404, f"no resource {payload.resource}")
-    try:
-        site_request = services.site_request_create(
-            actor=request.user, resource=resource, lon=payload.lon, lat=payload.lat, radius_m=payload.radius_m,
-            band=payload.band, purpose=payload.purpose, planned_year=payload.planned_year)
-    except (ValidationError, PermissionDenied) as exc:
-        _raise(exc)
+    site_request = services.site_request_create(
+        actor=request.user, resource=resource, lon=payload.lon, lat=payload.lat, radius_m=payload.radius_m,
+        band=payload.band, purpose=payload.purpose, planned_year=payload.planned_year)
     return 201, site_request
 
 
@@ -346,23 +335,19 @@ def create_request(request, payload: RequestIn):
 def answer_request(request, code: str, payload: AnswerIn):
     site_request = get_object_or_404(SiteRequest.objects.restrict(request.user, CHANGE), code=code)
     user, charges = request.user, [c.dict() for c in payload.charges]
-    try:
-        if payload.action == "accept":
-            services.site_request_accept(actor=user, request=site_request, conditions=payload.conditions,
-                                         charges=charges)
-        elif payload.action == "propose":
-            services.site_request_propose(actor=user, request=site_request, conditions=payload.conditions,
-                                          charges=charges)
-        elif payload.action == "decline":
-            services.site_request_decline(actor=user, request=site_request, reason=payload.reason)
-        elif payload.action == "agree":
-            services.site_request_agree(actor=user, request=site_request)
-        elif payload.action == "withdraw":
-            services.site_request_withdraw(actor=user, request=site_request, reason=payload.reason)
-        else:
-            raise HttpError(422, f"action: unknown {payload.action!r}; valid: accept, propose, decline, agree, withdraw")
-    except (ValidationError, PermissionDenied) as exc:
-        _raise(exc)
+    if payload.action == "accept":
+        services.site_request_accept(actor=user, request=site_request, conditions=payload.conditions, charges=charges)
+    elif payload.action == "propose":
+        services.site_request_propose(actor=user, request=site_request, conditions=payload.conditions, charges=charges)
+    elif payload.action == "decline":
+        services.site_request_decline(actor=user, request=site_request, reason=payload.reason)
+    elif payload.action == "agree":
+        services.site_request_agree(actor=user, request=site_request)
+    elif payload.action == "withdraw":
+        services.site_request_withdraw(actor=user, request=site_request, reason=payload.reason)
+    else:
+        raise ValidationError({"action": f"unknown {payload.action!r}; valid: accept, propose, decline, agree, "
+                                         "withdraw"})
     return SiteRequest.objects.get(pk=site_request.pk)
 
 
@@ -383,10 +368,7 @@ def create_complaint(request, payload: ComplaintIn):
         resource = PublicResource.objects.restrict(request.user).filter(code=payload.resource).first()
         if resource is None:
             raise HttpError(404, f"no resource {payload.resource}")
-    try:
-        complaint = services.fee_complaint_file(actor=request.user, request=site_request, resource=resource,
-                                                fee_kind=payload.fee_kind, amount_cny=payload.amount_cny,
-                                                description=payload.description)
-    except (ValidationError, PermissionDenied) as exc:
-        _raise(exc)
+    complaint = services.fee_complaint_file(actor=request.user, request=site_request, resource=resource,
+                                            fee_kind=payload.fee_kind, amount_cny=payload.amount_cny,
+                                            description=payload.description)
     return 201, complaint

@@ -20,12 +20,15 @@ from rollout5g.audit.api import router as audit_router
 from rollout5g.cases.api import router as cases_router
 from rollout5g.construction.api import router as construction_router
 from rollout5g.coverage.api import router as coverage_router
+from rollout5g.emf.api import router as emf_router
+from rollout5g.grid.api import router as grid_router
 from rollout5g.incentives.api import router as incentives_router
 from rollout5g.jobs.api import router as jobs_router
 from rollout5g.notifications.api import router as notifications_router
 from rollout5g.organizations.api import router as organizations_router
 from rollout5g.permits.api import router as permits_router
 from rollout5g.platform.routes import public
+from rollout5g.poles.api import router as poles_router
 from rollout5g.policy.api import router as policy_router
 from rollout5g.program.api import router as program_router
 from rollout5g.regions.api import router as regions_router
@@ -34,6 +37,7 @@ from rollout5g.resources.recommend.api import router as recommend_router
 from rollout5g.sites.api import router as sites_router
 from rollout5g.sites.imports.api import router as import_router
 from rollout5g.sites.map.api import router as map_router
+from rollout5g.spectrum.api import router as spectrum_router
 from rollout5g.workcalendar.api import router as calendar_router
 
 from . import problems
@@ -112,6 +116,10 @@ api.add_router("/open-list", resources_router)
 api.add_router("/approvals", permits_router)
 api.add_router("/cases", cases_router)
 api.add_router("/construction", construction_router)
+api.add_router("/power", grid_router)
+api.add_router("/emf", emf_router)
+api.add_router("/poles", poles_router)
+api.add_router("/spectrum", spectrum_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/supervision", program_router)

@@ -84,6 +84,11 @@ INSTALLED_APPS = [
     "rollout5g.resources",
     "rollout5g.permits",
     "rollout5g.cases",
+    "rollout5g.construction",
+    "rollout5g.grid",
+    "rollout5g.emf",
+    "rollout5g.poles",
+    "rollout5g.spectrum",
     "rollout5g.program",
     "rollout5g.incentives",
     "rollout5g.ops",  # health, readiness, metrics, worker heartbeat
@@ -241,11 +246,6 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("ROLLOUT5G_EMAIL_FROM", "roll
 
 # --- Coverage at province scale: a Dask scheduler ("tcp://10.0.0.5:8786"); None computes in the job worker ------
 ROLLOUT5G_DASK_SCHEDULER = os.environ.get("ROLLOUT5G_DASK_SCHEDULER") or None
-# The home region (adcode of the city or province this deployment serves) and its policy document keys (empty: every
-# document of the region and the regions above it). Unset: the data directory's home.json (written by
-# `rollout5g demo --region`), else the shipped default (rollout5g.platform.home).
-ROLLOUT5G_HOME = {"region": os.environ.get("ROLLOUT5G_HOME_REGION", "").strip(),
-                  "documents": _env_list("ROLLOUT5G_HOME_DOCUMENTS")}
 # The home region (adcode of the city or province this deployment serves) and its policy document keys (empty: every
 # document of the region and the regions above it). Unset: the data directory's home.json (written by
 # `rollout5g demo --region`), else the shipped default (rollout5g.platform.home).
