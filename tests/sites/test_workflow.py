@@ -74,6 +74,8 @@ def test_an_operator_does_not_approve_its_own_site(users, mobile_site):
     # the page offers the steps the operator may take now, not the approval
     page = client.get(reverse("sites:detail", args=[site.code])).content.decode()
     assert 'value="planned"' in page and 'value="retired"' in page and 'value="approved"' not in page
+    # so does the API
+    assert client.get(f"/api/sites/{site.code}").json()["actions"] == ["withdraw", "retire"]
     # the approval decision is a process: it may
     services.site_transition(actor=SystemActor("approvals"), site=site, to_state="approved", on=DAY)
     assert _steps(site)[-1] == ("approve", "system:approvals", "approved")
@@ -111,6 +113,16 @@ def test_a_step_not_open_now_is_unavailable_and_the_page_says_why(users, mobile_
         services.site_transition(actor=users["office"], site=retired, to_state="retired")
     page = client.get(reverse("sites:detail", args=[retired.code])).content.decode()
     assert "transition-form" not in page
+
+
+def test_the_api_answers_a_refusal_403_and_a_closed_step_422(users, mobile_site):
+    url = f"/api/sites/{mobile_site.code}/transition"
+    mobile = _client(users["mobile"])
+    assert mobile.post(url, {"to_state": "building"}, content_type="application/json").status_code == 422
+    assert mobile.post(url, {"to_state": "applied"}, content_type="application/json").json()["state"] == "applied"
+    assert mobile.post(url, {"to_state": "approved"}, content_type="application/json").status_code == 403
+    mobile_site.refresh_from_db()
+    assert mobile_site.state == "applied"
 
 
 def test_the_transition_route_admits_the_roles_the_declaration_names():

@@ -11,6 +11,7 @@ from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.home import home_adcode
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API, api_record
+from rollout5g.platform.workflow import available_actions
 from rollout5g.regions.models import Region
 
 from . import services
@@ -65,6 +66,10 @@ class SiteOut(Schema):
     @staticmethod
     def resolve_plan_entry(obj):
         return obj.plan_entry.code if obj.plan_entry_id else None
+
+
+class SiteDetailOut(SiteOut):
+    actions: list[str] = Field(default_factory=list, description="lifecycle steps the caller may take now")
 
 
 class CellOut(Schema):
@@ -198,11 +203,14 @@ def counts(request, region: str | None = None, as_of: dt.date | None = None):
 
 
 # Last: '/{code}' would otherwise match the fixed paths above.
-@router.get("/{code}", response=SiteOut, auth=session_or_token, openapi_extra=api_record("sites.Site", "code", "code"))
+@router.get("/{code}", response=SiteDetailOut, auth=session_or_token,
+            openapi_extra=api_record("sites.Site", "code", "code"))
 def get_site(request, code: str):
-    return get_object_or_404(
+    site = get_object_or_404(
         Site.objects.restrict(request.user).select_related("owner", "plan_entry").prefetch_related("operators"),
         code=code)
+    site.actions = [name for name, ok in available_actions(request.user, site).items() if ok]
+    return site
 
 
 @router.post("/{code}/transition", response=SiteOut, auth=session_or_token,

@@ -54,7 +54,7 @@ def site_transition(*, actor, site: Site, to_state: str, on: dt.date | None = No
     state are checked by :func:`~rollout5g.platform.workflow.transition` (ActionRefused, ActionUnavailable)."""
     steps = site_steps()
     if to_state not in steps:
-        raise TransitionError(_("Unknown state %(state)r; valid: %(valid)s")
+        raise TransitionError(_("Unknown state “%(state)s”; valid: %(valid)s")
                               % {"state": to_state, "valid": ", ".join(SiteState.values)})
     on = on or dt.date.today()
     fields = {"state_since": on}
