@@ -14,8 +14,6 @@ NANHU = (120.7555, 30.7469)  # 南湖区, central Jiaxing
 
 @pytest.mark.clause("zj", "3", level="partial")
 @pytest.mark.clause("jx", "二(一)1", level="partial")
-@pytest.mark.clause("zj", "3", level="partial")
-@pytest.mark.clause("jx", "二(一)1", level="partial")
 def test_planned_site_gets_its_county_and_a_code(users):
     mobile = users["mobile"]
     plan = planned_site_create(actor=mobile, organization=mobile.organization, lon=NANHU[0], lat=NANHU[1],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
+from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import FORM_FIELD, new_form_token, single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.roles import Role
@@ -24,15 +25,6 @@ from .choices import DEFAULT_ANSWER_LIMIT_DAYS, OPEN_REQUEST_STATES, PageState, 
 from .forms import PageForm, PostForm, RequestForm, ResultForm
 from .models import MeasurementRequest, MonitoringResult, SciencePost, SitePage
 from .selectors import answer_clock, ecology_department
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(request, form, heading, note=""):
@@ -95,7 +87,7 @@ def page_new(request):
             site_page = services.page_prepare(actor=request.user, site=site, public_name=data["public_name"],
                                               place=data["place"], note=data["note"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return _refused(request, exc)
         else:
@@ -142,7 +134,7 @@ def result_new(request):
                 raise ValidationError({"site": [_("no site %(code)s") % {"code": code}]})
             row = services.result_record(actor=request.user, site=site, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return _refused(request, exc)
         else:
@@ -177,7 +169,7 @@ def post_new(request):
         try:
             post = services.post_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return _refused(request, exc)
         else:
@@ -230,7 +222,7 @@ def request_new(request):
                 name=data["name"], phone=data["phone"], place=data["place"], description=data["description"],
                 page=site_page, client=_client(request), token=request.POST.get(FORM_FIELD) or new_form_token())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("emf:request_status", code=row.code, key=row.access_key)
     return render(request, "emf/request_form.html", {"form": form, "token": new_form_token(),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
+from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
@@ -27,15 +28,6 @@ from .choices import UTILITY_KIND, OutageKind, OutageState
 from .forms import CheckForm, OutageForm, PriceForm, ReferenceForm
 from .models import Finding, OutageAck, OutageNotice, ReferencePrice, SpecialCheck, TransferSupplyPrice
 from .selectors import checking_departments, outage_statistics, rectify_clock, summary_figures, totals
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(request, form, heading, note=""):
@@ -86,7 +78,7 @@ def outage_new(request):
                                             starts_at=data["starts_at"], expected_end=data["expected_end"],
                                             area=data["area"], reason=data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return _refused(request, exc)
         else:
@@ -178,7 +170,7 @@ def price_new(request):
                                         price_per_kwh=data["price_per_kwh"], observed_on=data["observed_on"],
                                         note=data["note"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return _refused(request, exc)
         else:
@@ -195,7 +187,7 @@ def reference_new(request):
         try:
             services.reference_price_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("grid:prices")
@@ -226,7 +218,7 @@ def check_new(request):
         try:
             check = services.check_start(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             return _refused(request, exc)
         else:

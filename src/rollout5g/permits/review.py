@@ -25,22 +25,11 @@ NEIGHBOUR_RADIUS_M = 3000.0  # existing cells that can serve the local grid
 #: default carrier, rollout5g.core.radio.nr).
 PLANNED_BANDWIDTH_MHZ = nr.BAND_DEFAULT_BANDWIDTH_MHZ
 
-#: The one haversine (rollout5g.core.geo); this name stays for tests/permits/test_rules_and_clocks.py only.
-distance_m = haversine_m
-
 
 def _box(lon, lat, radius_m):
     dlat = radius_m / 111_000.0
     dlon = radius_m / (111_000.0 * math.cos(math.radians(lat)))
     return {"lon__gte": lon - dlon, "lon__lte": lon + dlon, "lat__gte": lat - dlat, "lat__lte": lat + dlat}
-
-
-def rs_power_dbm(total_power_w: float, bandwidth_mhz: float, band: str = "n78") -> float:
-    """Power per resource element [dBm] of a planned carrier of ``band`` whose total power is spread evenly over
-    its 12 · N_RB subcarriers, N_RB at the band's subcarrier spacing (TS 38.101-1 Table 5.3.2-1 via
-    :func:`rollout5g.core.radio.nr.band_re_power_dbm`): 15 kHz on the FDD bands n1/n3/n8/n28, 30 kHz on
-    n41/n78/n79 (273 RB at 100 MHz / 30 kHz; 160 RB at 30 MHz / 15 kHz)."""
-    return nr.band_re_power_dbm(total_power_w, bandwidth_mhz, band)
 
 
 def planned_cells(entry) -> list:
@@ -54,7 +43,7 @@ def planned_cells(entry) -> list:
             cell_id=f"{entry.site.code}-planned-{n + 1}", freq_mhz=freq, bandwidth_mhz=bw, band=entry.band,
             total_power_w=entry.total_power_w, gain_dbi=17.0, height_m=entry.antenna_height_m, azimuth_deg=az,
             tilt_deg=6.0, hpbw_h_deg=65.0, hpbw_v_deg=10.0,
-            rs_power_dbm=rs_power_dbm(entry.total_power_w, bw, entry.band),
+            rs_power_dbm=nr.band_re_power_dbm(entry.total_power_w, bw, entry.band),  # per RE, band's SCS
             operator=entry.application.applicant.code))
     return out
 

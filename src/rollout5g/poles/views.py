@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
+from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
@@ -22,15 +23,6 @@ from . import services
 from .forms import BatchForm, CommunityForm, ConsolidationForm, StandardForm
 from .models import FutureCommunity, PoleConsolidation, RetrofitBatch, StandardDocument
 from .selectors import batch_years, community_progress, programme_figures
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(request, form, heading, note=""):
@@ -46,7 +38,7 @@ def _run(request, form, call, success, target):
     try:
         row = call(form.cleaned_data)
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return None
     except PermissionDenied as exc:
         return _refused(request, exc)
