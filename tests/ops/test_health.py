@@ -137,7 +137,8 @@ def test_metrics_report_requests_queue_durations_and_clocks(settings):
     assert _sample(text, "rollout5g_job_duration_seconds_count", kind="coverage.run", status="succeeded") == 1
     assert _sample(text, "rollout5g_job_duration_seconds_sum", kind="coverage.run", status="succeeded") == \
         pytest.approx(30, abs=0.01)
-    for clock in ("approval", "case_power", "case_relocation", "case_incident", "site_request"):
+    for clock in ("approval", "cases.power", "cases.relocation", "cases.incident", "resources.request",
+                  "permits.item.legal", "construction.design_review", "spectrum.complaint.investigation"):
         assert _sample(text, "rollout5g_overdue_clocks", clock=clock) is not None, clock
     assert _sample(text, "rollout5g_worker_heartbeat_age_seconds") is not None
 

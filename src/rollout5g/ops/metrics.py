@@ -58,20 +58,19 @@ _overdue_lock = threading.Lock()
 
 
 def overdue_clocks(today: dt.date | None = None) -> dict[str, int]:
-    """Open clocks past their due date, by kind: approval applications (acceptance or review), power, relocation
-    and incident cases, and open-list site requests."""
+    """Open clocks past their due date, by clock: the approval applications' own windows (acceptance, whole review),
+    then every working-day clock an app declares (:mod:`rollout5g.platform.clocks`: cases, open-list requests,
+    approval items, construction reviews, rectifications, measurement requests, interference investigations…)."""
     from django.utils import timezone
+    from django.utils.module_loading import autodiscover_modules
 
-    from rollout5g.cases.choices import OPEN_STATES
-    from rollout5g.cases.jobs import FAMILIES
-    from rollout5g.cases.selectors import case_clock
     from rollout5g.permits.choices import REVIEW_STATES, ApplicationState
     from rollout5g.permits.models import Application
     from rollout5g.permits.selectors import acceptance_clock, application_clock
-    from rollout5g.resources.choices import OPEN_REQUEST_STATES
-    from rollout5g.resources.models import SiteRequest
+    from rollout5g.platform.clocks import clock_states, declared
     from rollout5g.workcalendar.services import working_calendar
 
+    autodiscover_modules("selectors", "reminders", "jobs")  # where the apps declare their clocks
     today = today or timezone.localdate()
     calendar = working_calendar()
     counts = {"approval": 0}
@@ -84,10 +83,8 @@ def overdue_clocks(today: dt.date | None = None) -> dict[str, int]:
             clock = application_clock(app)
             if clock and clock.status(calendar, today).state == "overdue":
                 counts["approval"] += 1
-    for family, (model, _owner) in FAMILIES.items():
-        counts[f"case_{family}"] = sum(1 for case in model.objects.filter(state__in=OPEN_STATES[family])
-                                       if case_clock(case, today, calendar).state == "overdue")
-    counts["site_request"] = SiteRequest.objects.filter(status__in=list(OPEN_REQUEST_STATES), due_on__lt=today).count()
+    for name, spec in sorted(declared().items()):
+        counts[name] = sum(1 for _row, state in clock_states(spec, spec.rows(), today) if state.state == "overdue")
     return counts
 
 
