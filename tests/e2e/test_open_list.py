@@ -59,7 +59,7 @@ def test_operator_request_accepted_by_the_owner_creates_the_planned_site(page, s
     page.select_option("#answer-form select[name=charge_kind_1]", "entry")
     with page.expect_navigation():
         page.click("#accept-button")
-    assert "三(四)" in page.inner_text(".messages")  # an entry fee is refused
+    assert "进场费" in page.inner_text(".messages")  # an entry fee is refused, naming the fee
     page.select_option("#answer-form select[name=charge_kind_1]", "power")
     with page.expect_navigation():
         page.click("#accept-button")
