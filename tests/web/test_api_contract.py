@@ -82,7 +82,12 @@ def test_every_operation_declares_its_responses_and_error_statuses():
                 assert 404 in errors, f"{method} {path}"
             if op.get("parameters") or op.get("requestBody"):
                 assert 422 in errors, f"{method} {path}"
+            if any(p["in"] == "query" for p in op.get("parameters", [])):
+                # a query string over the server's request line is answered by gunicorn, without a body
+                assert 414 in errors and "content" not in errors[414], f"{method} {path}"
             for status, response in errors.items():
+                if status == 414:
+                    continue
                 content = response.get("content", {})
                 assert PROBLEM in content or status == 422 and content, f"{method} {path} {status}: {content}"
 

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
@@ -275,7 +276,9 @@ def _operator_of(site: Site, actor) -> Organization:
     return site.owner
 
 
-def _open_relocation(actor, site: Site) -> Organization:
+def _open_relocation(actor, site: Site | None) -> Organization:
+    if site is None:
+        raise CaseError({"site": _("Choose the site to relocate.")})
     operator = _operator_of(site, actor)
     authorize_create(actor, RelocationCase, owner=operator)
     if operator.pk not in _orgs_of(site):

@@ -98,7 +98,7 @@ class PageIn(Schema):
     note: str = ""
 
 
-class StepIn(Schema):
+class EmfStepIn(Schema):
     reason: str = ""
     note: str = ""
     answer: str = ""
@@ -142,7 +142,7 @@ class PostIn(Schema):
     source: str = ""
 
 
-class RequestIn(Schema):
+class MeasurementRequestIn(Schema):
     name: str
     phone: str
     place: str
@@ -165,7 +165,7 @@ class RequestPublicOut(Schema):
         return obj.access_key
 
 
-class RequestOut(Schema):
+class MeasurementRequestOut(Schema):
     code: str
     state: str
     received_on: dt.date
@@ -225,7 +225,7 @@ def page_create(request, payload: PageIn):
 @router.post("/sites/{code}/{step}", response=PageDetailOut, auth=session_or_token,
              summary="A step of a page: publish, withdraw (reason), reassess")
 @idempotent
-def page_step(request, code: str, step: str, payload: StepIn):
+def page_step(request, code: str, step: str, payload: EmfStepIn):
     page = _page(request, code)
     if step == "publish":
         services.page_publish(actor=request.user, page=page)
@@ -276,7 +276,7 @@ def post_create(request, payload: PostIn):
 @router.post("/science/{code}/{step}", response=PostDetailOut, auth=session_or_token,
              summary="A step of an article: publish, withdraw (reason)")
 @idempotent
-def post_step(request, code: str, step: str, payload: StepIn):
+def post_step(request, code: str, step: str, payload: EmfStepIn):
     post = get_object_or_404(SciencePost.objects.restrict(request.user), code=code)
     if step == "publish":
         services.post_publish(actor=request.user, post=post)
@@ -291,7 +291,7 @@ def post_step(request, code: str, step: str, payload: StepIn):
 @router.post("/requests", response={201: RequestPublicOut, 200: RequestPublicOut}, openapi_extra=PUBLIC_API,
              summary="Anyone requests a measurement (rate-limited; the same token again returns the first request)")
 @idempotent
-def request_create(request, payload: RequestIn):
+def request_create(request, payload: MeasurementRequestIn):
     page = None
     if payload.page:
         page = SitePage.objects.restrict(request.user).filter(code=payload.page, state=PageState.PUBLISHED).first()
@@ -303,7 +303,7 @@ def request_create(request, payload: RequestIn):
     return Status(201 if created else 200, row)
 
 
-@router.get("/requests", response=list[RequestOut], auth=session_or_token,
+@router.get("/requests", response=list[MeasurementRequestOut], auth=session_or_token,
             summary="Measurement requests routed to your department")
 @paginate
 def request_list(request, state: str = ""):
@@ -315,16 +315,16 @@ def _request(request, code) -> MeasurementRequest:
     return get_object_or_404(MeasurementRequest.objects.restrict(request.user).select_related("result"), code=code)
 
 
-@router.get("/requests/{code}", response=RequestOut, auth=session_or_token,
+@router.get("/requests/{code}", response=MeasurementRequestOut, auth=session_or_token,
             openapi_extra=api_record("emf.MeasurementRequest", "code", "code"), summary="One measurement request")
 def request_detail(request, code: str):
     return _request(request, code)
 
 
-@router.post("/requests/{code}/{step}", response=RequestOut, auth=session_or_token,
+@router.post("/requests/{code}/{step}", response=MeasurementRequestOut, auth=session_or_token,
              summary="A step of a request: schedule (on), answer (answer, result), decline (answer)")
 @idempotent
-def request_step(request, code: str, step: str, payload: StepIn):
+def request_step(request, code: str, step: str, payload: EmfStepIn):
     row = _request(request, code)
     if step == "schedule":
         services.request_schedule(actor=request.user, request=row, on=payload.on or "", note=payload.note)

@@ -42,7 +42,7 @@ class AckOut(Schema):
         return obj.organization.code
 
 
-class NoticeOut(Schema):
+class OutageNoticeOut(Schema):
     code: str
     kind: str
     state: str
@@ -58,7 +58,7 @@ class NoticeOut(Schema):
         return obj.utility.code
 
 
-class NoticeDetailOut(NoticeOut):
+class NoticeDetailOut(OutageNoticeOut):
     reason: str
     sites: list[str]
     acks: list[AckOut]
@@ -86,7 +86,7 @@ class NoticeIn(Schema):
     reason: str = ""
 
 
-class StepIn(Schema):
+class GridStepIn(Schema):
     note: str = ""
     reason: str = ""
     order: str = ""
@@ -220,7 +220,7 @@ def _notice(request, code) -> OutageNotice:
     return get_object_or_404(OutageNotice.objects.restrict(request.user).select_related("utility"), code=code)
 
 
-@router.get("/outages", response=list[NoticeOut], auth=session_or_token, summary="Outage notices you may see")
+@router.get("/outages", response=list[OutageNoticeOut], auth=session_or_token, summary="Outage notices you may see")
 @paginate
 def outage_list(request, kind: str = "", state: str = ""):
     qs = OutageNotice.objects.restrict(request.user).select_related("utility")
@@ -250,7 +250,7 @@ def outage_detail(request, code: str):
 @router.post("/outages/{code}/{step}", response=NoticeDetailOut, auth=session_or_token,
              summary="A step of a notice: restore, cancel, acknowledge (an acknowledgement: ack)")
 @idempotent
-def outage_step(request, code: str, step: str, payload: StepIn):
+def outage_step(request, code: str, step: str, payload: GridStepIn):
     notice = _notice(request, code)
     if step == "restore":
         services.outage_restore(actor=request.user, notice=notice, actual_end=payload.actual_end, note=payload.note)
@@ -360,7 +360,7 @@ def check_detail(request, code: str):
              summary="A step of a check: finding (price, order), report (finding, rectified_price), verify, "
                      "reopen (finding, order), close (summary)")
 @idempotent
-def check_step(request, code: str, step: str, payload: StepIn):
+def check_step(request, code: str, step: str, payload: GridStepIn):
     check = _check(request, code)
     if step == "finding":
         price = TransferSupplyPrice.objects.filter(pk=payload.price or 0).first()

@@ -91,7 +91,7 @@ class BatchIn(Schema):
     note: str = ""
 
 
-class ReportIn(Schema):
+class PoleReportIn(Schema):
     done_count: int
     note: str = ""
 
@@ -146,7 +146,7 @@ class ConsolidationIn(Schema):
     note: str = ""
 
 
-class StepIn(Schema):
+class PoleStepIn(Schema):
     on: dt.date | None = None
     reason: str = ""
 
@@ -238,7 +238,7 @@ def batch_create(request, payload: BatchIn):
 @router.post("/batches/{code}/report", response=BatchDetailOut, auth=session_or_token,
              summary="The responsible unit reports the poles done")
 @idempotent
-def batch_report(request, code: str, payload: ReportIn):
+def batch_report(request, code: str, payload: PoleReportIn):
     batch = get_object_or_404(RetrofitBatch.objects.restrict(request.user), code=code)
     return services.batch_report(actor=request.user, batch=batch, done_count=payload.done_count, note=payload.note)
 
@@ -283,7 +283,7 @@ def consolidation_create(request, payload: ConsolidationIn):
 @router.post("/consolidations/{code}/{step}", response=ConsolidationOut, auth=session_or_token,
              summary="A step of a consolidation: complete (on), cancel (reason)")
 @idempotent
-def consolidation_step(request, code: str, step: str, payload: StepIn):
+def consolidation_step(request, code: str, step: str, payload: PoleStepIn):
     row = _consolidation(request, code)
     if step == "complete":
         services.consolidation_complete(actor=request.user, consolidation=row, on=payload.on)

@@ -75,6 +75,9 @@ class RolloutAPI(NinjaAPI):
                         declared["content"].setdefault(problems.PROBLEM_MEDIA_TYPE, {"schema": ref})
                         continue
                     responses.pop(str(status), None)
+                    if status == 414:  # answered by the HTTP server before the application: no problem body
+                        responses[status] = {"description": problems._title(status)}
+                        continue
                     responses[status] = {"description": problems._title(status),
                                          "content": {problems.PROBLEM_MEDIA_TYPE: {"schema": ref}}}
         problems.tuple_items_to_prefix_items(schema)

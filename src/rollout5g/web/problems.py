@@ -201,7 +201,8 @@ def error_statuses(method: str, op: dict, view_func=None) -> set[int]:
     """Every error status an operation can answer, from its declaration and its code:
 
     - authenticated (``security``): 401 without a login, 403 without the right (and for a write, a CSRF failure);
-    - path parameters: 404 for an unknown record; any parameter or body: 422 for invalid input;
+    - path parameters: 404 for an unknown record; any parameter or body: 422 for invalid input; query parameters:
+      414 for a request line longer than the server accepts;
     - a multipart body: 413 over the upload limit;
     - a write: 409 when it conflicts (a reused idempotency key, a record changed meanwhile), 503 when it lost a
       race on the database after its retries;
@@ -215,6 +216,8 @@ def error_statuses(method: str, op: dict, view_func=None) -> set[int]:
         codes.add(404)
     if parameters or op.get("requestBody"):
         codes.add(422)
+    if any(p.get("in") == "query" for p in parameters):
+        codes.add(414)  # a query string longer than the server's request line (gunicorn limit_request_line)
     if op.get("requestBody"):
         codes.add(400)  # a body that cannot be parsed (malformed JSON or multipart)
     if any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):
