@@ -36,6 +36,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# this folder holds benchmarks/coverage.py: keep it off sys.path so that numba's optional ``import coverage`` (when
+# the demo's coverage runs compile) does not find that script instead of the package
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(ROOT / "src"))
 
 VIEW_PX = (1400, 900)  # map window [px]

@@ -58,8 +58,9 @@ def marker_clauses(marker) -> tuple[str, str, str]:
 
 
 def function_nodeid(nodeid: str) -> str:
-    """The node id of a test function: a parametrised case's ``[...]`` suffix removed."""
-    return re.sub(r"\[.*\]$", "", nodeid)
+    """The node id of a test function: the ``@<group>`` a ``--dist loadgroup`` worker appends and a parametrised
+    case's ``[...]`` suffix removed."""
+    return re.sub(r"\[.*\]$", "", re.sub(r"@[\w-]+$", "", nodeid))
 
 
 class ClauseRecorder:
@@ -93,10 +94,17 @@ class ClauseRecorder:
                 else:
                     clauses.append((doc, number, level))
             self.marks[item.nodeid] = list(dict.fromkeys(clauses))
+            # travels with the test's reports, so the controller of a parallel run (pytest-xdist), which collects
+            # nothing itself, still knows the clauses of the tests its workers ran
+            if hasattr(item, "user_properties"):
+                item.user_properties.append(("clauses", self.marks[item.nodeid]))
         if problems:
             raise pytest.UsageError("invalid clause markers:\n" + "\n".join(problems))
 
     def pytest_runtest_logreport(self, report):
+        carried = dict(getattr(report, "user_properties", ())).get("clauses")
+        if carried is not None:
+            self.marks[report.nodeid] = [tuple(c) for c in carried]
         if report.nodeid not in self.marks:
             return
         if report.failed or (report.when == "call" and not report.passed):
@@ -113,6 +121,8 @@ class ClauseRecorder:
         return {"tests": [{"nodeid": n, "clauses": sorted(c)} for n, c in sorted(by_function.items())]}
 
     def pytest_sessionfinish(self, session):
+        if hasattr(getattr(session, "config", None), "workerinput"):  # a pytest-xdist worker: its controller writes it
+            return
         path = os.environ.get(REPORT_ENV)
         if path:
             Path(path).write_text(json.dumps(self.results(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

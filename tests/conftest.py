@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from rollout5g.accounts.choices import Role
 
@@ -36,12 +37,41 @@ TODAY = dt.datetime(2026, 11, 16, 10, 0, tzinfo=TZ)
 def pytest_configure(config):
     config.addinivalue_line("markers", "today(when): run the test on this day (ISO date or 'YYYY-MM-DD HH:MM')")
     clauses.register(config)  # the clause markers (tests/clauses.py)
+    config.pluginmanager.register(_XdistGroupIds(), "rollout5g-xdist-group-ids")
+
+
+class _XdistGroupIds:
+    """``--dist loadgroup`` on pytest 9: pytest-xdist (3.8) sends a group's tests to one worker by appending
+    ``@<group>`` to each test's id through ``item._nodeid``, which pytest 9 no longer reads (a node's id is
+    ``item._id``), so every group was spread over the workers and each worker loaded the demo (and started a browser
+    server) for itself. This appends the suffix the way pytest 9 keeps it, after every mark is set (trylast); on a
+    pytest that still reads ``_nodeid`` (no ``_id``), xdist's own hook does it."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        if not getattr(config.option, "loadgroup", False):  # set on the workers of a --dist loadgroup run
+            return
+        for item in items:
+            groups = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                      for m in item.iter_markers("xdist_group")}
+            if groups and hasattr(item, "_id") and "@" not in item.nodeid:
+                from _pytest.nodeid import NodeId
+
+                item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")
+
+
+#: Tests that share one expensive load of the whole demo (a package- or module-scoped fixture): in a parallel run
+#: (``pytest -n auto --dist loadgroup``) each group goes to one worker, so the demo is loaded once, not once per worker.
+DEMO_GROUPS = {"tests/demo/": "demo", "tests/web/test_language.py": "language-crawl"}
 
 
 def pytest_collection_modifyitems(items):
     """A package's world is for its tests that use the database in a rolled-back transaction: tests without the
     database (pytest-django runs them last) and transactional tests (they start from empty tables) don't load it."""
     for item in items:
+        for prefix, group in DEMO_GROUPS.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
         names = item.fixturenames
         if "world_records" not in names:
             continue
@@ -60,6 +90,15 @@ def _moment(value) -> dt.datetime:
     text = str(value)
     moment = dt.datetime.fromisoformat(text if " " in text or "T" in text else text + " 10:00")
     return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (a request through the test client leaves its language active in the
+    thread, so without this a test would read in whatever language the worker's previous test last asked for)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,11 @@ def test_the_registry_is_the_other_citys_synthetic_one(other_city):
     assert set(sites.values_list("region__parent_id", flat=True)) == {ZHOUSHAN}
     batch = ImportBatch.objects.order_by("-pk").first()
     assert batch.source == f"synthetic scenario {ZHOUSHAN} year=2021 seed=1 size=tiny"
-    assert all("（示例）" in o.name for o in {s.owner for s in sites.select_related("owner")})
+    # the city's own units, generated from policy/data/city_units.yaml (Zhoushan's code prefix: zs)
+    owners = {s.owner for s in sites.select_related("owner")}
+    assert {o.code for o in owners} <= {"zs-mobile", "zs-telecom", "zs-unicom", "zs-broadnet", "zs-tower"}
+    assert all(o.region_id == ZHOUSHAN for o in owners)
+    assert "中国铁塔股份有限公司舟山市分公司" in {o.name for o in owners}
 
 
 def test_the_home_region_is_the_other_city(other_city):
@@ -39,8 +43,14 @@ def test_the_home_region_is_the_other_city(other_city):
     assert {r.parent_id for r in home_districts()} == {ZHOUSHAN} and home_districts().count() == 4
 
 
-def test_a_page_shows_the_other_city(other_city, client):
-    client.login(username="office", password=DEMO_PASSWORD)
+def test_a_page_shows_the_other_city(other_city, client, make_user):
+    from rollout5g.accounts.choices import Role
+    from rollout5g.organizations.models import Organization
+
+    # the city's own office (the suite's reference account ``office`` belongs to the default city's bureau, and a
+    # user's pages follow their own city: docs/tenancy.md)
+    make_user("zs-office-test", role=Role.PROGRAM_OFFICE, organization=Organization.objects.get(code="zs-dei"))
+    client.login(username="zs-office-test", password=DEMO_PASSWORD)
     response = client.get("/sites/")
     assert response.status_code == 200
     body = response.content.decode()

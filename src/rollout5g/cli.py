@@ -59,11 +59,13 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web server afterwards.")] = True,
     dev: Annotated[bool, typer.Option("--dev", help="Serve with the auto-reloading development server.")] = False,
     region: Annotated[str | None, typer.Option(
-        help="Adcode of another city of the boundaries: its own synthetic deployment (recorded in the data "
-             "directory, so that serve keeps it).")] = None,
+        help="Adcode of another city of the boundaries (its own synthetic deployment) or of the province (every "
+             "city's units, the default city in full and two more cities with their own synthetic deployments); "
+             "recorded in the data directory, so that serve keeps it.")] = None,
 ):
     """Create or upgrade the database, load regions, organizations, both policy documents and demo accounts,
-    print the URL and the demo logins, then serve on 127.0.0.1. Safe to run again."""
+    print the URL and the demo logins, then serve on 127.0.0.1. Safe to run again. With --region 330000: the
+    province demo, with the logins of the provincial programme office and of each city's office."""
     setup_django(data_dir)
     if region:
         from django.conf import settings as django_settings
@@ -391,7 +393,14 @@ def scenario_load(
     with console.status(f"Generating and loading the synthetic registry of {region}, {year} (seed {seed})…"):
         if region == home_adcode():
             load_key_areas()
-        batch = load_scenario(year=year, seed=seed, region=region)
+        organizations = None  # the default city's operators (the scenario's own codes)
+        from rollout5g.core.scenario import DEFAULT_CITY
+
+        if region != DEFAULT_CITY:  # another city's sites belong to its own operator branches
+            from rollout5g.demo import load_city_units, scenario_organizations
+
+            organizations = scenario_organizations(load_city_units([region])[0][region])
+        batch = load_scenario(year=year, seed=seed, region=region, organizations=organizations)
     console.print(f"{batch.source}: {batch.sites_created} sites, {batch.cells_created} cells")
     if cells_csv:
         write_cells_csv(generate(year, seed, region=region), cells_csv)

@@ -47,11 +47,11 @@ def test_department_resolves_and_reporter_closes(users, site_of):
     police = users["police"]
     with pytest.raises(PermissionDenied):
         services.incident_assign(actor=users["urban"], case=case, handler_name="张三")
-    with pytest.raises(services.CaseError, match="handler_name: required"):
+    with pytest.raises(services.CaseError, match="handler_name"):
         services.incident_assign(actor=police, case=case, handler_name="")
     case = services.incident_assign(actor=police, case=case, handler_name="王警官", on=dt.date(2026, 9, 29))
     case = services.incident_start(actor=police, case=case, on=dt.date(2026, 9, 29))
-    with pytest.raises(services.CaseError, match="outcome: required"):
+    with pytest.raises(services.CaseError, match="outcome"):
         services.incident_resolve(actor=police, case=case, outcome=" ")
     # reported Monday 2026-09-28 with 3 working days: 29, 30 Sep, then 8 Oct (National Day off)
     assert case_clock(case, today=dt.date(2026, 9, 30)).due == dt.date(2026, 10, 8)
@@ -65,15 +65,15 @@ def test_department_resolves_and_reporter_closes(users, site_of):
 
 
 def test_bad_reports(users, site_of):
-    with pytest.raises(services.CaseError, match="fee_amount: state the fee"):
+    with pytest.raises(services.CaseError, match="fee_amount"):
         services.incident_report(actor=users["owner"], kind="fees", location="小区", description="进场费")
-    with pytest.raises(services.CaseError, match="fee_amount: must be ≥ 0"):
+    with pytest.raises(services.CaseError, match="fee_amount"):
         services.incident_report(actor=users["owner"], kind="fees", location="小区", description="x", fee_amount="-5")
-    with pytest.raises(services.CaseError, match="description: required"):
+    with pytest.raises(services.CaseError, match="description"):
         services.incident_report(actor=users["mobile"], kind="theft", location="x", description="")
-    with pytest.raises(services.CaseError, match="location: name the site or the place"):
+    with pytest.raises(services.CaseError, match="location"):
         services.incident_report(actor=users["mobile"], kind="theft", description="x")
-    with pytest.raises(services.CaseError, match="occurred_on: after the day of the report"):
+    with pytest.raises(services.CaseError, match="occurred_on"):
         services.incident_report(actor=users["mobile"], kind="theft", location="x", description="x",
                                  reported_on=dt.date(2026, 9, 1), occurred_on=dt.date(2026, 9, 2))
 

@@ -1,8 +1,12 @@
 """The case pages and API from outside, over HTTP: who sees what, forms, actions, errors."""
 
+import html
 import json
+import re
 
 import pytest
+from django.utils import translation
+from django.utils.text import capfirst
 
 from rollout5g.cases import services
 from rollout5g.cases.models import IncidentCase, PowerCase, RelocationCase
@@ -49,7 +53,7 @@ def test_anonymous_is_sent_to_login(client):
     assert client.get("/api/cases/power").status_code == 401
 
 
-def test_incident_reported_and_resolved_through_the_pages(client_for, site_of):
+def test_incident_reported_and_resolved_through_the_pages(client_for, site_of, users):
     site = site_of("jx-mobile")
     mobile = client_for("mobile")
     assert mobile.get("/cases/incident/new/").status_code == 200
@@ -66,18 +70,31 @@ def test_incident_reported_and_resolved_through_the_pages(client_for, site_of):
     assert mobile.post(f"/cases/incident/{case.number}/assign/", {"handler_name": "x"}).status_code == 403
     police.post(f"/cases/incident/{case.number}/assign/", {"handler_name": "王警官"})
     r = police.post(f"/cases/incident/{case.number}/resolve/", {"outcome": ""}, follow=True)
-    assert "outcome: required" in r.content.decode()
+    with translation.override("zh-hans"):  # the field by its label, the message in the reader's language
+        label = capfirst(str(IncidentCase._meta.get_field("outcome").verbose_name))
+        required = translation.gettext("This field is required.")
+    assert label in r.content.decode() and required in r.content.decode() and "outcome:" not in r.content.decode()
     police.post(f"/cases/incident/{case.number}/resolve/", {"outcome": "已追回"})
     case.refresh_from_db()
     assert (case.state, case.outcome, case.handler_name) == ("resolved", "已追回", "王警官")
     timeline = mobile.get(f"/cases/incident/{case.number}/").content.decode()
     assert timeline.count("<tr><td>") >= 3  # created, assigned, resolved
+    # the history reads as sentences with labels ("公安局 联络员 将状态由 已指派 改为 已处理"), never codes
+    history = re.search(r'id="case-history".*?</table>', timeline, re.S).group(0)
+    with translation.override("zh-hans"):
+        state = capfirst(str(IncidentCase._meta.get_field("state").verbose_name))
+        before, after = (str(dict(IncidentCase._meta.get_field("state").flatchoices)[v])
+                         for v in ("assigned", "resolved"))
+        sentence = translation.gettext("%(who)s changed %(label)s from %(before)s to %(after)s") % {
+            "who": str(users["police"]), "label": state, "before": before, "after": after}
+    assert html.escape(sentence) in history or sentence in history
+    assert ">resolved<" not in history and "'state'" not in history and "{" not in history
 
 
 def test_form_errors_name_the_field(client_for, site_of):
     r = client_for("mobile").post("/cases/incident/new/", {"kind": "fees", "location": "小区", "description": "x",
                                                             "occurred_on": "2026-11-13", "fee_amount": "-10"})
-    assert r.status_code == 200 and "fee_amount: must be ≥ 0" in r.content.decode()
+    assert r.status_code == 200 and "≥ 0" in r.content.decode()  # under the field, in the reader's language
     r = client_for("mobile").post("/cases/power/new/", {"site": "NO-SUCH", "kind": "connection"})
     assert "NO-SUCH" in r.content.decode()
 
@@ -111,7 +128,7 @@ def test_relocation_page_and_rule_enforced_over_http(client_for, site_of):
     assert r.status_code == 302
     case = RelocationCase.objects.get(site=site)
     r = mobile.post(f"/cases/relocation/{case.number}/compensation/", {"amount": "-1", "basis": "x"}, follow=True)
-    assert "must be ≥ 0" in r.content.decode()
+    assert "须 ≥ 0" in r.content.decode()  # the Chinese of "must be ≥ 0, got -1"
     r = mobile.post(f"/api/cases/relocation/{case.number}/remove", data="{}", content_type="application/json")
     # the step is not open: the case has no replacement secured yet (the declaration's source state)
     assert r.status_code == 422 and case.number in r.json()["detail"]
@@ -130,3 +147,12 @@ def test_demo_is_idempotent():
     lines = load_demo(password="x")
     assert "already loaded" in lines[-1] and services.ensure_rules() == 0
     assert (PowerCase.objects.count(), RelocationCase.objects.count(), IncidentCase.objects.count()) == counts
+
+
+def test_routing_rules_name_the_case_kinds_by_their_labels(client_for):
+    from rollout5g.cases.models import ClockRule
+
+    page = client_for("office").get("/cases/rules/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = re.sub(r"<[^>]+>", " ", re.search(r'id="rules-table".*?</table>', page, re.S).group(0))
+    keys = list(ClockRule.objects.values_list("key", flat=True))
+    assert keys and not [k for k in keys if k in table]

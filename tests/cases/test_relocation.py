@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from rollout5g.cases import services
 from rollout5g.cases.choices import RelocationCause, RelocationState
@@ -37,9 +38,9 @@ def _new_site(org, near, *states):
 ])
 def test_compensation_must_be_a_non_negative_decimal(users, site_of, amount, message):
     case = _open(users, site_of("jx-mobile"))
-    with pytest.raises(services.CaseError, match=message):
+    with translation.override("en"), pytest.raises(services.CaseError, match=message):
         services.relocation_agree_compensation(actor=users["mobile"], case=case, amount=amount, basis="评估报告")
-    with pytest.raises(services.CaseError, match="compensation_basis: required"):
+    with pytest.raises(services.CaseError, match="compensation_basis"):
         services.relocation_agree_compensation(actor=users["mobile"], case=case, amount="100", basis="")
     case.refresh_from_db()
     assert case.compensation_amount is None and case.state == RelocationState.NOTIFIED
@@ -63,7 +64,7 @@ def test_old_site_is_not_retired_before_the_replacement_is_approved(users, site_
     with pytest.raises(ActionUnavailable):  # no replacement secured yet: the step is not open
         services.relocation_remove_old(actor=users["mobile"], case=case)
     planned = _new_site(org("jx-mobile"), old)
-    with pytest.raises(services.CaseError, match="approved, building or on air"):
+    with pytest.raises(services.CaseError, match="replacement_site"):
         services.relocation_secure_replacement(actor=users["mobile"], case=case, replacement=planned)
     approved = _new_site(org("jx-mobile"), old, SiteState.APPLIED, SiteState.APPROVED)
     case = services.relocation_secure_replacement(actor=users["mobile"], case=case, replacement=approved)
@@ -91,7 +92,7 @@ def test_relocation_to_rebuilt(users, site_of, org):
     assert case.rebuild_limit_days == 60
     assert case_clock(case, today=dt.date(2026, 10, 8)).due == dt.date(2026, 12, 29)
     assert case in [c for c, _ in rebuild_list()]
-    with pytest.raises(services.CaseError, match="not on air yet"):
+    with pytest.raises(services.CaseError, match="replacement_site"):
         services.relocation_rebuilt(actor=users["mobile"], case=case)
     for state in (SiteState.BUILDING, SiteState.ON_AIR):
         replacement = site_transition(actor=SYSTEM, site=replacement, to_state=state)
@@ -110,7 +111,7 @@ def test_site_demolished_earlier_is_listed_with_its_rebuild_due(users, site_of):
     rows = {c.pk: clock for c, clock in rebuild_list()}
     assert rows[case.pk].due == dt.date(2026, 6, 30)
     assert case_clock(case, today=dt.date(2026, 7, 1)).state == "overdue"
-    with pytest.raises(services.CaseError, match="rebuild_due: before the demolition"):
+    with pytest.raises(services.CaseError, match="rebuild_due"):
         services.relocation_record_demolished(actor=users["office"], site=site_of("jx-telecom"),
                                               cause=RelocationCause.DEMOLITION, demolished_on=dt.date(2025, 6, 1),
                                               demanding_party="x", rebuild_due=dt.date(2025, 1, 1))
@@ -120,13 +121,13 @@ def test_only_the_operator_or_the_office_acts(users, site_of):
     case = _open(users, site_of("jx-mobile"))
     with pytest.raises(PermissionDenied):
         services.relocation_agree_compensation(actor=users["telecom"], case=case, amount="1", basis="x")
-    with pytest.raises(services.CaseError, match="neither owns nor shares"):
+    with pytest.raises(services.CaseError, match="'site'"):
         services.relocation_open(actor=users["telecom"], site=site_of("jx-mobile"), cause=RelocationCause.RENOVATION,
                                  notice_date=dt.date(2026, 9, 1), demanding_party="x")
-    with pytest.raises(services.CaseError, match="demanding_party: required"):
+    with pytest.raises(services.CaseError, match="demanding_party"):
         services.relocation_open(actor=users["mobile"], site=site_of("jx-mobile"), cause="demolition",
                                  notice_date=dt.date(2026, 9, 1), demanding_party=" ")
-    with pytest.raises(services.CaseError, match="already has an open relocation case"):
+    with pytest.raises(services.CaseError, match="'site'"):
         _open(users, case.site)
     services.relocation_agree_compensation(actor=users["office"], case=case, amount="0", basis="无偿迁移（公共设施）")
 

@@ -31,7 +31,8 @@ def live_demo(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "rollout5g.cli", "demo", "--data-dir", str(data_dir),
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
+    # loading the demo takes about a minute on an idle 2-core machine, several on a busy one
+    deadline = time.time() + float(os.environ.get("ROLLOUT5G_E2E_START_S", "900"))
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError((data_dir / "server.log").read_text())
@@ -94,8 +95,11 @@ def login(page, username):
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in this folder is a browser test (``-m e2e`` selects them, ``-m "not e2e"`` leaves them out)."""
+    """Every test in this folder is a browser test (``-m e2e`` selects them, ``-m "not e2e"`` leaves them out). In a
+    parallel run (``pytest -n auto``, pytest-xdist with ``--dist loadgroup``) they all go to one worker, so one demo
+    server serves them while the other workers run the rest of the suite."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from rollout5g.permits.certificates import verification_code
+
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -78,8 +80,7 @@ def test_batch_approval_journey(browser, live_demo, screenshots_dir, tmp_path):
 
     planning = as_user(browser, live_demo, "planning", external)
     planning.goto(app_url)
-    planning.select_option("#flag-form select[name=target]", "material")
-    planning.fill("#flag-form input[name=ref]", "site_plan")
+    planning.select_option("#flag-form select[name=flag_ref]", "material:site_plan")  # chosen from the list
     planning.fill("#flag-form input[name=message]", "总平面图未标注与住宅楼的间距")
     submit(planning, "flag-form")
 
@@ -88,7 +89,7 @@ def test_batch_approval_journey(browser, live_demo, screenshots_dir, tmp_path):
     submit(office, "notice-form")
     assert office.locator("#app-state").get_attribute("data-state") == "notice_issued"
     notice = office.locator("#deficiencies").inner_text()
-    assert "design_drawings" in notice and "site_plan" in notice
+    assert "铁塔（杆体）设计图纸" in notice and "站址总平面图" in notice  # design_drawings, site_plan by their names
 
     mobile.goto(app_url)
     for material in ("design_drawings", "site_plan"):
@@ -134,6 +135,19 @@ def test_batch_approval_journey(browser, live_demo, screenshots_dir, tmp_path):
     anonymous.goto(live_demo + verify_href)
     assert anonymous.locator("#verify-result").inner_text().strip() != ""
     assert "badge green" in anonymous.locator("#verify-result").get_attribute("class")
+    number = anonymous.locator("#cert-number").inner_text().strip()
+    # without the QR code: the public navigation entry leads to the lookup, and from there to the certificate check
+    anonymous.goto(live_demo + "/")
+    anonymous.locator("nav a[href='/approvals/']").first.click()
+    assert anonymous.locator("#status-form").count() == 1  # the public lookup, not the login
+    anonymous.click("#verify-form-link")
+    anonymous.fill("#verify-form input[name=number]", number)
+    anonymous.fill("#verify-form input[name=code]", verification_code(verify_href.rstrip("/").rsplit("/", 1)[-1]))
+    anonymous.click("#verify-form button[type=submit]")
+    assert "badge green" in anonymous.locator("#verify-result").get_attribute("class")
+    anonymous.fill("#verify-form input[name=code]", "AAAA-AAAA")
+    anonymous.click("#verify-form button[type=submit]")
+    assert "badge red" in anonymous.locator("#verify-result").get_attribute("class")
     anonymous.goto(f"{live_demo}/approvals/status/?code={code}")
     assert anonymous.locator("#public-status").count() == 1
     assert "王工" not in anonymous.content()

@@ -31,6 +31,8 @@ def test_public_map_and_filters_without_login(page, screenshots_dir):
     assert page.locator("#entry-table tbody tr").count() == min(schools, 25)
     # the downloads keep the filters and state the coordinate system
     assert "kind=school" in page.get_attribute("#downloads a:first-child", "href")
+    assert "crs=gcj02" in page.get_attribute("#download-csv-gcj02", "href")  # the GCJ-02 files, named as such
+    assert page.get_attribute("#open-data-link", "href") == "/open-list/data.json"  # the DCAT description
     with page.expect_navigation():
         page.click("#release-table a:text('第2批')")
     assert page.locator("#diff-changed tbody tr").count() > 0
@@ -65,6 +67,8 @@ def test_operator_request_accepted_by_the_owner_creates_the_planned_site(page, s
         page.click("#accept-button")
     planned = page.inner_text("#planned-site")
     assert planned.startswith("P-330")
+    history = page.inner_text("#history")  # sentences with labels, not dictionaries of field codes
+    assert planned.split()[0] in history and "{" not in history and "status" not in history
     page.screenshot(path=str(screenshots_dir / "open_list_request_accepted.png"), full_page=True)
     page.goto(page.base_url + f"/open-list/resources/{code}/")
     assert "中国移动" in page.inner_text("#hosted") or "移动" in page.inner_text("#hosted")

@@ -25,6 +25,10 @@ def test_operator_recommends_sites_and_converts_them(page, screenshots_dir):
     assert rows.count() == 5
     page.wait_for_function("() => document.querySelectorAll('#recommend-map .leaflet-marker-icon').length === 5")
     page.screenshot(path=str(screenshots_dir / "recommend_result.png"), full_page=True)
+    # the excluded candidates are collapsed behind their count, with a download of all of them
+    assert page.locator("#excluded-candidates").count() == 1
+    if page.locator("#excluded-download").count():
+        assert page.get_attribute("#excluded-download", "href").endswith("/excluded.csv")
 
     boxes = page.locator("#proposals input[name=rank]")
     for i in range(boxes.count()):

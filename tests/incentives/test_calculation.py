@@ -4,11 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from rollout5g.core import incentives as engine
 from rollout5g.incentives import services
 from rollout5g.incentives.choices import Level
 from rollout5g.incentives.models import Application
+from rollout5g.incentives.trace import trace_lines
 from rollout5g.platform.actors import SYSTEM
 from rollout5g.policy.models import IncentiveClause, PolicyDocument
 
@@ -21,10 +23,15 @@ def test_smart_upgrade_issue_amounts(draft):
     # 12,345,678.91 × 10% = 1,234,567.891 ; 2,345,678.37 × 20% = 469,135.674 ; sum 1,703,703.565
     assert app.unrounded_amount == Decimal("1703703.565")
     assert app.computed_amount == Decimal("1703703.57")
-    trace = "\n".join(app.trace)
-    assert "12,345,678.91 × 10% = 1,234,567.891" in trace
-    assert "2,345,678.37 × 20% = 469,135.674" in trace
-    assert "1,703,703.565 -> 1,703,703.57 CNY" in trace
+    # stored as steps (codes and exact amounts), worded in the reader's language with the bases by their labels
+    assert {"step": "term", "base": "equipment_investment", "amount": "12345678.91", "rate": "0.1",
+            "product": "1234567.891"} in app.trace
+    with translation.override("en"):
+        trace = "\n".join(trace_lines(app.trace))
+    assert "Actual equipment investment: ¥12,345,678.91 × 10% = ¥1,234,567.891" in trace
+    assert "Technology and IT investment: ¥2,345,678.37 × 20% = ¥469,135.674" in trace
+    assert "Rounded half up to the fen: ¥1,703,703.565 → ¥1,703,703.57" in trace
+    assert "equipment_investment" not in trace and "half_up_fen" not in trace
     stored = Application.objects.get(pk=app.pk)
     assert stored.trace == app.trace and stored.computed_amount == Decimal("1703703.57")
 
@@ -41,7 +48,9 @@ def test_pilot_national_and_provincial_gets_higher_not_sum(users, jiali):
                                       project_title="测试试点", project_ref="pilot:t-pilot", year=2021, pilot=pilot)
     assert app.computed_amount == Decimal("1500000.00")
     assert app.clause.key == "jx-5g-pilot-award-national"  # moved to the award that applies
-    assert any("exclusive group 'jx-5g-pilot-award' (highest)" in line for line in app.trace)
+    with translation.override("en"):
+        lines = trace_lines(app.trace)
+    assert "Only the highest award of the group is paid: ¥500,000 not paid, ¥1,500,000 applies" in lines
 
 
 @pytest.mark.clause("jx", "三(二)-2", level="built")
@@ -71,7 +80,8 @@ def test_new_clause_added_as_data_is_computed_without_code(users, jiali):
                                       project_title="大标准", project_ref="t:std2", year=2021,
                                       amounts={"standard_cost": "1000000"})
     assert big.computed_amount == Decimal("100000")
-    assert any("cap per application" in line for line in big.trace)
+    with translation.override("en"):
+        assert "Cap per application ¥100,000: ¥350,000 becomes ¥100,000" in trace_lines(big.trace)
 
 
 def test_float_and_bad_amounts_refused(users, jiali, upgrade):

@@ -3,10 +3,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from rollout5g.audit.services import history_for
 from rollout5g.incentives import services
 from rollout5g.incentives.models import LedgerEntry, PublicNotice
+from rollout5g.incentives.trace import trace_lines
 from rollout5g.platform.workflow import ActionUnavailable
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +88,7 @@ def test_adjustment_needs_a_reason_and_is_traced(draft, users):
     with pytest.raises(ValidationError):
         services.application_adjust(actor=users["office"], application=app, amount="1000000", reason=" ")
     services.application_adjust(actor=users["office"], application=app, amount="1000000", reason="部分发票不予认定")
-    assert app.amount_due == Decimal("1000000.00") and "部分发票不予认定" in app.trace[-1]
+    assert app.amount_due == Decimal("1000000.00") and app.trace[-1]["reason"] == "部分发票不予认定"
     assert history_for(app).filter(action="adjust", note="部分发票不予认定").exists()
 
 
@@ -111,7 +113,8 @@ def test_yearly_cap_per_enterprise(draft, users, upgrade):
     second = draft(ref="t:c2", invoice="INV-C2", eq="5000000", it="0")
     # 2,000,000 − 1,703,703.57 already granted in 2021 leaves 296,296.43 of the 500,000 computed
     assert second.computed_amount == Decimal("296296.43")
-    assert any("room left 296,296.43" in line for line in second.trace)
+    with translation.override("en"):
+        assert any("room left ¥296,296.43" in line for line in trace_lines(second.trace))
 
 
 def test_claim_without_invoices_or_ineligible_is_refused(users, jiali, upgrade):

@@ -89,3 +89,24 @@ def test_the_periodic_check_sends_each_reminder_once(monkeypatch, users):
 def test_every_app_declares_its_clocks():
     assert {"cases.power", "cases.relocation", "cases.incident", "resources.request", "permits.item.legal",
             "permits.item.promised", "incentives.notice"} <= set(clocks.declared())
+
+
+def test_a_reminder_is_stored_as_its_message_key_and_read_in_the_readers_language(monkeypatch, users):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from rollout5g.notifications.messages import render_message
+
+    key = "%(code)s: design review due %(due)s%(provisional)s, %(days_left)s working day(s) left"  # in the catalogue
+    monkeypatch.setattr(clocks, "_SPECS", {})
+    spec = _spec([SimpleNamespace(pk=8, code="B")], to=lambda row: Recipients(users=[users["office"]]))
+    clocks.declare(ClockSpec(**{**spec.__dict__, "warn": Reminder(gettext_lazy(key), to=spec.warn.to)}))
+    with translation.override("en"):
+        assert send_clock_reminders(D(2026, 10, 9))["sent"] == 1
+    note = Notification.objects.get(recipient=users["office"], key__startswith="test.clock:8:")
+    assert note.message == key and note.params["due"] == {"$date": "2026-10-10"} and note.params["days_left"] == 1
+    with translation.override("zh-hans"):
+        chinese = note.subject_text
+        assert chinese == render_message(key, note.params) and "2026年10月10日" in chinese
+    with translation.override("en"):
+        assert note.subject_text == "B: design review due 10 Oct 2026, 1 working day(s) left"

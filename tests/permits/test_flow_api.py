@@ -37,7 +37,7 @@ def upload(client, code, material, name="doc.pdf"):
 def test_batch_of_three_sites_end_to_end(client_for, batch_sites):
     mobile, office = client_for("mobile"), client_for("office")
     bad = post(mobile, f"{API}/", {"title": "x", "project_code": "2026-33040-63-03-1"}, status=422)
-    assert "project_code" in bad["detail"]
+    assert "2026-33040-63-03-1" in bad["detail"]  # the message names what was typed, in the reader's language
     app = post(mobile, f"{API}/", {"title": "南湖 三站", "project_code": "2026-330402-63-03-000777",
                                    "contact_name": "王工", "contact_phone": "0573-1"})
     code = app["application_code"]
@@ -149,7 +149,7 @@ def test_batch_of_three_sites_end_to_end(client_for, batch_sites):
                    and e.action == "transition" and e.after.get("state") == "approved"]
     assert len(item_events) == 12
     page = mobile.get(f"/approvals/{code}/").content.decode()
-    assert 'id="timeline"' in page and "certificate revoked" in page
+    assert 'id="timeline"' in page and "证书已撤销" in page  # "certificate revoked"
 
 
 def test_access_from_outside(client_for, users):

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from rollout5g.audit.models import AuditEvent
 from rollout5g.core.geo import haversine_m
@@ -86,7 +87,7 @@ def test_loader_bad_input_names_entry_and_field_and_changes_nothing(tmp_path, ol
 def test_project_code_format():
     assert services.validate_project_code(" 2026-330402-63-03-012345 ") == "2026-330402-63-03-012345"
     for bad in ("2026-330402-63-04-012345", "26-330402-63-03-012345", "2026-990402-63-03-012345", "abc"):
-        with pytest.raises(services.ApprovalError, match="project_code"):
+        with translation.override("en"), pytest.raises(services.ApprovalError, match="Project code"):
             services.validate_project_code(bad)
 
 
@@ -127,7 +128,7 @@ def test_missed_window_counts_as_accepted_on_the_day_received(users, batch_sites
 
 def test_notice_after_the_window_is_refused(users, batch_sites):
     app = _received(users, batch_sites, D(2026, 9, 28))
-    with pytest.raises(services.ApprovalError, match="counts as accepted"):
+    with translation.override("en"), pytest.raises(services.ApprovalError, match="counts as accepted"):
         services.notice_issue(actor=users["office"], application=app, on=D(2026, 10, 12))
 
 
@@ -166,7 +167,7 @@ def test_due_date_in_2027_is_provisional_until_2027_is_loaded(users, batch_sites
 def test_extension_adds_working_days_with_reason_and_approver(users, batch_sites):
     app = _received(users, batch_sites, D(2026, 9, 27))
     app = services.application_accept(actor=users["office"], application=app, on=D(2026, 9, 28))
-    with pytest.raises(services.ApprovalError, match="reason"):
+    with translation.override("en"), pytest.raises(services.ApprovalError, match="reason"):
         services.extension_grant(actor=users["office"], application=app, days=2, reason=" ")
     with pytest.raises(PermissionDenied):
         services.extension_grant(actor=users["mobile"], application=app, days=2, reason="x")

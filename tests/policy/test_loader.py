@@ -158,3 +158,23 @@ def test_a_changed_task_is_updated_and_audited(tmp_path):
     assert report.updated["tasks"] == 1 and report.created["tasks"] == 0
     last = AuditEvent.objects.filter(object_type="policy.policytask", object_id=str(task.pk)).last()
     assert last.before == {"title": "编制规划"} and last.after == {"title": "编制专项规划"}
+
+
+def test_a_second_citys_document_expands_its_own_collective_terms(tmp_path):
+    """Huzhou's units and collective terms from the province's table, then a Huzhou document writing 各县（市、区）政府
+    and 各通信运营商: they are Huzhou's county governments and operator branches, not Jiaxing's (the terms several
+    cities define resolve to the document's region)."""
+    from rollout5g.demo import load_city_units
+
+    load_city_units(["330500", "330900"])  # Huzhou and Zhoushan both define the terms
+    huzhou_doc = GOOD_DOC.replace("test-city-plan", "test-huzhou-plan").replace('"330400"', '"330500"').replace(
+        "[市经信局]", "[各县（市、区）政府]")
+    load_policy_files([_write(tmp_path, "huzhou.yaml", huzhou_doc)])
+    units = TaskUnit.objects.filter(task__document__key="test-huzhou-plan").select_related("organization")
+    leads = {u.organization.region.parent_id for u in units if u.role == "lead"}
+    supporting = {u.organization.code for u in units if u.role == "supporting"}
+    assert leads == {"330500"} and units.filter(role="lead").count() == 5  # Huzhou's five county-level units
+    assert supporting and all(code.startswith("hu-") for code in supporting)
+    # Jiaxing's documents still expand the same terms to Jiaxing's units
+    jiaxing = _task(JX, "二(一)1")["responsible_units"]
+    assert "嘉善县人民政府" in jiaxing and not any(name.startswith("湖州") for name in jiaxing)

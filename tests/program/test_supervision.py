@@ -222,7 +222,11 @@ def test_snapshot_diff_shows_what_changed(users, client_for):
     bs = [d for d in diff["indicators"] if d["indicator"] == "jx-5g-base-stations" and d["region"] == "330400"]
     assert bs and Decimal(bs[0]["after"]) > Decimal(bs[0]["before"])
     page = client_for("office").get(f"/supervision/snapshots/?a={old.pk}&b={new.pk}")
-    assert page.status_code == 200 and "jx-5g-base-stations" in page.content.decode()
+    # people read the indicator's and the region's names, not their codes
+    text = page.content.decode()
+    name = Indicator.objects.get(key="jx-5g-base-stations").name
+    assert page.status_code == 200 and name in text and "嘉兴市" in text
+    assert "jx-5g-base-stations" not in text and "330400" not in text.split('id="diff-indicators"')[1]
     assert client_for("mobile").get("/supervision/snapshots/").status_code == 403
 
 

@@ -94,24 +94,37 @@ def test_downloads_state_the_coordinate_system(client):
     csv_resp = client.get("/open-list/releases/2/download.csv", {"kind": "hospital"})
     assert csv_resp.status_code == 200 and csv_resp["X-Coordinate-System"] == "wgs84"
     text = csv_resp.content.decode("utf-8-sig")
-    first_line, rest = text.split("\n", 1)
-    assert "WGS-84 (EPSG:4326)" in first_line and "第2批" in first_line
-    rows = list(csv.DictReader(io.StringIO(rest)))
-    assert rows and {r["类型 kind"] for r in rows} == {"hospital"} and rows[0]["坐标系 crs"] == "wgs84"
+    assert text.startswith("编号,")  # the header is the first line: no comment line above it
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and {r["类型"] for r in rows} == {"医院"} and rows[0]["坐标系"] == "WGS-84 (EPSG:4326)"
+    assert rows[0]["WKT"] == f"POINT ({rows[0]['经度']} {rows[0]['纬度']})"
+    assert {r["智慧杆"] for r in rows} <= {"是", "否"} and {r["演示数据"] for r in rows} == {"是"}
 
     wgs = client.get("/open-list/releases/2/download.geojson").json()
-    gcj = client.get("/open-list/releases/2/download.geojson", {"crs": "gcj02"}).json()
+    gcj_resp = client.get("/open-list/releases/2/download.geojson", {"crs": "gcj02"})
+    gcj = gcj_resp.json()
+    assert "crs" not in wgs  # RFC 7946: WGS-84 longitude/latitude, no crs member
     assert wgs["properties"]["coordinate_system"].startswith("WGS-84")
-    assert gcj["properties"]["coordinate_system"].startswith("GCJ-02")
+    assert gcj["properties"]["coordinate_system"].startswith("GCJ-02") and "gcj02" in gcj["name"]
+    assert "gcj02.geojson" in gcj_resp["Content-Disposition"]
     assert len(wgs["features"]) == len(gcj["features"]) == 2880
     (lon, lat), (glon, glat) = wgs["features"][0]["geometry"]["coordinates"], gcj["features"][0]["geometry"]["coordinates"]
     elon, elat = wgs84_to_gcj02(lon, lat)
     assert abs(glon - float(elon)) < 1e-6 and abs(glat - float(elat)) < 1e-6 and abs(glon - lon) > 1e-4
+    props = wgs["features"][0]["properties"]
+    assert props["kind_label"] and props["kind_label"] != props["kind"]
 
     xlsx = client.get("/open-list/releases/1/download.xlsx")
-    ws = load_workbook(io.BytesIO(xlsx.content)).active
-    assert "第1批" in ws["A1"].value and "WGS-84" in ws["A2"].value and ws["A3"].value == "编号"
-    assert ws.max_row == 3 + 2600
+    book = load_workbook(io.BytesIO(xlsx.content))
+    ws = book.worksheets[0]
+    assert ws["A1"].value == "编号" and ws.max_row == 1 + 2600  # the table starts in A1: GDAL reads it as a layer
+    headers = [c.value for c in ws[1]]
+    kinds = {ws.cell(row=r, column=headers.index("类型") + 1).value for r in range(2, ws.max_row + 1)}
+    assert "路灯杆" in kinds and not any("_" in k for k in kinds)
+    assert {ws.cell(row=r, column=headers.index("智慧杆") + 1).value for r in range(2, ws.max_row + 1)} <= {"是", "否"}
+    rows = list(book["说明"].iter_rows(values_only=True))
+    about = dict((row[0], row[1]) for row in rows[:rows.index((None, None))])  # the description above the columns
+    assert "第1批" in about["标题"] and about["坐标系"].startswith("WGS-84")
     assert client.get("/open-list/releases/1/download.csv", {"crs": "bd09"}).status_code == 400
     api = client.get("/api/open-list/releases/1/geojson", {"crs": "gcj02", "kind": "venue"}).json()
     assert api["properties"]["coordinate_system"].startswith("GCJ-02") and api["features"]
@@ -180,7 +193,7 @@ def test_request_round_trip_through_the_pages(client_for, users):
     # a coordination fee is refused with the rule
     resp = owner.post(f"/open-list/requests/{req.code}/action/", {"action": "accept", "charge_kind_1": "coordination",
                                                                   "charge_amount_1": "8000"}, follow=True)
-    assert "actual power cost" in resp.content.decode()
+    assert "仅可按实结算电费" in resp.content.decode()  # "only the actual power cost may be passed on"
     assert SiteRequest.objects.get(pk=req.pk).status == "submitted"
     # the requester cannot accept its own request
     mobile.post(f"/open-list/requests/{req.code}/action/", {"action": "accept"})
@@ -217,8 +230,9 @@ def test_request_round_trip_through_the_api(client_for, users):
     assert resp.json()["status"] == "submitted" and resp.json()["owner"] == "jx-jiacheng-group"
     bad = owner.post(f"/api/open-list/requests/{code}/answer",
                      {"action": "accept", "charges": [{"kind": "entry", "amount_cny": 10000}]},
-                     content_type="application/json")
-    assert bad.status_code == 422 and "actual power cost" in bad.json()["detail"] and "charge 1: kind" in bad.json()["detail"]
+                     content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 422 and "actual power cost" in bad.json()["detail"]
+    assert "Charge 1: Entry fee" in bad.json()["detail"] and "may not be charged" in bad.json()["detail"]
     no_reason = owner.post(f"/api/open-list/requests/{code}/answer", {"action": "decline"},
                            content_type="application/json")
     assert no_reason.status_code == 422 and "decline_reason" in no_reason.json()["detail"]

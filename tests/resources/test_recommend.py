@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import shapely
+from django.utils import translation
 from shapely.geometry import box, mapping
 
 from rollout5g.organizations.models import Organization
@@ -110,15 +111,19 @@ def test_first_proposal_gain_is_its_whole_footprint_and_target_mode(resources):
 
 
 def test_bad_parameters_and_unknown_area(db):
-    with pytest.raises(RecommendError, match="either a number of sites or a target share"):
-        recommend_sites(area=AREA, n_sites=3, target_share=0.9)
-    with pytest.raises(RecommendError, match="unknown method 'best'; valid: greedy, exact"):
-        recommend_sites(area=AREA, n_sites=3, method="best")
-    with pytest.raises(RecommendError, match="band 'x9' is not supported"):
+    with translation.override("en"):
+        with pytest.raises(RecommendError, match="either a number of new sites or a covered-share target"):
+            recommend_sites(area=AREA, n_sites=3, target_share=0.9)
+        with pytest.raises(RecommendError, match="Unknown method best; valid: greedy, exact"):
+            recommend_sites(area=AREA, n_sites=3, method="best")
+        with pytest.raises(RecommendError, match="Band x9 is not supported"):
+            recommend_sites(area=AREA, n_sites=3, band="x9")
+        with pytest.raises(RecommendError, match="non-empty polygon"):
+            recommend_sites(area=shapely.Point(LON0, LAT0), n_sites=3)
+    with translation.override("zh-hans"), pytest.raises(RecommendError) as exc:  # the reader's language
         recommend_sites(area=AREA, n_sites=3, band="x9")
-    with pytest.raises(RecommendError, match="non-empty polygon"):
-        recommend_sites(area=shapely.Point(LON0, LAT0), n_sites=3)
-    with pytest.raises(RecommendError, match="unknown area '嘉兴南湖站'.*similar: .*嘉兴南站"):
+    assert "x9" in str(exc.value)
+    with translation.override("en"), pytest.raises(RecommendError, match="Unknown area 嘉兴南湖站.*similar: .*嘉兴南站"):
         find_area("嘉兴南湖站")
     assert find_area("南湖区").ref == "region:330402"
     assert find_area("嘉兴科技城").ref.startswith("key_area:")
@@ -136,7 +141,7 @@ def test_cli_prints_proposals_and_gap(resources):
     assert "optimum" in out.output and "gap" in out.output
     bad = CliRunner().invoke(app, ["recommend", "--area", "嘉兴南湖站", "--sites", "3"])
     assert bad.exit_code == 2
-    assert "unknown area '嘉兴南湖站'" in bad.output
+    assert "嘉兴南湖站" in bad.output and "嘉兴南站" in bad.output  # the unknown name and the similar ones
 
 
 def _submit(client, **extra):
@@ -151,6 +156,7 @@ def test_page_flow_and_one_step_conversion(resources, client_for):
     from rollout5g.sites.models import PlannedSite
 
     mobile = client_for("mobile")
+    mobile.cookies["django_language"] = "en"  # the messages below are read in English
     assert mobile.get("/open-list/recommend/").status_code == 200
     from rollout5g.jobs.models import Job
 
@@ -248,8 +254,8 @@ def test_access_is_for_operators_and_the_office(db, client, client_for):
                        content_type="application/json")
     assert resp.status_code == 403
     resp = mobile.post("/api/open-list/recommend", {"area": "key_area:999999", "n_sites": 2},
-                       content_type="application/json")
-    assert resp.status_code == 422 and "unknown key area" in resp.json()["detail"]
+                       content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 422 and "Unknown key area" in resp.json()["detail"]
     resp = mobile.post("/api/open-list/recommend", {"area": "region:330402", "n_sites": 2, "target_share": 0.9},
                        content_type="application/json")
     assert resp.status_code == 422

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import history_for
@@ -199,11 +200,16 @@ def test_decline_needs_a_reason(users):
 def test_a_fee_other_than_power_is_refused_with_the_rule(users, kind):
     r = _resource(users)
     req = services.site_request_create(actor=users["mobile"], resource=r)
-    for answer in (services.site_request_accept, services.site_request_propose):
-        with pytest.raises(ValidationError) as exc:
+    for answer, language in ((services.site_request_accept, "en"), (services.site_request_propose, "zh-hans")):
+        with translation.override(language), pytest.raises(ValidationError) as exc:
             answer(actor=users["owner"], request=req, conditions="c", charges=[{"kind": kind, "amount_cny": "5000"}])
         message = " ".join(exc.value.message_dict["charges"])
-        assert "charge 1: kind" in message and "free of charge" in message and "actual power cost" in message
+        with translation.override(language):
+            fee = str(FeeKind(kind).label)
+        assert f"Charge 1: {fee} may not be charged" in message or language != "en"
+        assert fee in message and "charges" not in message  # the fee is named, in the reader's language
+        if language == "en":
+            assert "free of charge" in message and "actual power cost" in message
     req.refresh_from_db()
     r.refresh_from_db()
     assert req.status == "submitted" and not req.charges.exists() and r.availability == "open"
@@ -243,7 +249,7 @@ def test_second_operator_on_the_same_smart_pole_gets_a_sharing_offer(users):
     assert pole.availability == "occupied" and pole.capacity_left == 0
     with pytest.raises(ValidationError) as exc:  # full
         services.site_request_create(actor=users["mobile"], resource=pole)
-    assert "capacity" in str(exc.value) or "occupied" in str(exc.value)
+    assert "已达容量" in str(exc.value)  # "(capacity reached)"
 
 
 def test_request_near_a_point_matches_the_nearest_open_resource(users):
@@ -311,7 +317,8 @@ def test_unconfirmed_entries_are_reminded_once_per_period(users, settings):
     PublicResource.objects.filter(pk__in=[r.pk for r in stale]).update(last_confirmed_on=dt.date(2031, 1, 1))
     result = remind_unconfirmed(today)
     note = Notification.objects.get(recipient=users["schools"], key__startswith="resources.unconfirmed:")
-    assert note.subject.startswith("3 open-list entries") and note.level == "warning"
+    assert note.message == "%(n)s open-list entries not confirmed for %(days)s days" and note.level == "warning"
+    assert note.params["n"] == 3
     assert Notification.objects.filter(recipient=users["office"], key__startswith="resources.unconfirmed:office").exists()
     assert result["entries"] >= 3
     assert remind_unconfirmed(today)["sent"] == 0  # idempotent within the period

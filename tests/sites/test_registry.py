@@ -2,8 +2,10 @@
 the registry, and who sees what (through HTTP)."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.utils import translation
 
 from rollout5g.audit.models import AuditEvent
 from rollout5g.audit.services import verify_chain
@@ -14,6 +16,7 @@ from rollout5g.regions.models import Region
 from rollout5g.sites import services
 from rollout5g.sites.models import Cell, PlannedSite, Site
 from rollout5g.sites.selectors import on_air_base_stations, on_air_base_stations_by_region
+from rollout5g.sites.views import batch_label
 
 pytestmark = pytest.mark.django_db
 JIAXING = "330400"
@@ -147,7 +150,13 @@ def test_pages_render(client_for):
         assert office.get(url).status_code == 200, url
     site = Site.objects.filter(state="on_air").first()
     page = office.get(f"/sites/{site.code}/").content.decode()
-    assert site.code in page and "system:scenario" in page  # history starts with the import
+    assert site.code in page
+    # the history reads as sentences and starts with the import, by the system (not its internal label)
+    history = page.split('id="site-history"', 1)[1].split("</table>", 1)[0]
+    first = re.search(r"<tr data-seq=.*?</tr>", history, re.S).group(0)
+    with translation.override("zh-hans"):
+        assert batch_label(site.import_batch) in first
+    assert "system:scenario" not in page and "{'" not in history
 
 
 def test_operator_and_band_filters_mean_that_operators_cells_on_that_band(users):

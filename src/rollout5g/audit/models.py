@@ -11,8 +11,9 @@ from rollout5g.platform.roles import PROGRAM_OFFICE_ONLY
 from .choices import AuditAction
 
 GENESIS_HASH = "0" * 64
-#: Version of the hashed payload. 1 (until migration 0003) left the acting user's id out; 2 covers every field.
-HASH_SCHEME = 2
+#: Version of the hashed payload of new events. 1 (until migration 0003) left the acting user's id out; 2 covers
+#: every field but the region (added later, migration 0004); 3 covers the region too. Each event stores its scheme.
+HASH_SCHEME = 3
 
 
 class AuditChainHead(models.Model):
@@ -34,6 +35,13 @@ class AuditEvent(models.Model):
     stored event breaks the chain from that event on (``rollout5g audit verify`` names the first one). Signed
     checkpoints of the chain head outside the database (:mod:`rollout5g.audit.checkpoints`) catch what the chain
     alone cannot: a truncated tail or a chain recomputed after a rewrite.
+
+    ``region`` is the region of the event's object when the event was written (the object's
+    ``AccessPolicy.region_path``; empty: the whole deployment). It decides who reads the event (a city's office reads
+    its city's events and the deployment-wide ones; the province reads all). Events written since it exists (hash
+    scheme 3) hash it with the rest; the events written before were given their object's region afterwards
+    (migration 0004) and keep their scheme-2 hash, which does not cover it: the hash of a stored event never changes.
+    For those the region is an access index derived from the object (whose type and id are hashed).
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
@@ -49,17 +57,22 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+", db_index=False)
+    hash_scheme = models.PositiveSmallIntegerField(default=HASH_SCHEME, editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = RestrictedManager()
-    access_policy = AccessPolicy(all_rows={VIEW: PROGRAM_OFFICE_ONLY})
+    # a city's office reads its city's events and the deployment-wide ones (no region); the province reads all
+    access_policy = AccessPolicy(all_rows={VIEW: PROGRAM_OFFICE_ONLY}, region_path="region", regionless_shared=True)
 
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"]),
+                   models.Index(fields=["region", "seq"], name="audit_event_region_seq")]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -74,10 +87,11 @@ class AuditEvent(models.Model):
         raise ValueError("audit events are append-only")
 
     def canonical_payload(self) -> str:
-        """The exact text that is hashed: every stored field except the row id and the hash (scheme version
-        :data:`HASH_SCHEME`). Only stored fields go in, so verification needs nothing else."""
+        """The exact text that is hashed: every stored field except the row id and the hash, in the event's own
+        scheme (``hash_scheme``, written as ``v``; scheme 2 leaves the region out, see the class docstring). Only
+        stored fields go in, so verification needs nothing else."""
         data = {
-            "v": HASH_SCHEME,
+            "v": self.hash_scheme,
             "seq": self.seq,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
             "actor_id": self.actor_id,
@@ -90,6 +104,8 @@ class AuditEvent(models.Model):
             "after": self.after,
             "note": self.note,
         }
+        if self.hash_scheme >= 3:
+            data["region_id"] = self.region_id
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
     def compute_hash(self) -> str:

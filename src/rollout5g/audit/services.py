@@ -11,6 +11,8 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -57,6 +59,53 @@ def _actor_label(actor, system_label: str) -> str:
     return f"{actor.get_username()}"
 
 
+_DERIVED = object()
+
+
+def region_of(obj: models.Model) -> str | None:
+    """Adcode of the region ``obj`` belongs to, through its model's ``AccessPolicy.region_path`` (to-one steps are
+    read from the object, a to-many step with one query); None for a record of the whole deployment or one whose
+    rows lie in several regions."""
+    policy = getattr(type(obj), "access_policy", None)
+    path = getattr(policy, "region_path", None)
+    if not path:
+        return None
+    names, target = path.split("__"), obj
+    try:
+        for i, name in enumerate(names):
+            field = target._meta.get_field(name)
+            if field.many_to_many or field.one_to_many:
+                if target.pk is None:
+                    return None
+                codes = set(type(target)._base_manager.filter(pk=target.pk)
+                            .values_list("__".join(names[i:]), flat=True)) - {None}
+                return codes.pop() if len(codes) == 1 else None
+            if i == len(names) - 1:
+                return getattr(target, field.attname)
+            target = getattr(target, name)
+            if target is None:
+                return None
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+    return None
+
+
+def _region_by_reference(object_type: str, object_id) -> str | None:
+    """The region of the object named by type and id (an event recorded without the object at hand)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+    path = getattr(getattr(model, "access_policy", None), "region_path", None)
+    if not path:
+        return None
+    try:
+        codes = set(model._base_manager.filter(pk=object_id).values_list(path, flat=True)) - {None}
+    except (ValueError, TypeError):
+        return None
+    return codes.pop() if len(codes) == 1 else None
+
+
 def record_event(
     *,
     actor,
@@ -69,14 +118,21 @@ def record_event(
     after: dict | None = None,
     note: str = "",
     system_label: str = "system",
+    region=_DERIVED,
 ) -> AuditEvent:
-    """Append one event to the chain. Call it inside the transaction that makes the change."""
+    """Append one event to the chain. Call it inside the transaction that makes the change.
+
+    ``region`` (a Region, an adcode, or None for the whole deployment) defaults to the region of the object
+    (:func:`region_of`); it decides which cities' offices read the event."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     if not object_type or object_id is None:
         raise ValueError("record_event needs obj, or object_type and object_id")
+    if region is _DERIVED:
+        region = region_of(obj) if obj is not None else _region_by_reference(object_type, object_id)
+    region = getattr(region, "pk", region)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
@@ -91,6 +147,7 @@ def record_event(
             before=_json_value(before) if before is not None else None,
             after=_json_value(after) if after is not None else None,
             note=note,
+            region_id=region or None,
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()

@@ -87,17 +87,17 @@ def perform(user, case, name: str, data) -> object:
     family = case.family
     form = FORMS[family].get(name)
     if form is None:
-        raise services.CaseError(f"action: {name!r} is not one of {', '.join(FORMS[family])}")
+        raise services.CaseError({"action": _("%(name)s is not an action of this case") % {"name": name}})
     values = {f: (data.get(f) or "").strip() if isinstance(data.get(f), str) or data.get(f) is None else data.get(f)
               for f in form.fields}
     for field in form.required:
         if values.get(field) in ("", None):
-            raise services.CaseError(f"{field}: required")
+            raise services.CaseError({field: _("This field is required.")})
     on = values.get("on") or None
     if "replacement" in values and values["replacement"]:
         site = Site.objects.restrict(user).filter(code=values["replacement"]).first()
         if site is None:
-            raise services.CaseError(f"replacement: no site {values['replacement']!r} that you may see")
+            raise services.CaseError({"replacement": _("No site %(code)s that you may see.") % {"code": values["replacement"]}})
         values["replacement"] = site
     else:
         values["replacement"] = None
@@ -134,7 +134,7 @@ def perform(user, case, name: str, data) -> object:
         return services.incident_close(actor=user, case=case, outcome=values["outcome"], on=on)
     department = Organization.objects.filter(code=values["department"]).first()
     if department is None:
-        raise services.CaseError(f"department: no organization with code {values['department']!r}")
+        raise services.CaseError({"department": _("No organization with the code %(code)s.") % {"code": values["department"]}})
     return services.incident_reroute(actor=user, case=case, department=department, reason=values["reason"])
 
 

@@ -133,6 +133,7 @@ class IncidentIn(Schema):
     description: str
     site: str = ""
     location: str = ""
+    region: str = ""  # adcode of the region, for an incident without a site
     occurred_on: dt.date | None = None
     fee_amount: str | None = None
 
@@ -226,7 +227,7 @@ def incident_list(request, state: str = ""):
 def incident_create(request, payload: IncidentIn):
     site = _site(request, payload.site)
     case = services.incident_report(actor=request.user, kind=payload.kind, description=payload.description,
-                 site=site, location=payload.location, occurred_on=payload.occurred_on,
+                 site=site, location=payload.location, region=payload.region or None, occurred_on=payload.occurred_on,
                  fee_amount=payload.fee_amount)
     return Status(201, _with_family(case))
 

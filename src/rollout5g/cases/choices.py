@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rollout5g.sites.choices import SiteState
 
@@ -13,11 +14,11 @@ class PowerKind(models.TextChoices):
 
 
 class PowerState(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    ACCEPTED = "accepted", _("Accepted")
-    SURVEYED = "surveyed", _("Surveyed")
-    COMPLETED = "completed", _("Connected / converted")
-    REFUSED = "refused", _("Refused")
+    APPLIED = "applied", pgettext_lazy("state", "Applied")
+    ACCEPTED = "accepted", pgettext_lazy("state", "Accepted")
+    SURVEYED = "surveyed", pgettext_lazy("state", "Surveyed")
+    COMPLETED = "completed", pgettext_lazy("state", "Connected / converted")
+    REFUSED = "refused", pgettext_lazy("state", "Refused")
 
 
 class RelocationCause(models.TextChoices):
@@ -27,12 +28,12 @@ class RelocationCause(models.TextChoices):
 
 
 class RelocationState(models.TextChoices):
-    NOTIFIED = "notified", _("Notified")
-    AGREED = "agreed", _("Compensation agreed")
-    SECURED = "secured", _("Replacement secured")
-    REMOVED = "removed", _("Old site removed")
-    REBUILT = "rebuilt", _("Rebuilt")
-    CANCELLED = "cancelled", _("Cancelled")
+    NOTIFIED = "notified", pgettext_lazy("state", "Notified")
+    AGREED = "agreed", pgettext_lazy("state", "Compensation agreed")
+    SECURED = "secured", pgettext_lazy("state", "Replacement secured")
+    REMOVED = "removed", pgettext_lazy("state", "Old site removed")
+    REBUILT = "rebuilt", pgettext_lazy("state", "Rebuilt")
+    CANCELLED = "cancelled", pgettext_lazy("state", "Cancelled")
 
 
 class IncidentKind(models.TextChoices):
@@ -44,11 +45,11 @@ class IncidentKind(models.TextChoices):
 
 
 class IncidentState(models.TextChoices):
-    REPORTED = "reported", _("Reported")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    REPORTED = "reported", pgettext_lazy("state", "Reported")
+    ASSIGNED = "assigned", pgettext_lazy("state", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("state", "In progress")
+    RESOLVED = "resolved", pgettext_lazy("state", "Resolved")
+    CLOSED = "closed", pgettext_lazy("state", "Closed")
 
 
 #: Site states that count as "the replacement is secured": approved or further along, not relocating or retired.

@@ -5,6 +5,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rollout5g.platform.tenancy import scope_regions
+from rollout5g.regions.models import Region
 from rollout5g.sites.models import Site
 
 from .choices import IncidentKind, PowerKind, RelocationCause
@@ -59,6 +61,8 @@ class IncidentReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=IncidentKind.choices)
     site = forms.CharField(label=_("Site code"), max_length=60, required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False,
+                                    help_text=_("Without a site: where it happened (by default your own region)"))
     occurred_on = forms.DateField(label=_("Occurred on"), initial=dt.date.today,
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     fee_amount = forms.CharField(label=_("Fee demanded [CNY]"), required=False, max_length=20)
@@ -67,6 +71,7 @@ class IncidentReportForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["region"].queryset = scope_regions(user)
 
     def clean_site(self):
         code = self.cleaned_data["site"].strip()

@@ -122,6 +122,7 @@ class PowerCase(CaseBase):
                              source=(PowerState.APPLIED, PowerState.ACCEPTED, PowerState.SURVEYED),
                              target=PowerState.REFUSED),
         },
+        region_path="site__region",
     )
 
     class Meta:
@@ -191,6 +192,7 @@ class RelocationCase(CaseBase):
                              source=(RelocationState.NOTIFIED, RelocationState.AGREED, RelocationState.SECURED),
                              target=RelocationState.CANCELLED),
         },
+        region_path="site__region",
     )
 
     class Meta:
@@ -216,6 +218,8 @@ class IncidentCase(CaseBase):
                              default=IncidentState.REPORTED)
     site = models.ForeignKey("sites.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="incidents")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     reporter = models.ForeignKey("organizations.Organization", verbose_name=_("reported by"),
                                  on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey("organizations.Organization", verbose_name=_("responsible department"),
@@ -251,6 +255,7 @@ class IncidentCase(CaseBase):
                               source=(IncidentState.REPORTED, IncidentState.ASSIGNED, IncidentState.IN_PROGRESS),
                               target=IncidentState.REPORTED),
         },
+        region_path="region",
     )
 
     class Meta:

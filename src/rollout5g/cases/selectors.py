@@ -83,9 +83,27 @@ def case_clock(case, today: dt.date | None = None, calendar=None) -> CaseClock:
     return clock_state(CLOCKS[case.family], case, today, calendar)
 
 
-def with_clocks(cases, today: dt.date | None = None) -> list[tuple[object, CaseClock]]:
-    calendar = working_calendar()
+def with_clocks(cases, today: dt.date | None = None, calendar=None) -> list[tuple[object, CaseClock]]:
+    calendar = calendar or working_calendar()
     return [(c, case_clock(c, today, calendar)) for c in cases]
+
+
+#: The columns a case's clock reads (``CaseBase.clock``, ``RelocationCase.clock``, ``_clock_of``, ``is_open``).
+CLOCK_FIELDS = {
+    "power": ("id", "number", "state", "received_on", "limit_days", "warn_days"),
+    "relocation": ("id", "number", "state", "received_on", "limit_days", "warn_days", "removed_on",
+                   "rebuild_limit_days", "rebuild_due"),
+    "incident": ("id", "number", "state", "received_on", "limit_days", "warn_days"),
+}
+
+
+def overdue_count(cases, family: str, today: dt.date | None = None, calendar=None) -> int:
+    """How many of ``cases`` (a queryset of one family, already restricted and filtered) are open and overdue: the
+    open ones are read with only the columns of their clock."""
+    calendar = calendar or working_calendar()
+    open_cases = cases.filter(state__in=OPEN_STATES[family]).select_related(None).only(*CLOCK_FIELDS[family])
+    return sum(1 for case in open_cases
+               if (clock := case_clock(case, today, calendar)) is not None and clock.state == "overdue")
 
 
 # -- direct supply -----------------------------------------------------------------------------------------------
@@ -137,8 +155,9 @@ def direct_supply_share_indicator(indicator, region, as_of):
 def supply_by_county(parent_adcode: str | None = None) -> list[SupplyCounts]:
     """Per county of the city (by default the home region): sites on direct / transfer / unknown supply, conversions
     done and open."""
-    parent = Region.objects.get(pk=parent_adcode or home_adcode())
-    counties = list(parent.children.order_by("adcode"))
+    boundaries = ("geometry", "display_geometry")  # not shown: never read (a city's is megabytes of GeoJSON)
+    parent = Region.objects.defer(*boundaries).get(pk=parent_adcode or home_adcode())
+    counties = list(parent.children.defer(*boundaries).order_by("adcode"))
     rows = dict.fromkeys((c.adcode for c in counties), None)
     supply = (_live_sites().filter(region__parent=parent).order_by().values("region_id")
               .annotate(direct=Count("id", filter=Q(power_supply=PowerSupply.DIRECT)),

@@ -24,13 +24,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
+from rollout5g.notifications.messages import choice
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.actors import SystemActor, is_system
 from rollout5g.platform.codes import next_code
+from rollout5g.platform.formats import yuan
+from rollout5g.platform.tenancy import place_region
 from rollout5g.platform.workflow import authorize, authorize_create, declared, transition
 from rollout5g.sites.choices import PowerSupply, SiteState
 from rollout5g.sites.models import Site
@@ -71,7 +75,8 @@ def ensure_rules(actor=CASES_PROCESS) -> int:
                 continue
             org = Organization.objects.filter(code=org_code).first() if org_code else None
             if org_code and org is None:
-                raise CaseError(f"rule {key}: organization {org_code!r} is not in the directory")
+                raise CaseError(_("Rule %(key)s: organization %(org)s is not in the directory.") % {
+                    "key": key, "org": org_code})
             rule = ClockRule.objects.create(key=key, organization=org, limit_days=limit, warn_days=warn,
                                             description=description)
             record_event(actor=actor, action=AuditAction.CREATE, obj=rule, after=snapshot(rule))
@@ -100,7 +105,7 @@ def rule_update(*, actor, rule: ClockRule, organization: Organization | None = N
         if warn_days is not None:
             rule.warn_days = warn_days
         if rule.limit_days < 1 or rule.warn_days >= rule.limit_days:
-            raise CaseError("limit_days: must be at least 1 and more than the warning days")
+            raise CaseError({"limit_days": _("must be at least 1 and more than the warning days")})
         rule.save()
         record_changes(actor=actor, obj=rule, before=before)
     return rule
@@ -117,30 +122,30 @@ def _date(value, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise CaseError(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CaseError({field: _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}}) from None
 
 
 def _required(text, field: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise CaseError(f"{field}: required")
+        raise CaseError({field: _("This field is required.")})
     return text
 
 
 def _money(value, field: str) -> Decimal:
     """A non-negative amount in yuan with at most two decimals (never a float)."""
     if isinstance(value, float):
-        raise CaseError(f"{field}: give the amount as a decimal string, not a float")
+        raise CaseError({field: _("give the amount as a decimal string, not a float")})
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise CaseError(f"{field}: {value!r} is not an amount") from None
+        raise CaseError({field: _("%(value)s is not an amount") % {"value": value}}) from None
     if not amount.is_finite():
-        raise CaseError(f"{field}: {value!r} is not an amount")
+        raise CaseError({field: _("%(value)s is not an amount") % {"value": value}})
     if amount < 0:
-        raise CaseError(f"{field}: must be ≥ 0, got {amount}")
+        raise CaseError({field: _("must be ≥ 0, got %(amount)s") % {"amount": amount}})
     if amount != amount.quantize(Decimal("0.01")):
-        raise CaseError(f"{field}: at most two decimals (fen), got {amount}")
+        raise CaseError({field: _("at most two decimals (fen), got %(amount)s") % {"amount": amount}})
     return amount.quantize(Decimal("0.01"))
 
 
@@ -188,26 +193,28 @@ def power_apply(*, actor, site: Site, kind: str, received_on: dt.date | None = N
                 is_synthetic: bool = False) -> PowerCase:
     """An operator or tower company asks the power company for a connection or a conversion of one of its sites."""
     if kind not in PowerKind.values:
-        raise CaseError(f"kind: {kind!r} is not one of {', '.join(PowerKind.values)}")
+        raise CaseError({"kind": _("%(kind)s is not a kind of power case; valid: %(valid)s") % {
+            "kind": kind, "valid": "、".join(str(label) for label in PowerKind.labels)}})
     applicant = applicant or getattr(actor, "organization", None)
     if applicant is None:
-        raise CaseError("applicant: the applying organization is required")
-    authorize_create(actor, PowerCase, owner=applicant)
+        raise CaseError({"applicant": _("the applying organization is required")})
+    authorize_create(actor, PowerCase, owner=applicant, region=site.region_id)
     if applicant.pk not in _orgs_of(site):
-        raise CaseError(f"site: {applicant} neither owns nor shares site {site.code}")
+        raise CaseError({"site": _("%(org)s neither owns nor shares site %(site)s") % {"org": applicant, "site": site.code}})
     if site.state == SiteState.RETIRED:
-        raise CaseError(f"site: {site.code} is retired")
+        raise CaseError({"site": _("%(site)s is retired") % {"site": site.code}})
     if kind == PowerKind.CONVERSION and site.power_supply == PowerSupply.DIRECT:
-        raise CaseError(f"site: {site.code} is already on direct supply")
+        raise CaseError({"site": _("%(site)s is already on direct supply") % {"site": site.code}})
     if PowerCase.objects.filter(site=site, kind=kind, state__in=OPEN_STATES["power"]).exists():
-        raise CaseError(f"site: {site.code} already has an open {kind} case")
+        raise CaseError({"site": _("%(site)s already has an open %(kind)s case") % {
+            "site": site.code, "kind": PowerKind(kind).label}})
     if capacity_kw not in (None, ""):
         try:
             capacity_kw = Decimal(str(capacity_kw))
         except InvalidOperation:
-            raise CaseError(f"capacity_kw: {capacity_kw!r} is not a number") from None
+            raise CaseError({"capacity_kw": _("%(value)s is not a number") % {"value": capacity_kw}}) from None
         if capacity_kw <= 0:
-            raise CaseError("capacity_kw: must be > 0")
+            raise CaseError({"capacity_kw": _("must be > 0")})
     else:
         capacity_kw = None
     received_on = _date(received_on or dt.date.today(), "received_on")
@@ -219,8 +226,10 @@ def power_apply(*, actor, site: Site, kind: str, received_on: dt.date | None = N
                          capacity_kw=capacity_kw, meter_number=meter_number.strip(), note=note,
                          created_by=_created_by(actor), is_synthetic=is_synthetic)
         _create(actor, case, note=note)
-        notify(subject=f"{case.number}: {case.get_kind_display()} {site.code}", level="info",
-               body=f"{applicant} applied on {received_on}", url=case_url(case), organizations=[case.handler],
+        notify(message=gettext_noop("%(number)s: %(kind)s %(site)s"), level="info",
+               params={"number": case.number, "kind": choice(PowerCase, "kind", case.kind), "site": site.code},
+               body_message=gettext_noop("%(applicant)s applied on %(on)s"),
+               body_params={"applicant": str(applicant), "on": received_on}, url=case_url(case), organizations=[case.handler],
                key=f"cases:power:{case.pk}:applied")
     return case
 
@@ -229,7 +238,8 @@ def _power_step(actor, case: PowerCase, name: str, on, note: str, **fields) -> P
     on = _date(on or dt.date.today(), "on")
     with transaction.atomic():
         case = _step(case, name, actor=actor, on=on, note=note, **fields)
-        notify(subject=f"{case.number}: {case.get_state_display()}", body=note, url=case_url(case),
+        notify(message=gettext_noop("%(number)s: %(state)s"), body=note, url=case_url(case),
+               params={"number": case.number, "state": choice(PowerCase, "state", case.state)},
                level="warning" if case.state == PowerState.REFUSED else "info",
                organizations=[case.applicant], key=f"cases:power:{case.pk}:{case.state}")
     return case
@@ -256,7 +266,7 @@ def power_complete(*, actor, case: PowerCase, on=None, meter_number: str = "", n
     authorize(actor, "complete", case)
     meter_number = (meter_number or case.meter_number).strip()
     if case.kind == PowerKind.CONVERSION and not meter_number:
-        raise CaseError("meter_number: a conversion needs the site's own electricity account (一户一表)")
+        raise CaseError({"meter_number": _("a conversion needs the site's own electricity account (一户一表)")})
     with transaction.atomic():
         case = _power_step(actor, case, "complete", on, note, meter_number=meter_number)
         site = Site.objects.get(pk=case.site_id)
@@ -280,9 +290,9 @@ def _open_relocation(actor, site: Site | None) -> Organization:
     if site is None:
         raise CaseError({"site": _("Choose the site to relocate.")})
     operator = _operator_of(site, actor)
-    authorize_create(actor, RelocationCase, owner=operator)
+    authorize_create(actor, RelocationCase, owner=operator, region=site.region_id)
     if operator.pk not in _orgs_of(site):
-        raise CaseError(f"site: {operator} neither owns nor shares site {site.code}")
+        raise CaseError({"site": _("%(org)s neither owns nor shares site %(site)s") % {"org": operator, "site": site.code}})
     return operator
 
 
@@ -292,17 +302,19 @@ def relocation_open(*, actor, site: Site, cause: str, notice_date, demanding_par
     """Record a demand to move a site (demolition, renovation, a major project)."""
     operator = _open_relocation(actor, site)
     if cause not in RelocationCause.values:
-        raise CaseError(f"cause: {cause!r} is not one of {', '.join(RelocationCause.values)}")
+        raise CaseError({"cause": _("%(cause)s is not a cause of relocation; valid: %(valid)s") % {
+            "cause": cause, "valid": "、".join(str(label) for label in RelocationCause.labels)}})
     demanding_party = _required(demanding_party, "demanding_party")
     notice_date = _date(notice_date, "notice_date")
     demolition_date = _date(demolition_date, "demolition_date") if demolition_date else None
     if demolition_date and demolition_date < notice_date:
-        raise CaseError("demolition_date: before the notice date")
+        raise CaseError({"demolition_date": _("before the notice date")})
     if site.state == SiteState.RETIRED:
-        raise CaseError(f"site: {site.code} is already retired; record it as demolished earlier instead")
+        raise CaseError({"site": _("%(site)s is already retired; record it as demolished earlier instead") % {
+            "site": site.code}})
     if RelocationCase.objects.filter(site=site, state__in=[RelocationState.NOTIFIED, RelocationState.AGREED,
                                                            RelocationState.SECURED]).exists():
-        raise CaseError(f"site: {site.code} already has an open relocation case")
+        raise CaseError({"site": _("%(site)s already has an open relocation case") % {"site": site.code}})
     rule = rule_for("relocation.replacement")
     rebuild = rule_for("relocation.rebuild")
     with transaction.atomic():
@@ -313,7 +325,9 @@ def relocation_open(*, actor, site: Site, cause: str, notice_date, demanding_par
             limit_days=rule.limit_days, warn_days=rule.warn_days, rebuild_limit_days=rebuild.limit_days,
             state_since=notice_date, note=note, created_by=_created_by(actor), is_synthetic=is_synthetic)
         _create(actor, case, note=note)
-        notify(subject=f"{case.number}: {site.code} must move ({case.get_cause_display()})", body=demanding_party,
+        notify(message=gettext_noop("%(number)s: %(site)s must move (%(cause)s)"), body=demanding_party,
+               params={"number": case.number, "site": site.code,
+                       "cause": choice(RelocationCase, "cause", case.cause)},
                url=case_url(case), organizations=[operator], users=program_office_users(),
                key=f"cases:relocation:{case.pk}:opened")
     return case
@@ -329,7 +343,7 @@ def relocation_agree_compensation(*, actor, case: RelocationCase, amount, basis:
     fields = {"compensation_amount": amount, "compensation_basis": basis}
     if case.state == RelocationState.NOTIFIED:
         fields.update(state=RelocationState.AGREED, state_since=on)
-    return transition(case, "compensation", actor=actor, note=f"compensation {amount} CNY",
+    return transition(case, "compensation", actor=actor, note=_("compensation %(amount)s") % {"amount": yuan(amount, 2)},
                       audit_action=AuditAction.UPDATE, **fields)
 
 
@@ -338,12 +352,13 @@ def relocation_secure_replacement(*, actor, case: RelocationCase, replacement: S
     """Link the replacement site; it must exist in the registry and be at least approved."""
     authorize(actor, "secure", case)
     if replacement is None:
-        raise CaseError("replacement_site: name the replacement site")
+        raise CaseError({"replacement_site": _("name the replacement site")})
     if replacement.pk == case.site_id:
-        raise CaseError("replacement_site: the replacement must be another site")
+        raise CaseError({"replacement_site": _("the replacement must be another site")})
     if replacement.state not in SECURED_SITE_STATES:
-        raise CaseError(f"replacement_site: {replacement.code} is {replacement.state}; a replacement must be "
-                        f"approved, building or on air")
+        raise CaseError({"replacement_site": _("%(site)s is %(state)s; a replacement must be approved, building or "
+                                               "on air") % {"site": replacement.code,
+                                                            "state": replacement.get_state_display()}})
     on = _date(on or dt.date.today(), "on")
     return _step(case, "secure", actor=actor, on=on, note=note, replacement_site=replacement)
 
@@ -358,9 +373,11 @@ def relocation_remove_old(*, actor, case: RelocationCase, on=None, note: str = "
         old = Site.objects.get(pk=case.site_id)
         if old.state != SiteState.RETIRED:
             site_transition(actor=CASES_PROCESS, site=old, to_state=SiteState.RETIRED, on=on,
-                            note=f"{case.number}: relocated to {replacement.code}")
+                            note=_("%(number)s: relocated to %(site)s") % {
+                                "number": case.number, "site": replacement.code})
         if replacement.state == SiteState.ON_AIR:
-            case = _step(case, "rebuilt", actor=actor, on=on, note=f"{replacement.code} already on air")
+            case = _step(case, "rebuilt", actor=actor, on=on, note=_("%(site)s already on air") % {
+                "site": replacement.code})
     return case
 
 
@@ -371,17 +388,18 @@ def relocation_record_demolished(*, actor, site: Site, demolished_on, cause: str
     clock runs to the agreed rebuild date (or the rebuild limit in working days after the demolition)."""
     operator = _open_relocation(actor, site)
     if cause not in RelocationCause.values:
-        raise CaseError(f"cause: {cause!r} is not one of {', '.join(RelocationCause.values)}")
+        raise CaseError({"cause": _("%(cause)s is not a cause of relocation; valid: %(valid)s") % {
+            "cause": cause, "valid": "、".join(str(label) for label in RelocationCause.labels)}})
     demanding_party = _required(demanding_party, "demanding_party")
     demolished_on = _date(demolished_on, "demolished_on")
     rebuild_due = _date(rebuild_due, "rebuild_due") if rebuild_due else None
     if rebuild_due and rebuild_due < demolished_on:
-        raise CaseError("rebuild_due: before the demolition")
+        raise CaseError({"rebuild_due": _("before the demolition")})
     rule = rule_for("relocation.rebuild")
     with transaction.atomic():
         if site.state != SiteState.RETIRED:
             site_transition(actor=CASES_PROCESS, site=site, to_state=SiteState.RETIRED, on=demolished_on,
-                            note="demolished without a replacement")
+                            note=_("demolished without a replacement"))
         case = RelocationCase(
             number=_next_number(RelocationCase, "REL", demolished_on.year), site=site, operator=operator,
             cause=cause, project=project, demanding_party=demanding_party, notice_date=demolished_on,
@@ -400,9 +418,10 @@ def relocation_rebuilt(*, actor, case: RelocationCase, replacement: Site | None 
     on = _date(on or dt.date.today(), "on")
     site = replacement or Site.objects.filter(pk=case.replacement_site_id).first()
     if site is None:
-        raise CaseError("replacement_site: name the site that replaces the old one")
+        raise CaseError({"replacement_site": _("name the site that replaces the old one")})
     if site.state != SiteState.ON_AIR:
-        raise CaseError(f"replacement_site: {site.code} is {site.state}, not on air yet")
+        raise CaseError({"replacement_site": _("%(site)s is %(state)s, not on air yet") % {
+            "site": site.code, "state": site.get_state_display()}})
     return _step(case, "rebuilt", actor=actor, on=on, note=note, replacement_site=site)
 
 
@@ -416,41 +435,46 @@ def relocation_cancel(*, actor, case: RelocationCase, reason: str, on=None) -> R
 # -- incidents ---------------------------------------------------------------------------------------------------
 def incident_report(*, actor, kind: str, description: str, occurred_on=None, site: Site | None = None,
                     location: str = "", fee_amount=None, reported_on=None, reporter: Organization | None = None,
-                    is_synthetic: bool = False) -> IncidentCase:
-    """Report an incident; it is routed by kind to the department of the rule, whose clock starts today."""
+                    region=None, is_synthetic: bool = False) -> IncidentCase:
+    """Report an incident; it is routed by kind to the department of the rule, whose clock starts today. Its region
+    is the site's, or ``region`` (a Region or an adcode in the actor's scope) without a site, or the actor's city."""
     if kind not in IncidentKind.values:
-        raise CaseError(f"kind: {kind!r} is not one of {', '.join(IncidentKind.values)}")
+        raise CaseError({"kind": _("%(kind)s is not a kind of incident; valid: %(valid)s") % {
+            "kind": kind, "valid": "、".join(str(label) for label in IncidentKind.labels)}})
     reporter = reporter or getattr(actor, "organization", None)
     if reporter is None:
-        raise CaseError("reporter: the reporting organization is required")
-    authorize_create(actor, IncidentCase, owner=reporter)
+        raise CaseError({"reporter": _("the reporting organization is required")})
+    region = place_region(actor, site=site, region=region)
+    authorize_create(actor, IncidentCase, owner=reporter, region=region)
     description = _required(description, "description")
     reported_on = _date(reported_on or dt.date.today(), "reported_on")
     occurred_on = _date(occurred_on or reported_on, "occurred_on")
     if occurred_on > reported_on:
-        raise CaseError("occurred_on: after the day of the report")
+        raise CaseError({"occurred_on": _("after the day of the report")})
     if kind == IncidentKind.FEES:
         if fee_amount in (None, ""):
-            raise CaseError("fee_amount: state the fee demanded (CNY)")
+            raise CaseError({"fee_amount": _("state the fee demanded (CNY)")})
         fee_amount = _money(fee_amount, "fee_amount")
     elif fee_amount not in (None, ""):
         fee_amount = _money(fee_amount, "fee_amount")
     else:
         fee_amount = None
     if site is None and not location.strip():
-        raise CaseError("location: name the site or the place")
+        raise CaseError({"location": _("name the site or the place")})
     rule = rule_for(f"incident.{kind}")
     if rule.organization is None:
-        raise CaseError(f"kind: the rule incident.{kind} names no department")
+        raise CaseError({"kind": _("the rule incident.%(kind)s names no department") % {"kind": kind}})
     with transaction.atomic():
         case = IncidentCase(
-            number=_next_number(IncidentCase, "INC", reported_on.year), kind=kind, site=site, reporter=reporter,
+            number=_next_number(IncidentCase, "INC", reported_on.year), kind=kind, site=site, region_id=region,
+            reporter=reporter,
             department=rule.organization, occurred_on=occurred_on, location=location.strip()[:200],
             description=description, fee_amount=fee_amount, received_on=reported_on, limit_days=rule.limit_days,
             warn_days=rule.warn_days, state_since=reported_on, created_by=_created_by(actor),
             is_synthetic=is_synthetic)
-        _create(actor, case, note=f"routed to {rule.organization}")
-        notify(subject=f"{case.number}: {case.get_kind_display()}", body=description[:500], url=case_url(case),
+        _create(actor, case, note=_("routed to %(org)s") % {"org": rule.organization})
+        notify(message=gettext_noop("%(number)s: %(kind)s"), body=description[:500], url=case_url(case),
+               params={"number": case.number, "kind": choice(IncidentCase, "kind", case.kind)},
                level="warning", organizations=[case.department], key=f"cases:incident:{case.pk}:reported")
     return case
 
@@ -460,11 +484,12 @@ def incident_reroute(*, actor, case: IncidentCase, department: Organization, rea
     authorize(actor, "reroute", case)
     reason = _required(reason, "reason")
     if department.kind not in ("government_department", "utility"):
-        raise CaseError(f"department: {department} is not a government department")
+        raise CaseError({"department": _("%(department)s is not a government department") % {"department": department}})
     with transaction.atomic():
         case = transition(case, "reroute", actor=actor, note=reason, audit_action=AuditAction.UPDATE,
                           department=department, handler_name="")
-        notify(subject=f"{case.number}: {case.get_kind_display()}", body=reason, url=case_url(case),
+        notify(message=gettext_noop("%(number)s: %(kind)s"), body=reason, url=case_url(case),
+               params={"number": case.number, "kind": choice(IncidentCase, "kind", case.kind)},
                level="warning", organizations=[department], key=f"cases:incident:{case.pk}:routed:{department.pk}")
     return case
 
@@ -473,7 +498,8 @@ def _incident_step(actor, case, name, on, note, **fields):
     on = _date(on or dt.date.today(), "on")
     with transaction.atomic():
         case = _step(case, name, actor=actor, on=on, note=note, **fields)
-        notify(subject=f"{case.number}: {case.get_state_display()}", body=note, url=case_url(case),
+        notify(message=gettext_noop("%(number)s: %(state)s"), body=note, url=case_url(case),
+               params={"number": case.number, "state": choice(type(case), "state", case.state)},
                organizations=[case.reporter], key=f"cases:incident:{case.pk}:{case.state}")
     return case
 

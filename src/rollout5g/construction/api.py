@@ -16,9 +16,9 @@ from rollout5g.organizations.models import Organization
 from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.idempotency import idempotent
 from rollout5g.platform.routes import PUBLIC_API, api_record
+from rollout5g.platform.tenancy import scope_district_regions
 from rollout5g.platform.workflow import available_actions
 from rollout5g.regions.models import Region
-from rollout5g.regions.services import home_districts
 
 from . import services
 from .models import ConstructionProject, DesignReview, FacilityGuideline
@@ -275,4 +275,5 @@ def ledger_api(request):
     return [{"county": r.region.adcode, "name": r.region.name, "projects": r.projects, "in_review": r.in_review,
              "building": r.building, "accepted": r.accepted, "accepted_share": r.accepted_share,
              "required_sites": r.required_sites, "reserved_sites": r.reserved_sites, "planned_sites": r.planned_sites}
-            for r in ledger(ConstructionProject.objects.restrict(request.user), home_districts())]
+            for r in ledger(ConstructionProject.objects.restrict(request.user),
+                          scope_district_regions(request.user))]

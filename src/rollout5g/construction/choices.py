@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectKind(models.TextChoices):
@@ -26,13 +27,13 @@ LENGTH_KINDS = frozenset({ProjectKind.MUNICIPAL_ROAD})
 
 
 class ProjectState(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    IN_REVIEW = "in_review", _("In design review")
-    RETURNED = "returned", _("Returned for revision")
-    DESIGN_APPROVED = "design_approved", _("Design approved")
-    BUILDING = "building", _("Under construction")
-    ACCEPTANCE = "acceptance", _("Completion acceptance")
-    ACCEPTED = "accepted", _("Accepted")
+    REGISTERED = "registered", pgettext_lazy("construction state", "Registered")
+    IN_REVIEW = "in_review", pgettext_lazy("construction state", "In design review")
+    RETURNED = "returned", pgettext_lazy("construction state", "Returned for revision")
+    DESIGN_APPROVED = "design_approved", pgettext_lazy("construction state", "Design approved")
+    BUILDING = "building", pgettext_lazy("construction state", "Under construction")
+    ACCEPTANCE = "acceptance", pgettext_lazy("construction state", "Completion acceptance")
+    ACCEPTED = "accepted", pgettext_lazy("construction state", "Accepted")
 
 
 class ReviewKind(models.TextChoices):
@@ -41,9 +42,9 @@ class ReviewKind(models.TextChoices):
 
 
 class ReviewDecision(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
+    PENDING = "pending", pgettext_lazy("review decision", "Pending")
+    APPROVED = "approved", pgettext_lazy("review decision", "Approved")
+    RETURNED = "returned", pgettext_lazy("review decision", "Returned")
 
 
 #: The five facilities a project reserves, in the order the pages show them: field suffix -> label.

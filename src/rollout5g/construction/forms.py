@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.home import home_adcode
-from rollout5g.regions.services import home_districts
+from rollout5g.platform.tenancy import scope_district_regions, scope_root
 
 from .choices import ProjectKind
 
@@ -32,8 +31,9 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = home_districts()
-        local = _departments().filter(region_id=home_adcode())
+        # the counties and departments of the user's city (the home region's for the province and a single city)
+        self.fields["region"].queryset = scope_district_regions(user)
+        local = _departments().filter(region_id=scope_root(user))
         self.fields["planning_department"].queryset = local
         self.fields["construction_department"].queryset = local
         self.fields["operator"].queryset = Organization.objects.filter(

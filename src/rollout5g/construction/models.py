@@ -154,6 +154,7 @@ class ConstructionProject(DomainModel):
             "rectify": Action(_("Order rectification"), roles=DEPARTMENTS, path="construction_department",
                               source=(ProjectState.ACCEPTANCE,), target=ProjectState.BUILDING, system=False),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -196,6 +197,7 @@ class ReservedSite(DomainModel):
     access_policy = AccessPolicy(
         owner_path=tuple(f"project__{p}" for p in ("developer", *REVIEWERS, "operator")),
         grants={"view": PARTIES}, all_rows={"view": PROGRAM_OFFICE_ONLY},
+        region_path="project__region",
     )
 
     class Meta:
@@ -234,6 +236,7 @@ class DesignReview(DomainModel, Decided):
                              source=(ReviewDecision.PENDING,), target=ReviewDecision.RETURNED, field="decision",
                              system=False),
         },
+        region_path="project__region",
     )
 
     class Meta:

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
@@ -268,7 +269,7 @@ def project_submit(*, actor, project: ConstructionProject, on=None, note: str = 
                 project=project, kind=kind, department=department, round=project.review_round, received_on=on,
                 limit_days=DEFAULT_REVIEW_LIMIT_DAYS, warn_days=DEFAULT_REVIEW_WARN_DAYS)
             record_event(actor=actor, action=AuditAction.CREATE, obj=review, after=snapshot(review))
-            notify(subject=_("%(code)s: design review of the 5G facilities") % {"code": project.code},
+            notify(message=gettext_noop("%(code)s: design review of the 5G facilities"), params={"code": project.code},
                    body=project.name, url=project_url(project), organizations=[department],
                    key=f"construction:review:{review.pk}")
     return project
@@ -298,12 +299,12 @@ def review_decide(*, actor, review: DesignReview, approve: bool, findings: str =
                 other.save()
                 record_changes(actor=actor, obj=other, before=before, note=name)
             transition(project, "return_design", actor=actor, note=findings)
-            notify(subject=_("%(code)s: design returned") % {"code": project.code}, body=findings, level="warning",
+            notify(message=gettext_noop("%(code)s: design returned"), params={"code": project.code}, body=findings, level="warning",
                    url=project_url(project), organizations=[project.developer],
                    key=f"construction:returned:{project.pk}:{review.round}")
         elif not round_reviews.exclude(decision=ReviewDecision.APPROVED).exists():
             transition(project, "approve_design", actor=actor, design_approved_on=on)
-            notify(subject=_("%(code)s: design approved") % {"code": project.code}, body=project.name,
+            notify(message=gettext_noop("%(code)s: design approved"), params={"code": project.code}, body=project.name,
                    url=project_url(project), organizations=[project.developer],
                    key=f"construction:approved:{project.pk}")
     return review
@@ -327,7 +328,7 @@ def project_request_acceptance(*, actor, project: ConstructionProject, built: di
     with transaction.atomic():
         project = transition(project, "request_acceptance", actor=actor, note=note, acceptance_requested_on=on,
                              **values)
-        notify(subject=_("%(code)s: completion acceptance of the 5G facilities") % {"code": project.code},
+        notify(message=gettext_noop("%(code)s: completion acceptance of the 5G facilities"), params={"code": project.code},
                body=project.name, url=project_url(project), organizations=[project.construction_department],
                key=f"construction:acceptance:{project.pk}:{on.isoformat()}")
     return project
@@ -355,7 +356,7 @@ def project_accept(*, actor, project: ConstructionProject, on=None, note: str = 
             reserved.planned_site = plan
             reserved.save()
             record_changes(actor=actor, obj=reserved, before=before, note="accept")
-        notify(subject=_("%(code)s: 5G facilities accepted") % {"code": project.code}, body=project.name,
+        notify(message=gettext_noop("%(code)s: 5G facilities accepted"), params={"code": project.code}, body=project.name,
                url=project_url(project), organizations=[project.developer, project.operator],
                key=f"construction:accepted:{project.pk}")
     return project
@@ -370,7 +371,7 @@ def project_rectify(*, actor, project: ConstructionProject, findings: str, on=No
         raise _error("findings", _("say what must be rectified"))
     with transaction.atomic():
         project = transition(project, "rectify", actor=actor, note=findings, acceptance_findings=findings)
-        notify(subject=_("%(code)s: rectification ordered") % {"code": project.code}, body=findings,
+        notify(message=gettext_noop("%(code)s: rectification ordered"), params={"code": project.code}, body=findings,
                level="warning", url=project_url(project), organizations=[project.developer],
                key=f"construction:rectify:{project.pk}:{project.acceptance_requested_on}")
     return project

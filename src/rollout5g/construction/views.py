@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from rollout5g.audit.presentation import timeline
 from rollout5g.audit.services import history_for
 from rollout5g.core import csvsafe
 from rollout5g.platform.access import can_add
@@ -22,8 +23,8 @@ from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
+from rollout5g.platform.tenancy import scope_district_regions
 from rollout5g.platform.workflow import allowed, available_actions, roles_for
-from rollout5g.regions.services import home_districts
 from rollout5g.sites.exports import write_xlsx
 
 from . import services
@@ -34,7 +35,9 @@ from .selectors import ledger, ledger_total, review_clock
 
 
 def _projects(request):
-    return ConstructionProject.objects.restrict(request.user).select_related("region", "developer")
+    # a county's boundaries (two GeoJSON documents) are never shown here: not loaded with every project
+    return (ConstructionProject.objects.restrict(request.user).select_related("region", "developer")
+            .defer("region__geometry", "region__display_geometry"))
 
 
 @signed_in
@@ -53,7 +56,7 @@ def index(request):
     by_state = dict(_projects(request).order_by().values_list("state").annotate(n=Count("id")))
     page, query = paginate(request, qs)
     return render(request, "construction/index.html", {
-        "page": page, "query": query, "params": params, "counties": home_districts(),
+        "page": page, "query": query, "params": params, "counties": scope_district_regions(request.user),
         "states": ProjectState.choices, "kinds": ProjectKind.choices,
         "counts": [(value, label, by_state.get(value, 0)) for value, label in ProjectState.choices],
         "can_register": can_add(request.user, ConstructionProject),
@@ -80,7 +83,7 @@ def detail(request, code):
     return render(request, "construction/detail.html", {
         "project": project, "facilities": _facility_rows(project), "reviews": reviews, "today": today,
         "actions": available_actions(request.user, project),
-        "sites": project.site_reservations.select_related("planned_site"), "history": history_for(project),
+        "sites": project.site_reservations.select_related("planned_site"), "history": timeline(history_for(project), project),
     })
 
 
@@ -191,7 +194,7 @@ def _ledger_rows(rows):
 
 @signed_in
 def ledger_page(request):
-    rows = ledger(ConstructionProject.objects.restrict(request.user), home_districts())
+    rows = ledger(ConstructionProject.objects.restrict(request.user), scope_district_regions(request.user))
     fmt = request.GET.get("format", "")
     stamp = dt.date.today().isoformat()
     if fmt == "xlsx":

@@ -144,3 +144,32 @@ def haversine_m(lon1, lat1, lon2, lat2):
     dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * r * np.arcsin(np.sqrt(a))
+
+
+def rfc7946(geometry: dict) -> dict:
+    """Return ``geometry`` with every polygon wound as RFC 7946 section 3.1.6 requires: exterior rings
+    counterclockwise, holes clockwise. Other geometry types are returned unchanged; collections recurse.
+
+    The one place the project fixes winding: every GeoJSON the API and the downloads serve passes through it."""
+    from shapely.geometry import mapping, shape
+    from shapely.geometry.polygon import orient
+
+    kind = geometry.get("type")
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [rfc7946(g) for g in geometry["geometries"]]}
+    if kind == "Polygon":
+        oriented = orient(shape(geometry), sign=1.0)
+    elif kind == "MultiPolygon":
+        from shapely.geometry import MultiPolygon
+
+        oriented = MultiPolygon([orient(p, sign=1.0) for p in shape(geometry).geoms])
+    else:
+        return geometry
+    out = mapping(oriented)
+
+    def lists(coords):
+        return [lists(c) for c in coords] if isinstance(coords[0], tuple | list) and not isinstance(
+            coords[0][0], int | float
+        ) else [[round(float(x), 7), round(float(y), 7)] for x, y, *_ in coords]
+
+    return {"type": out["type"], "coordinates": lists(out["coordinates"])}

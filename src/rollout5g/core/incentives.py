@@ -346,6 +346,10 @@ class Award:
     eligible: bool
     trace: list[str]
     capped: bool = False
+    #: the same steps as data for a page to word in its reader's language: dicts with a ``step`` key and the
+    #: step's codes and amounts (amounts as exact decimal strings), e.g. ``{"step": "term", "base":
+    #: "equipment_investment", "amount": "12345678.91", "rate": "0.10", "product": "1234567.891"}``
+    steps: list[dict] = field(default_factory=list)
 
 
 def evaluate_clause(clause: Clause, facts: Mapping[str, Any]) -> Award:
@@ -362,21 +366,27 @@ def evaluate_clause(clause: Clause, facts: Mapping[str, Any]) -> Award:
         + (f" ({clause.title})" if clause.title else "")
         + (f" [{clause.source}]" if clause.source else "")
     ]
+    steps: list[dict] = [{"step": "clause", "clause": clause.code, "title": clause.title, "source": clause.source}]
     eligible, lines = match_eligibility(clause.eligibility, facts)
     trace += lines
+    steps += [{"step": "condition", "fact": key, "met": _check_one(key, cond, facts)[0]}
+              for key, cond in clause.eligibility.items()]
     zero = round_amount(Decimal(0), clause.rounding)
     if not eligible:
         trace.append("not eligible: award 0")
-        return Award(clause.code, zero, Decimal(0), False, trace)
+        steps.append({"step": "not_eligible"})
+        return Award(clause.code, zero, Decimal(0), False, trace, steps=steps)
     if clause.kind == "fixed_award":
         total = clause.amount
         trace.append(f"fixed award = {format_cny(total)}")
+        steps.append({"step": "fixed_award", "amount": _plain(total)})
     else:
         parts = []
         for t in clause.terms:
             if t.base not in facts:
                 trace.append(f"NOT eligible: base fact {t.base!r} missing")
-                return Award(clause.code, zero, Decimal(0), False, trace)
+                steps.append({"step": "base_missing", "base": t.base})
+                return Award(clause.code, zero, Decimal(0), False, trace, steps=steps)
             base = to_decimal(facts[t.base], t.base)
             if base < 0:
                 raise ValueError(f"fact {t.base!r} must be >= 0, got {base}")
@@ -384,22 +394,28 @@ def evaluate_clause(clause: Clause, facts: Mapping[str, Any]) -> Award:
             parts.append(product)
             label = f"{t.label} {t.base}" if t.label else t.base
             trace.append(f"{label}: {format_cny(base)} × {_format_rate(t.rate)} = {format_cny(product)}")
+            steps.append({"step": "term", "base": t.base, "amount": _plain(base), "rate": _plain(t.rate),
+                          "product": _plain(product)})
         total = sum(parts, Decimal(0))
         if len(parts) > 1:
             trace.append("sum = " + " + ".join(format_cny(p) for p in parts) + f" = {format_cny(total)}")
+            steps.append({"step": "sum", "parts": [_plain(p) for p in parts], "total": _plain(total)})
     unrounded = total
     capped = False
     if clause.cap is not None and total > clause.cap:
         trace.append(
             f"cap per application {format_cny(clause.cap)}: {format_cny(total)} -> {format_cny(clause.cap)}"
         )
+        steps.append({"step": "cap", "cap": _plain(clause.cap), "before": _plain(total)})
         total = clause.cap
         capped = True
     amount = round_amount(total, clause.rounding)
     trace.append(
         f"rounding {clause.rounding}: {format_cny(total)} -> {format_cny(amount, places=_places(clause))} CNY"
     )
-    return Award(clause.code, amount, unrounded, True, trace, capped)
+    steps.append({"step": "rounding", "rounding": clause.rounding, "before": _plain(total),
+                  "amount": format(amount, "f")})
+    return Award(clause.code, amount, unrounded, True, trace, capped, steps)
 
 
 def _places(clause: Clause) -> int:
@@ -414,6 +430,8 @@ class ProjectResult:
     excluded: list[tuple[str, str]]
     total: Decimal
     trace: list[str]
+    #: the trace as data (see :attr:`Award.steps`)
+    steps: list[dict] = field(default_factory=list)
 
 
 def evaluate_project(clauses: Sequence[Clause], facts: Mapping[str, Any], on_date) -> ProjectResult:
@@ -426,6 +444,7 @@ def evaluate_project(clauses: Sequence[Clause], facts: Mapping[str, Any], on_dat
     on_date = on_date if isinstance(on_date, dt.date) else dt.date.fromisoformat(on_date)
     _check_facts(facts)
     trace: list[str] = []
+    steps: list[dict] = []
     excluded: list[tuple[str, str]] = []
     candidates: list[tuple[Clause, Award]] = []
     policies: dict[str, str] = {}
@@ -442,9 +461,13 @@ def evaluate_project(clauses: Sequence[Clause], facts: Mapping[str, Any], on_dat
             )
             excluded.append((c.code, reason))
             trace.append(f"{c.code}: excluded, {reason}")
+            steps.append({"step": "not_valid", "clause": c.code, "on": on_date.isoformat(),
+                          "valid_from": c.valid_from.isoformat() if c.valid_from else None,
+                          "valid_to": c.valid_to.isoformat() if c.valid_to else None})
             continue
         award = evaluate_clause(c, facts)
         trace += award.trace
+        steps += award.steps
         if not award.eligible:
             excluded.append((c.code, "not eligible"))
             continue
@@ -473,6 +496,8 @@ def evaluate_project(clauses: Sequence[Clause], facts: Mapping[str, Any], on_dat
                 )
                 excluded.append((cc.code, reason))
                 trace.append(reason)
+                steps.append({"step": "exclusive", "group": g, "clause": cc.code, "amount": format(aa.amount, "f"),
+                              "chosen": best_clause.code, "chosen_amount": format(best.amount, "f")})
     # keep the input order of clauses
     order = {c.code: i for i, c in enumerate(clauses)}
     chosen.sort(key=lambda a: order[a.clause_code])
@@ -482,7 +507,8 @@ def evaluate_project(clauses: Sequence[Clause], facts: Mapping[str, Any], on_dat
         + (" + ".join(format_cny(a.amount, places=2) for a in chosen) or "0")
         + f" = {format_cny(total, places=2)} CNY"
     )
-    return ProjectResult(chosen, excluded, total, trace)
+    steps.append({"step": "total", "amounts": [format(a.amount, "f") for a in chosen], "total": format(total, "f")})
+    return ProjectResult(chosen, excluded, total, trace, steps)
 
 
 # -- controls ---------------------------------------------------------------------------------
@@ -602,6 +628,8 @@ class CapResult:
     granted: Decimal
     capped_by: tuple[str, ...]
     trace: list[str]
+    #: the trace as data (see :attr:`Award.steps`)
+    steps: list[dict] = field(default_factory=list)
 
 
 def apply_caps(
@@ -645,11 +673,13 @@ def apply_caps(
     for r in requests:
         amount = r.amount
         trace = [f"{r.claim_id}: requested {format_cny(amount, places=2)}"]
+        steps: list[dict] = [{"step": "requested", "amount": format(amount, "f")}]
         capped_by = []
         if r.clause_code in clause_caps and amount > clause_caps[r.clause_code]:
             amount = clause_caps[r.clause_code]
             capped_by.append("clause")
             trace.append(f"cap per application of {r.clause_code}: {format_cny(amount, places=2)}")
+            steps.append({"step": "cap_application", "amount": format(amount, "f")})
         ck = (r.enterprise_id, r.clause_code, r.year)
         if r.clause_code in clause_year_caps:
             room = max(Decimal(0), clause_year_caps[r.clause_code] - used_clause.get(ck, Decimal(0)))
@@ -660,6 +690,8 @@ def apply_caps(
                     f"cap of {r.clause_code} per enterprise in {r.year} "
                     f"{format_cny(clause_year_caps[r.clause_code], places=2)}, room left {format_cny(room, places=2)}"
                 )
+                steps.append({"step": "cap_clause_year", "year": r.year,
+                              "cap": format(clause_year_caps[r.clause_code], "f"), "room": format(room, "f")})
         ek = (r.enterprise_id, r.year)
         if ent_cap is not None:
             room = max(Decimal(0), ent_cap - used_ent.get(ek, Decimal(0)))
@@ -670,8 +702,11 @@ def apply_caps(
                     f"cap per enterprise in {r.year} {format_cny(ent_cap, places=2)}, "
                     f"room left {format_cny(room, places=2)}"
                 )
+                steps.append({"step": "cap_enterprise_year", "year": r.year, "cap": format(ent_cap, "f"),
+                              "room": format(room, "f")})
         used_ent[ek] = used_ent.get(ek, Decimal(0)) + amount
         used_clause[ck] = used_clause.get(ck, Decimal(0)) + amount
         trace.append(f"granted {format_cny(amount, places=2)}")
-        out.append(CapResult(r.claim_id, r.amount, amount, tuple(capped_by), trace))
+        steps.append({"step": "granted", "amount": format(amount, "f")})
+        out.append(CapResult(r.claim_id, r.amount, amount, tuple(capped_by), trace, steps))
     return out

@@ -25,7 +25,8 @@ router = Router(tags=["Coverage"])
 
 class RunIn(Schema):
     scope: str = Field(RunScope.CITY, description="city, region (one county) or key_areas")
-    region: str = Field("", description="adcode of the county (scope=region)")
+    region: str = Field("", description="adcode of the county (scope=region); in a province deployment, of the city "
+                                        "a whole-city run covers (scope=city; default: the caller's city)")
     key_areas: list[int] = Field([], description="key-area ids (scope=key_areas)")
     resolution_m: float = 20.0
     model: str = PathLossModel.UMA

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RunScope(models.TextChoices):
@@ -22,16 +23,16 @@ class LosMode(models.TextChoices):
 
 
 class ResultKind(models.TextChoices):
-    CITY = "city", _("City")
-    DISTRICT = "district", _("District")
-    KEY_AREA = "key_area", _("Key area")
+    CITY = "city", pgettext_lazy("coverage scope", "City")
+    DISTRICT = "district", pgettext_lazy("coverage scope", "District")
+    KEY_AREA = "key_area", pgettext_lazy("coverage scope", "Key area")
 
 
 class Verdict(models.TextChoices):
-    MET = "met", _("Met")
-    NOT_MET = "not_met", _("Not met")
-    DUE_LATER = "due_later", _("Not met, due later")
-    NO_TARGET = "no_target", _("No target")
+    MET = "met", pgettext_lazy("verdict", "Met")
+    NOT_MET = "not_met", pgettext_lazy("verdict", "Not met")
+    DUE_LATER = "due_later", pgettext_lazy("verdict", "Not met, due later")
+    NO_TARGET = "no_target", pgettext_lazy("verdict", "No target")
 
 
 class OverlayLayer(models.TextChoices):

@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rollout5g.regions.boundaries import without_geometry
 from rollout5g.regions.models import Region
 from rollout5g.sites.choices import Band
 from rollout5g.sites.models import KeyArea
@@ -15,9 +17,13 @@ class RunForm(forms.Form):
 
     scope = forms.ChoiceField(label=_("Area"), choices=RunScope.choices, initial=RunScope.CITY)
     region = forms.ModelChoiceField(label=_("County or district"), required=False,
-                                    queryset=Region.objects.filter(parent_id=CITY_ADCODE).order_by("adcode"))
+                                    # a city's counties; in a province deployment its cities (a whole-city run of
+                                    # the one chosen) and their counties
+                                    queryset=Region.objects.filter(Q(parent_id=CITY_ADCODE)
+                                                                   | Q(parent__parent_id=CITY_ADCODE))
+                                    .defer(*without_geometry("")).order_by("adcode"))
     key_areas = forms.ModelMultipleChoiceField(label=_("Key areas"), required=False,
-                                               queryset=KeyArea.objects.order_by("region_id", "name"),
+                                               queryset=KeyArea.objects.defer("geometry").order_by("region_id", "name"),
                                                widget=forms.SelectMultiple(attrs={"size": 6}))
     resolution_m = forms.FloatField(label=_("Resolution [m]"), initial=20.0, min_value=MIN_RESOLUTION_M,
                                     max_value=MAX_RESOLUTION_M)
@@ -32,7 +38,7 @@ class RunForm(forms.Form):
         empty_value=DEFAULT_LOCATION_PROBABILITY, initial=DEFAULT_LOCATION_PROBABILITY,
         help_text=_("Covered means meeting both thresholds at this share of locations, with the shadow-fading margin "
                     "of TR 38.901 (σ 6 dB for UMa: 7.7 dB at 90 %, 9.9 dB at 95 %)."))
-    as_of = forms.DateField(label=_("Network as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("Network as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, operator_user: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

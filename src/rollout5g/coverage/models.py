@@ -34,7 +34,7 @@ class CoverageRunQuerySet(RestrictedQuerySet):
         queryset = super().restrict(user, action)
         if (action == VIEW and user is not None and user.is_authenticated and not user.is_superuser
                 and user.role == Role.OPERATOR):
-            queryset = (queryset | self.filter(shared=True)).distinct()
+            queryset = (queryset | self.filter(shared=True).region_scoped(user)).distinct()  # shared: in its city
         return queryset
 
 
@@ -82,6 +82,7 @@ class CoverageRun(DomainModel):
         owner_path="organization",
         grants={"view": grant(Role.OPERATOR), "add": grant(Role.OPERATOR)},
         all_rows={"view": OFFICE_AND_DEPARTMENTS, "add": grant(Role.PROGRAM_OFFICE)},
+        region_path="region",
     )
 
     class Meta:
@@ -150,7 +151,7 @@ class CoverageAreaResult(DomainModel):
     dropped_gap_m2 = models.FloatField(_("gap specks dropped [m²]"), default=0.0)
 
     objects = CoverageAreaResultQuerySet.as_manager()
-    access_policy = AccessPolicy()  # documentation only: restrict() follows the run
+    access_policy = AccessPolicy(region_path="run__region")  # documentation only: restrict() follows the run
 
     class Meta:
         ordering = ["run", "kind", "name"]

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from rollout5g.regions.boundaries import without_geometry
+
 from .choices import ResultKind, Verdict
 from .models import CoverageAreaResult, CoverageRun
 
@@ -42,7 +44,8 @@ def key_area_coverage(*, run: CoverageRun | None = None, user=None) -> list[dict
     if run is None:
         return []
     rows = (CoverageAreaResult.objects.filter(run=run, kind=ResultKind.KEY_AREA)
-            .select_related("key_area", "region").order_by("region_id", "name"))
+            .select_related("key_area", "region").defer("gaps", "key_area__geometry", *without_geometry("region"))
+            .order_by("region_id", "name"))
     return [
         {
             "area": r.name, "key_area_id": r.key_area_id, "category": r.key_area.category if r.key_area else "",

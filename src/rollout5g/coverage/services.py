@@ -27,13 +27,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.services import record_event, snapshot
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.home import home_adcode
+from rollout5g.platform.tenancy import region_descendants, require_region
 from rollout5g.platform.workflow import authorize_create
+from rollout5g.regions.boundaries import without_geometry
+from rollout5g.regions.choices import RegionLevel
 from rollout5g.regions.models import Region
+from rollout5g.regions.services import lineage
 from rollout5g.sites.choices import Band
 from rollout5g.sites.models import KeyArea
 
@@ -78,8 +83,16 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
         errors["scope"] = _("Unknown area %(value)r.") % {"value": scope}
     if scope == RunScope.REGION and region is None:
         errors["region"] = _("Choose the county or district.")
-    if scope == RunScope.REGION and region is not None and region.parent_id != home_adcode():
+    if scope == RunScope.REGION and region is not None and (
+            region.level != RegionLevel.COUNTY or region.pk not in region_descendants(home_adcode())):
         errors["region"] = _("%(name)s is not a county or district of the city.") % {"name": region.name}
+    city = None
+    if scope == RunScope.CITY:
+        city = run_city(actor, region)
+        if city is None:
+            errors["region"] = _("Choose the city.")
+    elif scope == RunScope.REGION and region is not None and "region" not in errors:
+        require_region(actor, region)  # a county of another city: refused
     key_areas = list(key_areas or ())
     if scope == RunScope.KEY_AREAS and not key_areas:
         errors["key_areas"] = _("Choose at least one key area.")
@@ -97,13 +110,18 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
             "values": ", ".join(f"{p:.0%}" for p in LOCATION_PROBABILITIES)}
     if errors:
         raise ValidationError(errors)
+    if city is not None:
+        require_region(actor, city)  # a city office runs its own city; the province's office any of its cities
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         run = CoverageRun(
-            title=title or _default_title(scope, region, key_areas, band, operator, resolution_m, as_of),
+            title=title or _default_title(scope, region if city is None else city, key_areas, band, operator,
+                                          resolution_m, as_of),
             created_by=actor if getattr(actor, "pk", None) else None,
             organization=operator if operator is not None else actor.organization,
-            scope=scope, region=region if scope == RunScope.REGION else None, resolution_m=float(resolution_m),
+            # the run's region: the county of a county run, the city of a whole-city run (who sees it follows it)
+            scope=scope, region={RunScope.REGION: region, RunScope.CITY: city}.get(scope),
+            resolution_m=float(resolution_m),
             model=model, los_mode=los_mode, band=band, operator=operator, rsrp_min=float(rsrp_min),
             sinr_min=float(sinr_min), as_of=as_of, location_probability=float(location_probability),
             # the programme office's whole-network runs are the city's coverage: every operator may see them
@@ -122,8 +140,26 @@ def start_run(actor, *, scope: str = RunScope.CITY, region: Region | None = None
     return run
 
 
+def run_city(actor, region: Region | None = None) -> Region | None:
+    """The city a whole-city run covers: in a city deployment, the city; in a province deployment, the city
+    ``region`` names (the province's office chooses; a city office may name only its own) or else the city of the
+    actor's organization. None when there is no city to take (the province's office chose none)."""
+    home = Region.objects.filter(pk=home_adcode()).defer(*without_geometry("")).first()
+    if home is None or home.level != RegionLevel.PROVINCE:
+        return home
+    if region is not None and region.level == RegionLevel.CITY and region.parent_id == home.pk:
+        return region
+    own = getattr(getattr(actor, "organization", None), "region_id", None)
+    if own:
+        return (Region.objects.filter(pk__in=lineage(own), level=RegionLevel.CITY).defer(*without_geometry(""))
+                .first())
+    return None
+
+
 def _default_title(scope, region, key_areas, band, operator, resolution_m, as_of) -> str:
-    if scope == RunScope.REGION and region is not None:
+    if scope == RunScope.CITY and region is not None and region.pk != home_adcode():
+        where = region.name  # one city of a province deployment
+    elif scope == RunScope.REGION and region is not None:
         where = region.name
     elif scope == RunScope.KEY_AREAS:
         where = "、".join(a.name for a in key_areas[:3]) + ("…" if len(key_areas) > 3 else "")
@@ -143,8 +179,8 @@ def run_areas(run: CoverageRun) -> list[dict]:
     from shapely.geometry import shape
 
     areas = []
-    if run.scope == RunScope.CITY:
-        districts = list(Region.objects.filter(parent_id=home_adcode()).order_by("adcode"))
+    if run.scope == RunScope.CITY:  # the run's city (a run of before cities had their runs: the home region)
+        districts = list(Region.objects.filter(parent_id=run.region_id or home_adcode()).order_by("adcode"))
     elif run.scope == RunScope.REGION:
         districts = [run.region]
     else:
@@ -153,6 +189,10 @@ def run_areas(run: CoverageRun) -> list[dict]:
         areas.append({"kind": ResultKind.DISTRICT, "name": d.name, "region": d, "geometry": shape(d.geometry)})
     if run.scope == RunScope.KEY_AREAS:
         key_areas = list(run.key_areas.select_related("region").order_by("pk"))
+    elif run.scope == RunScope.CITY and run.region_id and run.region_id != home_adcode():
+        # one city of a province deployment: its own key areas
+        key_areas = list(KeyArea.objects.filter(region_id__in=region_descendants(run.region_id))
+                         .select_related("region").order_by("pk"))
     else:
         key_areas = list(KeyArea.objects.select_related("region").order_by("pk"))
     for ka in key_areas:
@@ -161,6 +201,27 @@ def run_areas(run: CoverageRun) -> list[dict]:
             continue
         areas.append({"kind": ResultKind.KEY_AREA, "name": ka.name, "key_area": ka, "geometry": geom})
     return areas
+
+
+#: How far beyond a run's areas [degrees, about 20 km] the cells of a province deployment are read (the cells that
+#: can serve or interfere inside the areas).
+CELL_MARGIN_DEG = 0.2
+
+
+def _cells_near(areas):
+    """In a province deployment, the cells of the sites within :data:`CELL_MARGIN_DEG` of the areas' bounding box
+    (a city's run does not read the whole province's registry); None (every cell) in a city deployment."""
+    home = Region.objects.filter(pk=home_adcode()).values_list("level", flat=True).first()
+    if home != RegionLevel.PROVINCE:
+        return None
+    from rollout5g.sites.models import Cell
+
+    bounds = np.array([a["geometry"].bounds for a in areas])
+    minx, miny = bounds[:, :2].min(axis=0)
+    maxx, maxy = bounds[:, 2:].max(axis=0)
+    m = CELL_MARGIN_DEG
+    return Cell.objects.filter(site__lon__gte=float(minx) - m, site__lon__lte=float(maxx) + m,
+                               site__lat__gte=float(miny) - m, site__lat__lte=float(maxy) + m)
 
 
 def verdict(share: float, target: float | None, due_year: int | None, as_of: dt.date) -> str:
@@ -190,13 +251,13 @@ def execute_run(run: CoverageRun, report=None) -> dict:
             report(fraction, message)
 
     say(0.0, _("Loading the radiating cells"))
-    cells = radiating_cells(as_of=run.as_of, band=run.band or None,
-                            operator=run.operator.code if run.operator_id else None)
-    if len(cells) == 0:
-        raise ValueError(_("No cell radiates on %(date)s with these filters.") % {"date": run.as_of})
     areas = run_areas(run)
     if not areas:
         raise ValueError(_("The run has no area."))
+    cells = radiating_cells(as_of=run.as_of, band=run.band or None,
+                            operator=run.operator.code if run.operator_id else None, queryset=_cells_near(areas))
+    if len(cells) == 0:
+        raise ValueError(_("No cell radiates on %(date)s with these filters.") % {"date": run.as_of})
     params = RadioParams(model=run.model, los_mode=run.los_mode, rsrp_min=run.rsrp_min, sinr_min=run.sinr_min,
                          location_probability=run.location_probability)
     labels = [f"{i}" for i in range(len(areas))]  # unique names for the engine; mapped back below
@@ -261,7 +322,7 @@ def execute_run(run: CoverageRun, report=None) -> dict:
         run.backend, run.overlay = summary["backend"], overlay
         run.save()
         record_event(actor=None, action="update", obj=run, before=before, after=snapshot(run, exclude=("overlay",)),
-                     note="coverage computed", system_label="system:coverage")
+                     note=gettext_noop("Coverage computed"), system_label="system:coverage")
     say(1.0, _("Done"))
     return {"run": run.pk, "cells": len(cells), "pixels": int(summary["pixels"]),
             "covered_share": float(summary["covered_share"]), "location_probability": run.location_probability,

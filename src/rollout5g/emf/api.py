@@ -115,6 +115,7 @@ class ResultIn(Schema):
     site: str = ""
     height_m: float = 1.7
     note: str = ""
+    region: str = ""  # adcode of the region, for a measurement without a site
 
 
 class PostOut(Schema):

@@ -7,18 +7,19 @@ No seed sets an answer time for a public measurement request: the limit below is
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PageState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("state", "Draft")
+    PUBLISHED = "published", pgettext_lazy("state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("state", "Withdrawn")
 
 
 class PostState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("state", "Draft")
+    PUBLISHED = "published", pgettext_lazy("state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("state", "Withdrawn")
 
 
 class Unit(models.TextChoices):
@@ -29,10 +30,10 @@ class Unit(models.TextChoices):
 
 
 class RequestState(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    SCHEDULED = "scheduled", _("Measurement scheduled")
-    ANSWERED = "answered", _("Answered")
-    DECLINED = "declined", _("Declined")
+    RECEIVED = "received", pgettext_lazy("state", "Received")
+    SCHEDULED = "scheduled", pgettext_lazy("state", "Measurement scheduled")
+    ANSWERED = "answered", pgettext_lazy("state", "Answered")
+    DECLINED = "declined", pgettext_lazy("state", "Declined")
 
 
 OPEN_REQUEST_STATES = (RequestState.RECEIVED, RequestState.SCHEDULED)

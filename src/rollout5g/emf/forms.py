@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rollout5g.platform.tenancy import scope_regions
+from rollout5g.regions.models import Region
+
 from .choices import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -28,6 +31,12 @@ class ResultForm(forms.Form):
     height_m = forms.FloatField(label=_("Height above ground [m]"), initial=1.7)
     instrument = forms.CharField(label=_("Instrument (model and serial number)"), max_length=150)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False,
+                                    help_text=_("Without a site: where it happened (by default your own region)"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope_regions(user)
 
 
 class PostForm(forms.Form):

@@ -62,6 +62,7 @@ class SitePage(DomainModel):
             "reassess": Action(_("Assess again from the cells"), roles=DEPARTMENTS, all_rows=PROGRAM_OFFICE_ONLY,
                                path="publisher"),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -83,6 +84,8 @@ class MonitoringResult(DomainModel):
     code = models.CharField(_("report number"), max_length=30, unique=True)
     site = models.ForeignKey("sites.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="emf_results")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("measured by"),
                                      on_delete=models.PROTECT, related_name="+")
     point = models.CharField(_("measuring point"), max_length=200)
@@ -102,6 +105,7 @@ class MonitoringResult(DomainModel):
         public=models.Q(site__emf_page__state=PageState.PUBLISHED),
         grants={"view": grant(Role.DEPARTMENT, Role.OPERATOR), "add": DEPARTMENTS},
         all_rows={"view": PROGRAM_OFFICE_ONLY},
+        region_path="region",
     )
 
     class Meta:
@@ -141,6 +145,7 @@ class SciencePost(DomainModel):
             "withdraw": Action(_("Withdraw"), roles=DEPARTMENTS, source=(PostState.PUBLISHED,),
                                target=PostState.WITHDRAWN),
         },
+        region_path="organization__region",
     )
 
     class Meta:
@@ -189,6 +194,7 @@ class MeasurementRequest(DomainModel):
             "decline": Action(_("Decline with the reason"), roles=DEPARTMENTS, source=OPEN_REQUEST_STATES,
                               target=RequestState.DECLINED, system=False),
         },
+        region_path="page__region",
     )
 
     class Meta:

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
@@ -33,6 +34,7 @@ from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.actors import SystemActor
 from rollout5g.platform.codes import next_code
+from rollout5g.platform.tenancy import place_region
 from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.sites.models import Cell, Site
 
@@ -154,11 +156,13 @@ def page_withdraw(*, actor, page: SitePage, reason: str) -> SitePage:
 
 # -- monitoring results ------------------------------------------------------------------------------------------
 def result_record(*, actor, point: str, measured_on, value, unit: str, instrument: str, site: Site | None = None,
-                  height_m=1.7, note: str = "", is_synthetic: bool = False) -> MonitoringResult:
+                  height_m=1.7, note: str = "", region=None, is_synthetic: bool = False) -> MonitoringResult:
     """The ecology department records one broadband measurement (HJ 1151-2020): its share of the GB 8702-2014 limit
-    in the unit measured is computed."""
+    in the unit measured is computed. Its region is the site's, or ``region`` (a Region or an adcode in the actor's
+    scope) without a site, or the actor's city."""
     org = _organization(actor)
-    authorize_create(actor, MonitoringResult, owner=org)
+    region = place_region(actor, site=site, region=region)
+    authorize_create(actor, MonitoringResult, owner=org, region=region)
     if not is_ecology(org):
         raise _error("organization", _("measurements are recorded by the ecology department"))
     point = _text(point, "point", limit=200)
@@ -183,6 +187,7 @@ def result_record(*, actor, point: str, measured_on, value, unit: str, instrumen
     with transaction.atomic():
         row = MonitoringResult(
             code=next_code(model=MonitoringResult, prefix=f"JC-{measured_on.year}-", width=4), site=site,
+            region_id=region,
             organization=org, point=point, height_m=height, measured_on=measured_on, value=number, unit=unit,
             limit=limit, share=share, instrument=_text(instrument, "instrument", limit=150),
             note=_text(note, "note", required=False, limit=300), is_synthetic=is_synthetic)
@@ -287,7 +292,7 @@ def _request_create(*, token, fingerprint, name, phone, place, page, description
         row.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=row,
                      after=snapshot(row, exclude=PRIVATE_FIELDS))
-        notify(subject=_("Measurement request %(code)s from the public: %(place)s") % {"code": row.code,
+        notify(message=gettext_noop("Measurement request %(code)s from the public: %(place)s"), params={"code": row.code,
                                                                                       "place": place},
                body=description, url=reverse("emf:request", kwargs={"code": row.code}), organizations=[department],
                key=f"emf:request:{row.pk}:received")

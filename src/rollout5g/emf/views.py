@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from rollout5g.audit.presentation import timeline
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors
@@ -70,7 +71,7 @@ def page_detail(request, code):
     actions = available_actions(request.user, site_page) if request.user.is_authenticated else {}
     return render(request, "emf/page.html", {
         "site_page": site_page, "estimate": site_page.estimate, "results": results, "actions": actions,
-        "history": history_for(site_page) if any(actions.values()) else [],
+        "history": timeline(history_for(site_page), site_page) if any(actions.values()) else [],
     })
 
 
@@ -124,7 +125,7 @@ def page_action(request, code, step):
 @roles(*roles_for(MonitoringResult, "add"))
 @single_submit
 def result_new(request):
-    form = ResultForm(request.POST or None)
+    form = ResultForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code = data.pop("site").strip()
@@ -258,7 +259,7 @@ def request_detail(request, code):
     return render(request, "emf/request.html", {
         "row": row, "clock": answer_clock(row), "actions": available_actions(request.user, row),
         "results": MonitoringResult.objects.restrict(request.user).filter(organization_id=row.department_id)[:50],
-        "history": history_for(row)})
+        "history": timeline(history_for(row), row)})
 
 
 @signed_in

@@ -7,6 +7,7 @@ finding, so a later change does not move a running clock); the provincial refere
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutageKind(models.TextChoices):
@@ -15,25 +16,25 @@ class OutageKind(models.TextChoices):
 
 
 class OutageState(models.TextChoices):
-    NOTIFIED = "notified", _("Notified")
-    RESTORED = "restored", _("Power restored")
-    CANCELLED = "cancelled", _("Cancelled")
+    NOTIFIED = "notified", pgettext_lazy("state", "Notified")
+    RESTORED = "restored", pgettext_lazy("state", "Power restored")
+    CANCELLED = "cancelled", pgettext_lazy("state", "Cancelled")
 
 
 class AckState(models.TextChoices):
-    PENDING = "pending", _("Awaiting acknowledgement")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    PENDING = "pending", pgettext_lazy("state", "Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("state", "Acknowledged")
 
 
 class CheckState(models.TextChoices):
-    OPEN = "open", _("Under way")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("state", "Under way")
+    CLOSED = "closed", pgettext_lazy("state", "Closed")
 
 
 class FindingState(models.TextChoices):
-    ORDERED = "ordered", _("Rectification ordered")
-    RECTIFIED = "rectified", _("Rectification reported")
-    VERIFIED = "verified", _("Rectification verified")
+    ORDERED = "ordered", pgettext_lazy("state", "Rectification ordered")
+    RECTIFIED = "rectified", pgettext_lazy("state", "Rectification reported")
+    VERIFIED = "verified", pgettext_lazy("state", "Rectification verified")
 
 
 #: Organization kinds notified of an outage at their sites (the operators and the tower company).

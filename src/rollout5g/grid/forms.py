@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rollout5g.platform.tenancy import scope_district_regions
 from rollout5g.regions.services import home_districts
 
 from .choices import OutageKind
@@ -51,6 +52,7 @@ class CheckForm(forms.Form):
     rectify_limit_days = forms.IntegerField(label=_("Rectification limit [working days]"), min_value=1,
                                             max_value=120, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = home_districts()
+        # the user's districts: a city's counties, or the province's cities (docs/tenancy.md)
+        self.fields["region"].queryset = scope_district_regions(user) if user is not None else home_districts()

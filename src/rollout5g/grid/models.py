@@ -64,6 +64,7 @@ class OutageNotice(DomainModel):
                              condition=models.Q(kind=OutageKind.PLANNED),
                              doc=_("only a planned outage can be cancelled")),
         },
+        region_path="utility__region",
     )
 
     class Meta:
@@ -107,6 +108,7 @@ class OutageAck(DomainModel):
             "acknowledge": Action(_("Acknowledge the notice"), roles=OPERATORS, path="organization",
                                   source=(AckState.PENDING,), target=AckState.ACKNOWLEDGED, system=False),
         },
+        region_path="notice__utility__region",
     )
 
     class Meta:
@@ -174,6 +176,7 @@ class TransferSupplyPrice(DomainModel):
         owner_path="payer",
         grants={"view": OPERATORS, "add": OPERATORS},
         all_rows={"view": OFFICE_AND_DEPARTMENTS, "add": PROGRAM_OFFICE_ONLY},
+        region_path="site__region",
     )
 
     class Meta:
@@ -218,6 +221,7 @@ class SpecialCheck(DomainModel):
             "close": Action(_("Close the check"), roles=DEPARTMENTS, path="department", source=(CheckState.OPEN,),
                             target=CheckState.CLOSED, system=False),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -259,6 +263,7 @@ class Finding(DomainModel):
             "reopen": Action(_("Not rectified: order again"), roles=DEPARTMENTS, path="check_run__department",
                              source=(FindingState.RECTIFIED,), target=FindingState.ORDERED, system=False),
         },
+        region_path="check_run__region",
     )
 
     class Meta:

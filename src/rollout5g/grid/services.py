@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
@@ -162,10 +163,9 @@ def outage_notify(*, actor, kind: str, sites, starts_at, expected_end, utility: 
         for org, count in notified.values():
             ack = OutageAck.objects.create(notice=notice, organization=org, sites=count)
             record_event(actor=actor, action=AuditAction.CREATE, obj=ack, after=snapshot(ack))
-            notify(subject=_("%(code)s: %(kind)s at %(n)s of your sites, %(start)s to %(end)s") % {
-                       "code": notice.code, "kind": notice.get_kind_display(), "n": count,
-                       "start": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
-                       "end": timezone.localtime(expected_end).strftime("%Y-%m-%d %H:%M")},
+            notify(message=gettext_noop("%(code)s: %(kind)s at %(n)s of your sites, %(start)s to %(end)s"), params={
+                       "code": notice.code, "kind": {"$choice": "grid.OutageNotice.kind", "value": notice.kind},
+                       "n": count, "start": starts_at, "end": expected_end},
                    body=notice.reason, url=outage_url(notice), level="warning", organizations=[org],
                    key=f"grid:outage:{notice.pk}:{org.pk}")
     return notice
@@ -189,8 +189,8 @@ def outage_restore(*, actor, notice: OutageNotice, actual_end=None, note: str = 
         raise _error("actual_end", _("cannot be in the future"))
     with transaction.atomic():
         notice = transition(notice, "restore", actor=actor, note=note, actual_end=actual_end)
-        notify(subject=_("%(code)s: power restored at %(end)s") % {
-                   "code": notice.code, "end": timezone.localtime(actual_end).strftime("%Y-%m-%d %H:%M")},
+        notify(message=gettext_noop("%(code)s: power restored at %(end)s"), params={
+                   "code": notice.code, "end": actual_end},
                url=outage_url(notice), organizations=[a.organization for a in notice.acks.select_related(
                    "organization")], key=f"grid:outage:{notice.pk}:restored")
     return notice
@@ -202,7 +202,7 @@ def outage_cancel(*, actor, notice: OutageNotice, reason: str) -> OutageNotice:
     reason = _text(reason, "reason")
     with transaction.atomic():
         notice = transition(notice, "cancel", actor=actor, note=reason)
-        notify(subject=_("%(code)s: planned outage cancelled") % {"code": notice.code}, body=reason,
+        notify(message=gettext_noop("%(code)s: planned outage cancelled"), params={"code": notice.code}, body=reason,
                url=outage_url(notice), organizations=[a.organization for a in notice.acks.select_related(
                    "organization")], key=f"grid:outage:{notice.pk}:cancelled")
     return notice
@@ -345,7 +345,7 @@ def finding_record(*, actor, check: SpecialCheck, price: TransferSupplyPrice, or
         finding.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=finding, after=snapshot(finding),
                      note="record_finding")
-        notify(subject=_("%(code)s: transfer-supply mark-up at %(site)s to be rectified") % {
+        notify(message=gettext_noop("%(code)s: transfer-supply mark-up at %(site)s to be rectified"), params={
                    "code": check.code, "site": price.site.code}, body=order, level="warning", url=check_url(check),
                organizations=[price.payer], key=f"grid:finding:{finding.pk}:ordered:{on.isoformat()}")
     return finding
@@ -364,7 +364,7 @@ def finding_report(*, actor, finding: Finding, rectified_price, on=None, note: s
         raise _error("on", _("must not be before the order"))
     with transaction.atomic():
         finding = transition(finding, "report", actor=actor, note=note, rectified_price=price, rectified_on=on)
-        notify(subject=_("%(code)s: rectification reported, to be verified") % {"code": finding.check_run.code},
+        notify(message=gettext_noop("%(code)s: rectification reported, to be verified"), params={"code": finding.check_run.code},
                body=str(finding.price.site), url=check_url(finding.check_run),
                organizations=[finding.check_run.department], key=f"grid:finding:{finding.pk}:reported:{on}")
     return finding
@@ -384,7 +384,7 @@ def finding_reopen(*, actor, finding: Finding, order: str, on=None) -> Finding:
     with transaction.atomic():
         finding = transition(finding, "reopen", actor=actor, note=order, order=order, ordered_on=on,
                              rectified_on=None, rectified_price=None)
-        notify(subject=_("%(code)s: transfer-supply mark-up at %(site)s to be rectified") % {
+        notify(message=gettext_noop("%(code)s: transfer-supply mark-up at %(site)s to be rectified"), params={
                    "code": finding.check_run.code, "site": finding.price.site.code}, body=order, level="warning",
                url=check_url(finding.check_run), organizations=[finding.price.payer],
                key=f"grid:finding:{finding.pk}:ordered:{on.isoformat()}")

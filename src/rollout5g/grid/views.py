@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rollout5g.audit.presentation import timeline
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors
@@ -96,7 +97,7 @@ def outage_detail(request, code):
         acks.append({"ack": ack, "can_ack": allowed(request.user, "acknowledge", ack)})
     return render(request, "grid/outage.html", {
         "notice": notice, "acks": acks, "actions": available_actions(request.user, notice),
-        "sites": notice.sites.select_related("region", "owner").order_by("code"), "history": history_for(notice),
+        "sites": notice.sites.select_related("region", "owner").order_by("code"), "history": timeline(history_for(notice), notice),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     })
 
@@ -213,7 +214,7 @@ def checks(request):
 @roles(*roles_for(SpecialCheck, "add"))
 @single_submit
 def check_new(request):
-    form = CheckForm(request.POST or None)
+    form = CheckForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             check = services.check_start(actor=request.user, **form.cleaned_data)
@@ -244,7 +245,7 @@ def check_detail(request, code):
                   .select_related("site", "payer")[:100]) if actions.get("record_finding") else []
     return render(request, "grid/check.html", {
         "check": check, "findings": findings, "candidates": candidates, "actions": actions,
-        "history": history_for(check)})
+        "history": timeline(history_for(check), check)})
 
 
 @signed_in

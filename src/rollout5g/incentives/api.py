@@ -11,6 +11,7 @@ from rollout5g.platform.routes import PUBLIC_API, api_record
 
 from .models import Application, Carrier, IndustryProfile, PilotProject, PublicNotice
 from .selectors import ledger_entries_for, ledger_totals
+from .trace import trace_lines
 
 router = Router(tags=["Industry"])
 
@@ -97,6 +98,10 @@ class ApplicationOut(Schema):
     @staticmethod
     def resolve_enterprise(obj):
         return obj.enterprise.code
+
+    @staticmethod
+    def resolve_trace(obj):
+        return trace_lines(obj.trace)
 
     @staticmethod
     def resolve_clause(obj):
@@ -221,3 +226,7 @@ def ledger_totals_view(request, year: int | None = None):
 
     return {"all": s(totals["all"]), **{dim: {str(k): s(v) for k, v in totals[dim].items()}
                                         for dim in ("clause", "region", "year")}}
+
+
+# the industry workflows' operations (listing pipeline, first-of-kind, talent, events and cases, alliances)
+from . import industry_api  # noqa: E402,F401

@@ -22,8 +22,7 @@ from . import services
 from .choices import ApplicationState, CarrierKind, Level, PilotCategory, PilotField, ProductLine, Tier
 from .models import Application, IndustryProfile
 
-ASSUMED = "Tier and dates are demo assumptions; the registered full name is to be confirmed (the seed gives the " \
-          "short form)."
+ASSUMED = "梯队与日期为演示假设；企业注册全称待核实（文件使用简称）。"
 P = ProductLine
 
 # (code, name as written, product lines, tier, county adcode, clause)
@@ -81,11 +80,11 @@ def _registry():
     park_op = services.enterprise_register(
         actor=SYSTEM, code="demo-5g-park-operator", name="嘉兴5G产业园运营有限公司（演示）", short_name="5G产业园运营公司",
         region_id="330402", product_lines=[P.APPLICATIONS], tier=Tier.OTHER,
-        description="Synthetic demo park operator.").organization
+        description="合成演示数据：园区运营企业。").organization
     for code, name, kind, region in NAMED_CARRIERS:
         services.carrier_save(actor=SYSTEM, code=code, name=name, kind=kind, region_id=region,
                               recognised_on=d(2019, 8, 19), named_in_document=True, document_clause="二(二)1",
-                              description="Named as a carrier platform of the 5G industry; level not stated.")
+                              description="文件列为5G产业重要载体平台；认定级别文件未写明。")
     for code, name, region, clause in NAMED_INSTITUTES:
         services.carrier_save(actor=SYSTEM, code=code, name=name, kind=CarrierKind.RESEARCH_INSTITUTE,
                               region_id=region, named_in_document=True, document_clause=clause,
@@ -93,7 +92,7 @@ def _registry():
     park_a = services.carrier_save(
         actor=SYSTEM, code="pk-science-city-5g", name="嘉兴科技城5G特色产业园（演示）", kind=CarrierKind.PARK,
         region_id="330402", level=Level.PROVINCIAL, recognised_on=d(2020, 12, 1), operator=park_op,
-        members=[firms["demo-jiali-electronics"], firms["ind-bowei"]], description="Synthetic demo park.")
+        members=[firms["demo-jiali-electronics"], firms["ind-bowei"]], description="合成演示数据：产业园。")
     services.recognition_add(actor=SYSTEM, carrier=park_a, level=Level.CITY, recognised_on=d(2020, 5, 10),
                              document="嘉兴市5G特色产业园认定（演示）")
     services.recognition_add(actor=SYSTEM, carrier=park_a, level=Level.PROVINCIAL, recognised_on=d(2020, 12, 1),
@@ -101,16 +100,16 @@ def _registry():
     for i, (name, region) in enumerate([("秀洲5G光电产业园（演示）", "330411"), ("海宁5G泛半导体产业园（演示）", "330481"),
                                         ("嘉善5G智能终端产业园（演示）", "330421")], start=1):
         services.carrier_save(actor=SYSTEM, code=f"pk-demo-{i}", name=name, kind=CarrierKind.PARK, region_id=region,
-                              level=Level.CITY, recognised_on=d(2021, 3, i), description="Synthetic demo park.")
+                              level=Level.CITY, recognised_on=d(2021, 3, i), description="合成演示数据：产业园。")
     for i, (name, region) in enumerate([("中国移动·佳利电子5G联合创新中心（演示）", "330402"),
                                         ("中国电信·博创科技5G光模块联合创新中心（演示）", "330402"),
                                         ("中国联通·霍尼韦尔5G物联网联合创新中心（演示）", "330411")], start=1):
         services.carrier_save(actor=SYSTEM, code=f"jic-demo-{i}", name=name, kind=CarrierKind.INNOVATION_CENTRE,
                               region_id=region, level=Level.CITY, recognised_on=d(2020, 9, i),
-                              description="Synthetic demo joint innovation centre.")
+                              description="合成演示数据：联合创新中心。")
     services.carrier_save(actor=SYSTEM, code="inc-demo-1", name="嘉兴科技城5G创新创业孵化器（演示）",
                           kind=CarrierKind.INCUBATOR, region_id="330402", level=Level.CITY,
-                          recognised_on=d(2020, 4, 1), description="Synthetic demo incubator.")
+                          recognised_on=d(2020, 4, 1), description="合成演示数据：孵化器。")
 
     gov = Organization.objects.get(code="jx-dei")
     named_pilots = [
@@ -125,18 +124,18 @@ def _registry():
                                     named_in_document=True, document_clause=clause, started_on=d(2019, 9, 1))
         for level in levels:
             services.recognition_add(actor=SYSTEM, pilot=pilot, level=level, recognised_on=d(2019, 9, 1),
-                                     document="as stated in the seed 二(三)5 (国家级应用示范试点)")
+                                     document="文件二(三)5所述（国家级应用示范试点）")
     jiali_pilot = services.pilot_save(
         actor=SYSTEM, code="pl-jiali-5g-factory", name="佳利电子5G+工业互联网示范工厂（演示）",
         field=PilotField.INDUSTRIAL_INTERNET, lead=firms["demo-jiali-electronics"], region_id="330402",
-        started_on=d(2020, 3, 1), description="Synthetic: recognised at both levels to show the higher award.")
+        started_on=d(2020, 3, 1), description="合成演示数据：国家级、省级均获认定，用于展示就高奖励。")
     services.recognition_add(actor=SYSTEM, pilot=jiali_pilot, level=Level.PROVINCIAL, recognised_on=d(2020, 7, 1),
                              document="省级5G应用试点示范（演示）")
     services.recognition_add(actor=SYSTEM, pilot=jiali_pilot, level=Level.NATIONAL, recognised_on=d(2020, 11, 20),
                              document="国家级5G应用试点示范（演示）")
     keeson_pilot = services.pilot_save(
         actor=SYSTEM, code="pl-keeson-smart-bed", name="麒盛科技5G智能家居试点（演示）", field=PilotField.OTHER,
-        lead=firms["ind-keeson"], region_id="330411", started_on=d(2020, 5, 1), description="Synthetic.")
+        lead=firms["ind-keeson"], region_id="330411", started_on=d(2020, 5, 1), description="合成演示数据。")
     services.recognition_add(actor=SYSTEM, pilot=keeson_pilot, level=Level.PROVINCIAL, recognised_on=d(2021, 1, 15),
                              document="省级5G应用试点示范（演示）")
     lead_firms = [firms[c] for c in ("ind-futong", "ind-broadex", "ind-dejing", "ind-saisi", "ind-dingmei",
@@ -145,7 +144,7 @@ def _registry():
         services.pilot_save(actor=SYSTEM, code=f"smd-demo-{i}", name=f"{firm.short_name}5G智能制造示范（演示）",
                             field=PilotField.SMART_MANUFACTURING, category=PilotCategory.SMART_MANUFACTURING_DEMO,
                             lead=firm, region_id=firm.industry_profile.region_id, started_on=d(2020, i, 1),
-                            description="Synthetic demo.")
+                            description="合成演示数据。")
     services.achievement_save(actor=SYSTEM, enterprise=firms["demo-jiali-electronics"], kind="standard",
                               title="5G基站用介质滤波器团体标准（演示）", year=2020, level=Level.PROVINCIAL)
     services.achievement_save(actor=SYSTEM, enterprise=firms["ind-broadex"], kind="first_set",
@@ -223,6 +222,144 @@ def _applications(firms, users):
             services.application_submit(actor=jiali, application=app, on=d(2021, 6, 3))
 
 
+def _workflow_users(password):
+    """The people of the industry workflows: the city's financial office, talent office and the economy and IT
+    bureau's industry division (from the policy data's units), and the tower company's alliance secretariat."""
+    from .selectors import first_of_kind_reviewers, listing_regulators, talent_offices
+
+    out = {}
+    for username, units, display in (("jrb", listing_regulators(), "金融办 上市服务"),
+                                     ("talent", talent_offices(), "人才办 人才服务"),
+                                     ("industrydept", first_of_kind_reviewers(), "经信局 产业处")):
+        if units:
+            out[username] = ensure_user(actor=None, username=username, password=password, role=Role.DEPARTMENT,
+                                        organization=units[0], display_name=f"{units[0].short_name} {display}")[0]
+    return out
+
+
+def _workflows(firms, users):
+    """SYNTHETIC records of the industry workflows (issue 17 item 6), every row marked ``is_synthetic``: listing
+    pipeline stages, first-of-kind applications in every state, the talent catalogue and support, events, application
+    cases, the two alliances with members and activities. Runs once."""
+    from . import industry_services as ws
+    from .industry_models import Alliance, ListingCompany
+
+    if ListingCompany.objects.filter(is_synthetic=True).exists() or "jrb" not in users:
+        return
+    today = dt.date.today()
+    ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731
+    jrb, office = users["jrb"], users["office"]
+    # 凤凰行动: one enterprise at each stage (synthetic; the dates are invented)
+    plan = [("ind-broadex", 900, ("tutoring", "apply", "accept", "approve", "list")),
+            ("ind-bowei", 700, ("tutoring", "apply", "accept")),
+            ("demo-jiali-electronics", 500, ("tutoring", "apply")),
+            ("ind-keeson", 400, ("tutoring",)),
+            ("ind-saisi", 200, ()),
+            ("ind-dingmei", 600, ("tutoring", "withdraw"))]
+    for code, days, steps in plan:
+        company = ws.listing_register(actor=jrb, enterprise=firms[code], since=ago(days), board="",
+                                      note="演示数据", is_synthetic=True)
+        for i, step in enumerate(steps, start=1):
+            ws.listing_step(actor=jrb, company=company, step=step, on=ago(days - 60 * i),
+                            board="chinext" if step in ("apply", "list") else "",
+                            stock_code="300999" if step == "list" else "",
+                            note="企业决定暂缓上市（演示）" if step == "withdraw" else "")
+    # 首台套 / 首批次 / 首版次
+    reviewer = users.get("industrydept")
+    ent = users["enterprise"]
+    firsts = [("equipment", "5G基站介质滤波器自动化调试装备（演示）", "recognise"),
+              ("material", "5G高频覆铜板材料（演示）", "submit"),
+              ("software", "5G工业网关管理软件 V1.0（演示）", "draft"),
+              ("equipment", "毫米波测试暗室（演示）", "return")]
+    for kind, product, upto in firsts:
+        a = ws.first_create(actor=ent, kind=kind, product=product, description="合成演示数据：技术指标与用户证明略。",
+                            model_version="DEMO-1", is_synthetic=True)
+        if upto == "draft":
+            continue
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        ws.first_evidence(actor=ent, application=a, upload=SimpleUploadedFile(
+            "检测报告（演示）.pdf", b"%PDF-1.4 synthetic demo evidence", content_type="application/pdf"))
+        ws.first_submit(actor=ent, application=a)
+        if reviewer is not None and upto == "recognise":
+            ws.first_recognise(actor=reviewer, application=a, level="provincial", document="首台（套）产品认定（演示）")
+        elif reviewer is not None and upto == "return":
+            ws.first_return(actor=reviewer, application=a, note="请补充第三方检测报告（演示）")
+    # talent
+    talent = users.get("talent")
+    if talent is not None:
+        entries = []
+        for field, title, level, shortage in (("core", "5G核心网架构师", "leading", "urgent"),
+                                              ("rf", "射频前端与基站天线研发工程师", "high", "urgent"),
+                                              ("optical", "高速光模块封装工程师", "high", "short"),
+                                              ("semiconductors", "氮化镓功率器件研发人才", "top", "urgent"),
+                                              ("applications", "5G+工业互联网解决方案工程师", "skilled", "needed")):
+            entries.append(ws.talent_entry_add(actor=talent, year=today.year, field=field, title=title, level=level,
+                                               shortage=shortage, requirements="合成演示数据", is_synthetic=True))
+        for i, (kind, amount, person, code) in enumerate((
+                ("introduction", "500000.00", "张某（演示）", "ind-broadex"),
+                ("research", "1200000.00", "李某（演示）", "demo-jiali-electronics"),
+                ("housing", "300000.00", "王某（演示）", ""),
+                ("education", "20000.00", "赵某（演示）", "ind-wingtech"),
+                ("medical", "15000.00", "钱某（演示）", ""))):
+            s = ws.talent_support_grant(actor=talent, kind=kind, amount=amount, granted_on=ago(30 * (i + 1)),
+                                        person=person, enterprise=firms.get(code) if code else None,
+                                        entry=entries[i % len(entries)], note="合成演示数据", is_synthetic=True)
+            if i == 4:
+                ws.talent_support_revoke(actor=talent, support=s, note="人才离职，按规定收回（演示）")
+    # events and application cases
+    for kind, title, start, days, place, organiser, held in (
+            ("summit", "5G产业发展峰会（演示）", ago(120), 2, "乌镇互联网国际会展中心", "市经信局（演示）", True),
+            ("exhibition", "5G应用成果展（演示）", ago(40), 3, "嘉兴国际会展中心", "市经信局、市通信发展办（演示）", True),
+            ("competition", "5G应用创新大赛（演示）", today + dt.timedelta(days=30), 1, "嘉兴科技城", "市经信局（演示）",
+             False)):
+        event = ws.event_add(actor=office, kind=kind, title=title, starts_on=start,
+                             ends_on=start + dt.timedelta(days=days - 1), place=place, organiser=organiser,
+                             description="合成演示数据", is_synthetic=True)
+        if held:
+            ws.event_held(actor=office, event=event, participants=800, outcome="签约项目若干（演示）")
+    cases = [("5G+智能工厂：介质滤波器产线柔性改造（演示）", "industrial_internet", "publish"),
+             ("5G+AGV 车间物流（演示）", "industrial_internet", "publish"),
+             ("5G+远程运维（演示）", "other", "submit"),
+             ("5G+机器视觉质检（演示）", "smart_manufacturing", "return")]
+    for title, field, upto in cases:
+        case = ws.case_submit_new(actor=ent, title=title, field=field, summary="合成演示数据：场景、方案与成效。",
+                                  results="效率提升（演示）", is_synthetic=True)
+        if upto == "publish":
+            ws.case_step(actor=office, case=case, step="publish")
+        elif upto == "return":
+            ws.case_step(actor=office, case=case, step="return", note="请补充量化成效（演示）")
+    # alliances (Jiaxing 三(五)): secretariats among the paragraph's responsible units (a demo assumption)
+    from rollout5g.organizations.models import Organization
+
+    mobile, tower = Organization.objects.filter(code="jx-mobile").first(), Organization.objects.filter(
+        code="jx-tower").first()
+    if mobile is None or tower is None or Alliance.objects.exists():
+        return
+    five_g = ws.alliance_save(actor=office, code="jx-5g-industry-alliance", name="嘉兴市5G产业联盟（演示）",
+                              kind="5g_industry", secretariat=mobile, founded_on=dt.date(2019, 9, 20),
+                              purpose="5G共性技术研发、技术标准制定、垂直行业应用模式探索（合成演示数据）",
+                              is_synthetic=True)
+    pole = ws.alliance_save(actor=office, code="jx-smart-pole-alliance", name="嘉兴市智慧杆塔产业联盟（演示）",
+                            kind="smart_pole", secretariat=tower, founded_on=dt.date(2020, 3, 18),
+                            purpose="优化成员单位资源配置，推动政府、资本、产业、科研院所多维互动（合成演示数据）",
+                            is_synthetic=True)
+    for alliance, codes in ((five_g, ["jx-mobile", "jx-telecom", "jx-unicom", "demo-jiali-electronics",
+                                      "ind-broadex", "ind-wingtech"]),
+                            (pole, ["jx-tower", "jx-mobile", "ind-futong"])):
+        for i, code in enumerate(codes):
+            org = Organization.objects.filter(code=code).first()
+            if org is not None:
+                ws.alliance_admit(actor=office, alliance=alliance, organization=org, joined_on=alliance.founded_on,
+                                  role="chair" if i == 0 else "member")
+    ws.alliance_activity(actor=office, alliance=five_g, kind="standard", title="5G工业网关团体标准研讨（演示）",
+                         held_on=ago(90), summary="合成演示数据",
+                         participants=[m.organization_id for m in five_g.memberships.all()[:3]])
+    ws.alliance_activity(actor=office, alliance=pole, kind="matchmaking", title="多杆合一项目对接会（演示）",
+                         held_on=ago(60), summary="合成演示数据",
+                         participants=[m.organization_id for m in pole.memberships.all()])
+
+
 def load_demo(*, password: str) -> list[str]:
     """Load the demo records; return summary lines for the console."""
     with transaction.atomic():
@@ -232,10 +369,14 @@ def load_demo(*, password: str) -> list[str]:
 
         users.update({u.username: u for u in User.objects.filter(username__in=["office", "enterprise"])})
         _applications(firms, users)
+        users.update(_workflow_users(password))
+        _workflows(firms, users)
     counts = {s: Application.objects.filter(state=s).count() for s in ApplicationState.values}
     return [
         f"industry: {IndustryProfile.objects.filter(named_in_document=True).count()} named firms, "
         f"{sum(1 for _ in IndustryProfile.objects.all())} profiles; applications: "
         + ", ".join(f"{k} {v}" for k, v in counts.items() if v),
-        "industry logins: finance (市财政局 reviewer), wingtech and parkco (enterprises)",
+        "industry logins: finance (市财政局 reviewer), wingtech and parkco (enterprises), jrb (金融办: listing "
+        "pipeline), talent (人才办), industrydept (经信局: first-of-kind review)",
+        "industry workflows (synthetic): listing pipeline, first-of-kind, talent, events, cases, alliances",
     ]

@@ -5,6 +5,8 @@ Clauses are ``policy.IncentiveClause`` rows (loaded from the policy YAML); :mod:
 computes with them. Amounts are Decimal CNY, two places (fen).
 """
 
+from dataclasses import replace
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +63,7 @@ class IndustryProfile(DomainModel):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    access_policy = PUBLIC_REGISTRY
+    access_policy = replace(PUBLIC_REGISTRY, region_path="region")
 
     class Meta:
         ordering = ["organization__code"]
@@ -95,7 +97,7 @@ class Carrier(DomainModel):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    access_policy = AWARDED_REGISTRY
+    access_policy = replace(AWARDED_REGISTRY, region_path="region")
 
     class Meta:
         ordering = ["kind", "code"]
@@ -123,7 +125,7 @@ class PilotProject(DomainModel):
     document_clause = models.CharField(_("document clause"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    access_policy = AWARDED_REGISTRY
+    access_policy = replace(AWARDED_REGISTRY, region_path="region")
 
     class Meta:
         ordering = ["code"]
@@ -139,11 +141,13 @@ class PilotProject(DomainModel):
 
 
 class Recognition(DomainModel):
-    """A recognition (认定) of a pilot or a park at a level, with the recognising document."""
+    """A recognition (认定) of a pilot, a park or a first-of-kind product at a level, with the recognising document."""
 
     pilot = models.ForeignKey(PilotProject, null=True, blank=True, on_delete=models.CASCADE,
                               related_name="recognitions")
     carrier = models.ForeignKey(Carrier, null=True, blank=True, on_delete=models.CASCADE, related_name="recognitions")
+    product = models.ForeignKey("incentives.FirstOfKind", verbose_name=_("first-of-kind product"), null=True,
+                                blank=True, on_delete=models.CASCADE, related_name="recognitions")
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     recognised_on = models.DateField(_("recognised on"))
     document = models.CharField(_("recognising document"), max_length=200)
@@ -154,20 +158,23 @@ class Recognition(DomainModel):
         ordering = ["recognised_on"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(pilot__isnull=False, carrier__isnull=True)
-                           | models.Q(pilot__isnull=True, carrier__isnull=False)),
-                name="recognition_is_pilot_or_carrier",
+                condition=(models.Q(pilot__isnull=False, carrier__isnull=True, product__isnull=True)
+                           | models.Q(pilot__isnull=True, carrier__isnull=False, product__isnull=True)
+                           | models.Q(pilot__isnull=True, carrier__isnull=True, product__isnull=False)),
+                name="recognition_is_pilot_carrier_or_product",
             ),
         ]
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
 
     def __str__(self):
-        return f"{self.pilot or self.carrier} · {self.get_level_display()} · {self.recognised_on}"
+        return f"{self.pilot or self.carrier or self.product} · {self.get_level_display()} · {self.recognised_on}"
 
 
 class Achievement(DomainModel):
-    """A standards contribution or a first-set / first-batch product of a firm (Zhejiang tasks 13–14)."""
+    """A standards contribution or a first-set / first-batch / first-version product of a firm (Zhejiang tasks 13–14).
+
+    A first-of-kind recognition (:class:`~rollout5g.incentives.industry_models.FirstOfKind`) writes one."""
 
     enterprise = models.ForeignKey("organizations.Organization", verbose_name=_("enterprise"),
                                    on_delete=models.PROTECT, related_name="industry_achievements")
@@ -229,7 +236,8 @@ class FundingCap(DomainModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change",
-                                                                                                "delete")})
+                                                                                                "delete")},
+                                 region_path="clause__document__region")
 
     class Meta:
         # one cap per clause and one for all clauses together; cap_save updates the existing row
@@ -303,6 +311,8 @@ class Application(DomainModel):
                               on_delete=models.PROTECT, related_name="applications")
     carrier = models.ForeignKey(Carrier, verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="applications")
+    product = models.ForeignKey("incentives.FirstOfKind", verbose_name=_("first-of-kind product"), null=True,
+                                blank=True, on_delete=models.PROTECT, related_name="applications")
     facts = models.JSONField(_("facts"), default=dict, blank=True)
     computed_amount = money(_("computed amount [CNY]"), null=True, blank=True)
     unrounded_amount = models.DecimalField(_("before rounding [CNY]"), max_digits=24, decimal_places=8, null=True,
@@ -325,6 +335,7 @@ class Application(DomainModel):
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES), "add": grant(Role.ENTERPRISE),
                 "change": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
         actions=APPLICATION_ACTIONS,
+        region_path="region",
     )
 
     class Meta:
@@ -354,6 +365,7 @@ class Invoice(DomainModel):
     access_policy = AccessPolicy(
         owner_path=("application__enterprise", "application__reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
+        region_path="application__region",
     )
 
     class Meta:
@@ -379,6 +391,7 @@ class Evidence(DomainModel):
     access_policy = AccessPolicy(
         owner_path=("application__enterprise", "application__reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
+        region_path="application__region",
     )
 
     class Meta:
@@ -403,7 +416,7 @@ class PublicNotice(DomainModel):
     end = models.DateField(_("notice until"))
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
 
-    access_policy = AccessPolicy(public=models.Q(withdrawn=False))
+    access_policy = AccessPolicy(public=models.Q(withdrawn=False), region_path="application__region")
 
     class Meta:
         ordering = ["-start", "application__number"]
@@ -438,6 +451,7 @@ class LedgerEntry(DomainModel):
     access_policy = AccessPolicy(
         owner_path=("enterprise", "application__reviewers"),
         grants={"view": grant(Role.ENTERPRISE, *REVIEWER_ROLES)},
+        region_path="region",
     )
 
     class Meta:
@@ -447,3 +461,19 @@ class LedgerEntry(DomainModel):
 
     def __str__(self):
         return f"{self.application.number} {self.kind} {self.amount}"
+
+
+# The industry workflows (issue 17 item 6) live in their own module; importing them here registers the models.
+from .industry_models import (  # noqa: E402,F401
+    Alliance,
+    AllianceActivity,
+    AllianceMember,
+    ApplicationCase,
+    FirstEvidence,
+    FirstOfKind,
+    IndustryEvent,
+    ListingCompany,
+    ListingStageChange,
+    TalentEntry,
+    TalentSupport,
+)

@@ -13,17 +13,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core import incentives as engine
+from rollout5g.notifications.messages import money
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.codes import next_code
-from rollout5g.platform.home import home_adcode
+from rollout5g.platform.tenancy import scope_root
 from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.policy.models import IncentiveClause
 
 from .choices import (
+    FIRST_KIND_FACT,
     NOT_BLOCKING_STATES,
     ApplicationState,
     CarrierKind,
@@ -35,6 +38,7 @@ from .models import (
     Application,
     Carrier,
     Evidence,
+    FirstOfKind,
     FundingCap,
     IndustryProfile,
     Invoice,
@@ -136,7 +140,7 @@ def enterprise_register(*, actor, code: str, name: str, short_name: str = "", re
         org = Organization.objects.filter(code=code).first()
         if org is None:
             org = Organization(code=code, name=name, short_name=short_name, name_en=name_en, kind="enterprise",
-                               region_id=region_id or home_adcode())
+                               region_id=region_id or scope_root(actor))
             org.full_clean()
             org.save()
             record_event(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org))
@@ -171,15 +175,17 @@ def pilot_save(*, actor, code: str, name: str, field: str, lead, region_id: str,
     return obj
 
 
-def recognition_add(*, actor, level: str, recognised_on, document: str, pilot=None, carrier=None) -> Recognition:
-    """Record a recognition (认定) of a pilot or a park; the same level twice is refused."""
-    if (pilot is None) == (carrier is None):
-        raise ValidationError("a recognition is of one pilot or one carrier")
-    existing = Recognition.objects.filter(pilot=pilot, carrier=carrier, level=level).first()
+def recognition_add(*, actor, level: str, recognised_on, document: str, pilot=None, carrier=None,
+                    product=None) -> Recognition:
+    """Record a recognition (认定) of a pilot, a park or a first-of-kind product; the same level twice is kept once."""
+    if sum(x is not None for x in (pilot, carrier, product)) != 1:
+        raise ValidationError("a recognition is of one pilot, one carrier or one first-of-kind product")
+    existing = Recognition.objects.filter(pilot=pilot, carrier=carrier, product=product, level=level).first()
     if existing is not None:
         return existing
     with transaction.atomic():
-        rec = Recognition(pilot=pilot, carrier=carrier, level=level, recognised_on=recognised_on, document=document)
+        rec = Recognition(pilot=pilot, carrier=carrier, product=product, level=level, recognised_on=recognised_on,
+                          document=document)
         rec.full_clean()
         rec.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=rec, after=snapshot(rec))
@@ -233,6 +239,9 @@ def _facts(application: Application) -> dict:
     elif application.carrier_id:
         facts["recognition"] = RECOGNITION_FACT["park"]
         facts["level"] = sorted({r.level for r in application.carrier.recognitions.all()})
+    elif application.product_id:
+        facts["recognition"] = FIRST_KIND_FACT[application.product.kind]
+        facts["level"] = sorted({r.level for r in application.product.recognitions.all()})
     return facts
 
 
@@ -259,13 +268,13 @@ def compute(application: Application, *, on: dt.date | None = None) -> engine.Pr
     on = on or application.submitted_on or _today()
     family = clause_family(application.clause)
     result = engine.evaluate_project([engine_clause(c) for c in family], _facts(application), on)
-    trace = list(result.trace)
+    trace = list(result.steps)  # stored as steps, worded in the reader's language (incentives.trace)
     amount, unrounded = result.total, sum((a.unrounded for a in result.awards), Decimal(0))
     if result.awards:
         chosen_key = result.awards[0].clause_code
         if chosen_key != application.clause.key:
             application.clause = next(c for c in family if c.key == chosen_key)
-            trace.append(f"clause of the claim set to {chosen_key} (the award that applies)")
+            trace.append({"step": "clause_changed", "clause": chosen_key, "title": application.clause.name})
     caps = {c.clause.key if c.clause_id else None: c.amount for c in FundingCap.objects.select_related("clause")}
     clause_key = application.clause.key
     if amount > 0 and (clause_key in caps or None in caps):
@@ -276,7 +285,7 @@ def compute(application: Application, *, on: dt.date | None = None) -> engine.Pr
             enterprise_year_cap=caps.get(None), granted_before=_granted_before(application),
         )
         if cap_result.capped_by:
-            trace += cap_result.trace
+            trace += cap_result.steps
             amount = engine.round_amount(cap_result.granted, application.clause.rounding)
     application.computed_amount = amount
     application.unrounded_amount = unrounded
@@ -313,19 +322,19 @@ def _check_declared(clause: IncentiveClause, amounts: dict, declared: dict) -> t
 
 def application_create(*, actor, enterprise, clause: IncentiveClause, project_title: str, project_ref: str,
                        year: int, amounts: dict | None = None, declared: dict | None = None, pilot=None,
-                       carrier=None, track: str = Track.APPLY) -> Application:
+                       carrier=None, product=None, track: str = Track.APPLY) -> Application:
     """A draft claim. ``amounts`` are the bases of the clause's formula terms (strings or Decimals, CNY);
     ``declared`` are eligibility facts the applicant states (``project: smart_upgrade_using_5g``), checked by the
     reviewer."""
     authorize_create(actor, Application, owner=enterprise)
     return _create_application(actor=actor, enterprise=enterprise, clause=clause, project_title=project_title,
                                project_ref=project_ref, year=year, amounts=amounts, declared=declared, pilot=pilot,
-                               carrier=carrier, track=track)
+                               carrier=carrier, product=product, track=track)
 
 
 def _create_application(*, actor, enterprise, clause: IncentiveClause, project_title: str, project_ref: str,
                         year: int, amounts: dict | None = None, declared: dict | None = None, pilot=None,
-                        carrier=None, track: str = Track.APPLY) -> Application:
+                        carrier=None, product=None, track: str = Track.APPLY) -> Application:
     if not project_title.strip() or not project_ref.strip():
         raise ValidationError({"project_title": "project title and reference are required"})
     amounts, declared = _check_declared(clause, amounts or {}, declared or {})
@@ -336,7 +345,7 @@ def _create_application(*, actor, enterprise, clause: IncentiveClause, project_t
     with transaction.atomic():
         application = Application(
             number=_next_number(year), enterprise=enterprise, clause=clause, region=region, track=track, year=year,
-            project_title=project_title.strip(), project_ref=project_ref.strip(), pilot=pilot, carrier=carrier,
+            project_title=project_title.strip(), project_ref=project_ref.strip(), pilot=pilot, carrier=carrier, product=product,
             facts={**declared, **amounts}, created_by=actor if actor and actor.pk else None,
             state=ApplicationState.PROPOSED if track == Track.AUTO else ApplicationState.DRAFT,
         )
@@ -416,12 +425,12 @@ def application_submit(*, actor, application: Application, on: dt.date | None = 
                 not application.invoices.exists():
             raise ValidationError(f"{application.number}: add the invoices behind the investment amounts")
         application.submitted_on = on or _today()
-        compute(application)
+        result = compute(application)
         if not application.computed_amount:
             raise ValidationError(f"{application.number}: not eligible under {application.clause.key}: "
-                                  + "; ".join(line for line in application.trace if "NOT eligible" in line))
+                                  + "; ".join(line for line in result.trace if "NOT eligible" in line))
         application.save()
-        note = "confirmed by the enterprise" if application.track == Track.AUTO else ""
+        note = gettext_noop("confirmed by the enterprise") if application.track == Track.AUTO else ""
         _step(actor, application, "submit", note=note)
     return application
 
@@ -457,8 +466,9 @@ def application_adjust(*, actor, application: Application, amount, reason: str) 
         application.adjusted_amount = value
         application.adjustment_reason = reason.strip()
         application.trace = [*application.trace,
-                             f"adjusted by {actor}: {engine.format_cny(application.computed_amount or Decimal(0), places=2)}"
-                             f" -> {engine.format_cny(value, places=2)} CNY; reason: {reason.strip()}"]
+                             {"step": "adjusted", "by": str(actor), "before": format(application.computed_amount or
+                                                                                     Decimal(0), "f"),
+                              "amount": format(value, "f"), "reason": reason.strip()}]
         application.save()
         record_changes(actor=actor, obj=application, before=before, action="adjust", note=reason.strip())
     return application
@@ -588,31 +598,40 @@ def match_awards(*, actor, year: int | None = None, on: dt.date | None = None) -
                                                                           recognitions__isnull=False,
                                                                           operator__isnull=False).distinct()
                  .select_related("operator")]
+    # first-of-kind products recognised by the economy and IT department (Zhejiang task 14)
+    subjects += [("product", p, p.enterprise) for p in FirstOfKind.objects.filter(recognitions__isnull=False)
+                 .distinct().select_related("enterprise")]
     for kind, subject, enterprise in subjects:
-        authorize(actor, "propose", subject)  # declared on the pilot or park: the programme office, or a process
+        authorize(actor, "propose", subject)  # declared on the pilot, park or product: the programme office, a process
         if enterprise.kind not in ("enterprise", "state_owned_enterprise"):
             continue  # awards go to firms; a pilot led by a government body is recognised but not paid here
-        ref = f"{kind}:{subject.code}"
+        ref = f"{kind}:{subject.number if kind == 'product' else subject.code}"
         if Application.objects.filter(project_ref=ref).exclude(
                 state__in=(ApplicationState.REJECTED, ApplicationState.WITHDRAWN)).exists():
             continue
         levels = sorted({r.level for r in subject.recognitions.all()})
-        facts = {"applicant": enterprise.kind, "recognition": RECOGNITION_FACT[kind], "level": levels}
+        fact = FIRST_KIND_FACT[subject.kind] if kind == "product" else RECOGNITION_FACT[kind]
+        facts = {"applicant": enterprise.kind, "recognition": fact, "level": levels}
         result = engine.evaluate_project(engine_clauses, facts, on)
         if not result.awards:
             continue
         clause = by_key[result.awards[0].clause_code]
         proposals.append(_create_application(
-            actor=actor, enterprise=enterprise, clause=clause, project_title=subject.name, project_ref=ref,
-            year=year, pilot=subject if kind == "pilot" else None, carrier=subject if kind == "park" else None,
+            actor=actor, enterprise=enterprise, clause=clause, project_title=str(subject.product if kind == "product"
+                                                                                 else subject.name),
+            project_ref=ref, year=year, pilot=subject if kind == "pilot" else None,
+            carrier=subject if kind == "park" else None, product=subject if kind == "product" else None,
             track=Track.AUTO,
         ))
     if proposals:
         from rollout5g.notifications.services import notify
 
         for application in proposals:
-            notify(subject=f"免申即享: {application.project_title}",
-                   body=f"{application.clause.name}: {application.computed_amount} CNY — confirm to proceed",
+            notify(message=gettext_noop("Pay without applying: %(project)s"),
+                   params={"project": application.project_title},
+                   body_message=gettext_noop("%(clause)s: %(amount)s — confirm to proceed"),
+                   body_params={"clause": application.clause.name,
+                                "amount": money(application.computed_amount)},
                    url=f"/industry/applications/{application.number}/", key=f"incentives:match:{application.number}",
                    organizations=[application.enterprise])
     return proposals

@@ -5,18 +5,18 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
-from rollout5g.audit.services import history_for
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.platform.workflow import available_actions, declared, roles_for
+from rollout5g.policy.cache import data_version, memoize
 from rollout5g.policy.indicators import target_rows
 from rollout5g.policy.models import IncentiveClause, Indicator
 
@@ -33,7 +33,8 @@ from .models import (
     PublicNotice,
     YearlyStatistic,
 )
-from .selectors import SOURCES, ledger_entries_for, ledger_totals
+from .selectors import SOURCES, labelled_history, ledger_entries_for, ledger_totals
+from .trace import trace_lines
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -45,18 +46,18 @@ def _error_text(exc: ValidationError) -> str:
 @public
 def index(request):
     today = dt.date.today()
+    version = data_version()  # the targets against actual values are computed once per data version (policy.cache)
     indicators = []
     for indicator in Indicator.objects.restrict(request.user).filter(source__in=SOURCES).select_related("document"):
-        for row in target_rows(indicator, today):
-            indicators.append({"indicator": indicator, **row})
-    counts = {
-        "firms": IndustryProfile.objects.restrict(request.user).count(),
-        "named_firms": IndustryProfile.objects.restrict(request.user).filter(named_in_document=True).count(),
-        "pilots": PilotProject.objects.restrict(request.user).filter(category=PilotCategory.APPLICATION_PILOT).count(),
-        "demos": PilotProject.objects.restrict(request.user).filter(
-            category=PilotCategory.SMART_MANUFACTURING_DEMO).count(),
-        "achievements": Achievement.objects.restrict(request.user).count(),
-    }
+        rows = memoize("incentives.index.targets", (indicator.pk, today),
+                       lambda indicator=indicator: target_rows(indicator, today, version=version), version=version)
+        indicators.extend({"indicator": indicator, **row} for row in rows)
+    firms = IndustryProfile.objects.restrict(request.user).aggregate(
+        firms=Count("pk"), named_firms=Count("pk", filter=Q(named_in_document=True)))
+    pilots = PilotProject.objects.restrict(request.user).aggregate(
+        pilots=Count("pk", filter=Q(category=PilotCategory.APPLICATION_PILOT)),
+        demos=Count("pk", filter=Q(category=PilotCategory.SMART_MANUFACTURING_DEMO)))
+    counts = {**firms, **pilots, "achievements": Achievement.objects.restrict(request.user).count()}
     carriers = dict(Carrier.objects.restrict(request.user).values_list("kind").annotate(n=Count("pk")))
     carrier_counts = [(kind, label, carriers.get(kind, 0)) for kind, label in CarrierKind.choices]
     clauses = IncentiveClause.objects.restrict(request.user).select_related("document")
@@ -190,7 +191,8 @@ def application_detail(request, number):
                             number=number)
     return render(request, "incentives/application_detail.html", {
         "app": app, "invoices": app.invoices.all(), "evidence": app.evidence.all(),
-        "history": history_for(app), "ledger": app.ledger.all(),
+        "trace": trace_lines(app.trace), "history": labelled_history(app), "ledger": app.ledger.all(),
+        "amount_bases": {t["base"] for c in services.clause_family(app.clause) for t in c.terms},
         "actions": available_actions(request.user, app),
         "evidence_kinds": EvidenceKind.choices, "today": dt.date.today(),
         "duplicates": services.duplicate_findings(app) if app.state in (ApplicationState.DRAFT,

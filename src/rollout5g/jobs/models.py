@@ -48,7 +48,8 @@ class Job(models.Model):
     objects = RestrictedManager()
     # Each organization sees its own jobs; the programme office sees every job.
     access_policy = AccessPolicy(owner_path="organization", grants={"view": grant(*Role)},
-                                 all_rows={"view": grant(Role.PROGRAM_OFFICE)})
+                                 all_rows={"view": grant(Role.PROGRAM_OFFICE)},
+                                 region_path="organization__region")
 
     class Meta:
         ordering = ["-id"]

@@ -14,6 +14,9 @@ router = Router(tags=["Notifications"], auth=session_or_token)
 
 
 class NotificationOut(Schema):
+    """A notification in the caller's language (``Accept-Language``); ``message``/``params`` are its untranslated
+    key and parameters (empty for a notification stored as text)."""
+
     id: int
     level: str
     subject: str
@@ -21,6 +24,16 @@ class NotificationOut(Schema):
     url: str
     created_at: datetime
     read_at: datetime | None
+    message: str
+    params: dict
+
+    @staticmethod
+    def resolve_subject(obj):
+        return obj.subject_text
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body_text
 
 
 @router.get("/", response=list[NotificationOut])

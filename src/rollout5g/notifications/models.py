@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render_message
+
 
 class Notification(models.Model):
     """A message to one user, shown in the app (and sent by email when the user has an address)."""
@@ -14,8 +16,14 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                                   verbose_name=_("recipient"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.INFO)
+    # The subject and the text as written when the notification was made (a row made before messages were stored
+    # as keys shows them as they are); a row with a ``message`` is shown by rendering it in the reader's language.
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"), blank=True)
+    message = models.CharField(_("message key"), max_length=300, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    body_message = models.TextField(_("text key"), blank=True)
+    body_params = models.JSONField(_("text parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     # Stable key of what the message is about (e.g. "permits:clock:APP-1:warn"): the same reminder is not sent
     # twice to the same person.
@@ -31,4 +39,18 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self):
-        return self.subject
+        return self.subject_text
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the active language (the stored text for a row without a message key)."""
+        if not self.message:
+            return self.subject
+        return render_message(self.message, self.params)
+
+    @property
+    def body_text(self) -> str:
+        """The text in the active language: the rendered text key, else the stored text (what a person wrote)."""
+        if not self.body_message:
+            return self.body
+        return render_message(self.body_message, self.body_params)

@@ -41,6 +41,7 @@ class Organization(DomainModel):
     access_policy = AccessPolicy(
         public=models.Q(),
         all_rows={"add": PROGRAM_OFFICE_ONLY, "change": PROGRAM_OFFICE_ONLY, "delete": PROGRAM_OFFICE_ONLY},
+        region_path="region",
     )
 
     class Meta:
@@ -66,7 +67,8 @@ class OrganizationGroup(DomainModel):
     members = models.ManyToManyField(Organization, verbose_name=_("members"), blank=True, related_name="groups")
     description = models.TextField(_("description"), blank=True)
 
-    access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")})
+    access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")},
+                                 region_path="region")
 
     class Meta:
         ordering = ["term"]
@@ -94,6 +96,7 @@ class ContactPerson(DomainModel):
         owner_path="organization",
         grants={a: ALL_ROLES for a in ACTIONS},
         all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS},
+        region_path="organization__region",
     )
 
     class Meta:

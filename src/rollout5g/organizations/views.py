@@ -13,10 +13,14 @@ from .choices import OrganizationKind
 from .forms import ContactForm
 from .models import ContactPerson, Organization, OrganizationGroup
 
+#: A region's boundaries (two GeoJSON documents, hundreds of kilobytes for a county) are never shown by these pages:
+#: loading them with the organization cost most of a list page's time.
+REGION_GEOMETRY = ("region__geometry", "region__display_geometry")
+
 
 @public
 def organization_list(request):
-    queryset = Organization.objects.restrict(request.user).select_related("region")
+    queryset = Organization.objects.restrict(request.user).select_related("region").defer(*REGION_GEOMETRY)
     kind, q, region = request.GET.get("kind", ""), request.GET.get("q", "").strip(), request.GET.get("region", "")
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -25,17 +29,23 @@ def organization_list(request):
     if q:
         queryset = queryset.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
     page, query = paginate(request, queryset)
+    # the kind's label once per kind, not once per row (get_FOO_display hashes every lazy label of the choices)
+    kinds = [(value, str(label)) for value, label in OrganizationKind.choices]
+    labels = dict(kinds)
+    for organization in page.object_list:
+        organization.kind_label = labels.get(organization.kind, "")
     return render(
         request,
         "organizations/organization_list.html",
-        {"page": page, "query": query, "kinds": OrganizationKind.choices, "params": request.GET,
+        {"page": page, "query": query, "kinds": kinds, "params": request.GET,
          "groups": OrganizationGroup.objects.restrict(request.user).prefetch_related("members")},
     )
 
 
 @public
 def organization_detail(request, code):
-    organization = get_object_or_404(Organization.objects.restrict(request.user), code=code)
+    organization = get_object_or_404(
+        Organization.objects.restrict(request.user).select_related("region").defer(*REGION_GEOMETRY), code=code)
     # the policy documents name their units through ``TaskUnit.organization`` (related_name task_units): the page
     # follows that relation instead of importing the policy app, which sits above this one
     task_units = (

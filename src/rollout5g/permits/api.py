@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -416,7 +417,7 @@ def _site_entry(app, site_code):
         return None
     entry = app.sites.filter(site__code=site_code).first()
     if entry is None:
-        raise ValidationError(f"site_code: {site_code} is not in {app.code}")
+        raise ValidationError({"site_code": _("%(site)s is not in %(code)s.") % {"site": site_code, "code": app.code}})
     return entry
 
 

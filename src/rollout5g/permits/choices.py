@@ -1,16 +1,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApplicationState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    RECEIVED = "received", _("Received (completeness check)")
-    NOTICE_ISSUED = "notice_issued", _("One-time notice issued")
-    UNDER_REVIEW = "under_review", _("Under parallel review")
-    SURVEY_SCHEDULED = "survey_scheduled", _("Joint survey scheduled")
-    DECIDED = "decided", _("Decided")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("state", "Draft")
+    RECEIVED = "received", pgettext_lazy("state", "Received (completeness check)")
+    NOTICE_ISSUED = "notice_issued", pgettext_lazy("state", "One-time notice issued")
+    UNDER_REVIEW = "under_review", pgettext_lazy("state", "Under parallel review")
+    SURVEY_SCHEDULED = "survey_scheduled", pgettext_lazy("state", "Joint survey scheduled")
+    DECIDED = "decided", pgettext_lazy("state", "Decided")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("state", "Not accepted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("state", "Withdrawn")
 
 
 #: States in which the review clocks run (or are paused) and departments work on the items.
@@ -20,15 +21,15 @@ OPEN_STATES = (ApplicationState.RECEIVED, ApplicationState.NOTICE_ISSUED, *REVIE
 
 
 class ItemState(models.TextChoices):
-    WAITING = "waiting", _("Waiting for acceptance")
-    IN_REVIEW = "in_review", _("In review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    WAITING = "waiting", pgettext_lazy("permit decision", "Waiting for acceptance")
+    IN_REVIEW = "in_review", pgettext_lazy("permit decision", "In review")
+    APPROVED = "approved", pgettext_lazy("permit decision", "Approved")
+    REJECTED = "rejected", pgettext_lazy("permit decision", "Rejected")
 
 
 class Decision(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("permit decision", "Approved")
+    REJECTED = "rejected", pgettext_lazy("permit decision", "Rejected")
 
 
 class PauseKind(models.TextChoices):
@@ -44,9 +45,9 @@ class DeficiencyTarget(models.TextChoices):
 
 
 class SurveyState(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    HELD = "held", _("Held, awaiting signatures")
-    SIGNED = "signed", _("Record signed by every department")
+    SCHEDULED = "scheduled", pgettext_lazy("state", "Scheduled")
+    HELD = "held", pgettext_lazy("state", "Held, awaiting signatures")
+    SIGNED = "signed", pgettext_lazy("state", "Record signed by every department")
 
 
 #: The situation flags of a site in an application; the item rules test them (and the site type).

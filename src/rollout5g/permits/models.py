@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.accounts.choices import PROGRAM_OFFICE_ONLY, Role
@@ -227,6 +228,7 @@ class Application(DomainModel):
                 "change": grant(Role.OPERATOR)},
         all_rows=OFFICE_ALL,
         actions=APPLICATION_ACTIONS,
+        region_path="sites__site__region",
     )
 
     class Meta:
@@ -261,7 +263,7 @@ class ApplicationSite(DomainModel):
     total_power_w = models.FloatField(_("planned total power per sector [W]"), default=200.0)
     order = models.PositiveSmallIntegerField(default=0)
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, region_path="site__region")
 
     class Meta:
         ordering = ["application", "order", "pk"]
@@ -291,7 +293,7 @@ class Material(DomainModel):
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, region_path="application__sites__site__region")
 
     class Meta:
         ordering = ["code", "-uploaded_at"]
@@ -299,7 +301,7 @@ class Material(DomainModel):
         verbose_name_plural = _("materials")
 
     def __str__(self):
-        return f"{self.code}: {self.file_name}"
+        return self.file_name  # what a person uploaded (the material's code is not a word of theirs)
 
 
 class ApprovalItem(DomainModel):
@@ -327,6 +329,7 @@ class ApprovalItem(DomainModel):
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT), "change": grant(Role.DEPARTMENT)},
         all_rows=OFFICE_ALL,
         actions=ITEM_ACTIONS,
+        region_path="app_site__site__region",
     )
 
     class Meta:
@@ -358,7 +361,7 @@ class Deficiency(DomainModel):
     in_notice = models.BooleanField(_("in the one-time notice"), default=False)
     resolved = models.BooleanField(_("resolved"), default=False)
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, region_path="application__sites__site__region")
 
     class Meta:
         ordering = ["application", "pk"]
@@ -366,7 +369,7 @@ class Deficiency(DomainModel):
         verbose_name_plural = _("deficiencies")
 
     def __str__(self):
-        return f"{self.target}:{self.ref} {self.message}"
+        return self.message  # names the field or material in words (its target and ref are codes)
 
 
 class Comment(DomainModel):
@@ -380,7 +383,7 @@ class Comment(DomainModel):
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, region_path="application__sites__site__region")
 
     class Meta:
         ordering = ["application", "created_at", "pk"]
@@ -405,7 +408,8 @@ class ClockPause(DomainModel):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    access_policy = replace(APPLICATION_POLICY, actions=PAUSE_ACTIONS)
+    access_policy = replace(APPLICATION_POLICY, actions=PAUSE_ACTIONS,
+                            region_path="application__sites__site__region")
 
     class Meta:
         ordering = ["application", "start", "pk"]
@@ -413,7 +417,7 @@ class ClockPause(DomainModel):
         verbose_name_plural = _("clock pauses")
 
     def __str__(self):
-        return f"{self.application.code} {self.kind} {self.start}–{self.end or '…'}"
+        return f"{self.application.code} {self.get_kind_display()} {self.start}–{self.end or '…'}"
 
 
 
@@ -428,7 +432,7 @@ class ClockExtension(DomainModel):
     approved_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     approved_on = models.DateField(_("approved on"))
 
-    access_policy = APPLICATION_POLICY
+    access_policy = replace(APPLICATION_POLICY, region_path="application__sites__site__region")
 
     class Meta:
         ordering = ["application", "approved_on", "pk"]
@@ -454,14 +458,15 @@ class JointSurvey(DomainModel):
     record = models.TextField(_("survey record"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=SurveyState.choices, default=SurveyState.SCHEDULED)
 
-    access_policy = replace(APPLICATION_POLICY, actions=SURVEY_ACTIONS)
+    access_policy = replace(APPLICATION_POLICY, actions=SURVEY_ACTIONS,
+                            region_path="application__sites__site__region")
 
     class Meta:
         verbose_name = _("joint survey")
         verbose_name_plural = _("joint surveys")
 
     def __str__(self):
-        return f"{self.application.code} survey {self.scheduled_on}"
+        return f"{self.application.code} {gettext('joint survey')} {self.scheduled_on}"
 
 
 
@@ -477,6 +482,7 @@ class SurveySignature(DomainModel):
     access_policy = AccessPolicy(
         owner_path=("survey__application__applicant", "survey__application__items__department"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT)}, all_rows=OFFICE_ALL,
+        region_path="survey__application__sites__site__region",
     )
 
     class Meta:
@@ -507,6 +513,7 @@ class Certificate(DomainModel):
         owner_path=("application__applicant", "application__items__department"),
         grants={"view": grant(Role.OPERATOR, Role.DEPARTMENT)}, all_rows=OFFICE_ALL,
         actions=CERTIFICATE_ACTIONS,
+        region_path="application__sites__site__region",
     )
 
     class Meta:

@@ -9,6 +9,9 @@ import time
 from types import SimpleNamespace
 
 import numpy as np
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from rollout5g.core.geo import haversine_m
 from rollout5g.core.radio import nr
@@ -75,7 +78,7 @@ def coverage_gain(site: Site, cells, *, as_of=None) -> dict:
 
     started = time.perf_counter()
     if not cells:
-        return {"available": False, "reason": "no cells to assess"}
+        return {"available": False, "reason": _("No cells to assess.")}
     band = cells[0].band
     x, y = _to_metres(site.lon, site.lat)
     h = COVERAGE_HALF_SIDE_M
@@ -93,8 +96,8 @@ def coverage_gain(site: Site, cells, *, as_of=None) -> dict:
                     for name in ("cell_id", "lon", "lat", "height_m", "azimuth_deg", "tilt_deg", "gain_dbi",
                                  "hpbw_h_deg", "hpbw_v_deg", "rs_power_dbm", "freq_mhz", "band", "operator")})
     params = RadioParams(extrapolate=True, scs_khz=nr.default_scs_khz(band))  # noise per RE at the band's SCS
-    rsrp0, sinr0, _, _ = compute_layer(existing, grid, mask, params)
-    rsrp1, sinr1, _, _ = compute_layer(both, grid, mask, params)
+    rsrp0, sinr0, _best0, _cells0 = compute_layer(existing, grid, mask, params)
+    rsrp1, sinr1, _best1, _cells1 = compute_layer(both, grid, mask, params)
     before = covered(rsrp0, sinr0, params.rsrp_min, params.sinr_min)
     after = covered(rsrp1, sinr1, params.rsrp_min, params.sinr_min)
     px_area_km2 = (COVERAGE_RES_M / 1000.0) ** 2
@@ -107,6 +110,15 @@ def coverage_gain(site: Site, cells, *, as_of=None) -> dict:
         "gained_km2": float((after & ~before).sum()) * px_area_km2,
         "seconds": time.perf_counter() - started,
     }
+
+
+def entry_coverage_gain(entry) -> dict:
+    """:func:`coverage_gain` of an application's planned cells, computed once per data version and day for all the
+    server's processes (:mod:`rollout5g.policy.cache`): two coverage layers per site, not per view of the page."""
+    from rollout5g.policy.cache import memoize
+
+    return memoize("permits.coverage_gain", (entry.pk, timezone.localdate(), get_language()),
+                   lambda: coverage_gain(entry.site, planned_cells(entry)))
 
 
 def nearby_sites(site: Site, user) -> list[dict]:
@@ -134,6 +146,6 @@ def site_review(entry, user) -> dict:
     cells = registry_cells or planned_cells(entry)
     return {
         "entry": entry, "site": site, "plan": plan_status(site), "cells_source": "registry" if registry_cells
-        else "planned", "emf": emf_for_site(site, cells), "coverage": coverage_gain(site, planned_cells(entry)),
+        else "planned", "emf": emf_for_site(site, cells), "coverage": entry_coverage_gain(entry),
         "nearby_sites": nearby_sites(site, user), "resources": nearby_resources(site),
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
@@ -253,6 +254,74 @@ def _upsert(model, actor, report: RulesReport, label: str, keys: dict, fields: d
     else:
         report.unchanged += 1
     return obj
+
+
+# ---------------------------------------------------------------------------------------------------- departments
+def city_of(adcode: str | None) -> str | None:
+    """The adcode of the city ``adcode`` lies in (itself for a city), or None (a province, no region)."""
+    from rollout5g.regions.choices import RegionLevel
+    from rollout5g.regions.models import Region
+    from rollout5g.regions.services import lineage
+
+    if not adcode:
+        return None
+    return (Region.objects.filter(pk__in=lineage(adcode), level=RegionLevel.CITY)
+            .values_list("adcode", flat=True).first())
+
+
+def _city_units(city: str):
+    from rollout5g.policy.directory import city_table, city_units
+    from rollout5g.regions.models import Region
+
+    if city not in city_table()["cities"]:
+        return None
+    name = Region.objects.filter(pk=city).values_list("name", flat=True).first()
+    counties = dict(Region.objects.filter(parent_id=city).values_list("adcode", "name"))
+    return city_units(city, name, counties)
+
+
+class DepartmentResolver:
+    """The department that decides an item of a site: the item type's department where the site lies in that
+    department's city (or either has no city), otherwise its counterpart in the site's city — the unit of the same
+    row of ``policy/data/city_units.yaml`` (Jiaxing's 自然资源和规划局 ``jx-nrp`` -> Huzhou's ``hu-nrp``). One rule set
+    thus serves every city of a province deployment and an application goes to its own city's departments.
+    Built once per submission (it caches each city's units)."""
+
+    def __init__(self):
+        self._units: dict[str, object] = {}
+        self._cities: dict[str | None, str | None] = {}
+
+    def _city(self, adcode):
+        if adcode not in self._cities:
+            self._cities[adcode] = city_of(adcode)
+        return self._cities[adcode]
+
+    def _units_of(self, city):
+        if city not in self._units:
+            self._units[city] = _city_units(city)
+        return self._units[city]
+
+    def department(self, item_type: ItemType, region) -> Organization:
+        from .services.common import ApprovalError
+
+        department = item_type.department
+        site_city = self._city(getattr(region, "pk", region))
+        home_city = self._city(department.region_id)
+        if site_city is None or home_city is None or site_city == home_city:
+            return department
+        home_units, site_units = self._units_of(home_city), self._units_of(site_city)
+        key = next((k for k, code in (home_units.by_key.items() if home_units else ()) if code == department.code),
+                   None)
+        code = site_units.by_key.get(key) if site_units is not None and key else None
+        counterpart = Organization.objects.filter(code=code, is_active=True).first() if code else None
+        if counterpart is None:
+            from rollout5g.regions.models import Region
+
+            raise ApprovalError(_("%(item)s: %(city)s has no counterpart of %(department)s to review it; load the "
+                                  "city's units first.") % {
+                "item": item_type.name, "department": department.short_name or department.name,
+                "city": Region.objects.filter(pk=site_city).values_list("name", flat=True).first() or site_city})
+        return counterpart
 
 
 def active_ruleset() -> RuleSet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -53,6 +54,56 @@ def _extensions(rows) -> tuple[Extension, ...]:
     return tuple(Extension(e.days, e.reason, str(e.approved_by or ""), e.approved_on) for e in rows)
 
 
+class ClockInputs:
+    """What the clocks of many applications and items need, read once for a page: the working calendar and the
+    pauses and extensions of the applications (two queries, however many clocks the page shows, and only when a
+    clock is computed: the clocks shown are kept per data version, :func:`application_clocks`)."""
+
+    def __init__(self, applications=(), *, calendar=None):
+        self._ids = {getattr(a, "pk", a) for a in applications}
+        self._calendar = calendar
+        self._read = False
+        self._version = None
+        self._pauses: dict[int, list[ClockPause]] = defaultdict(list)
+        self._extensions: dict[int, list[ClockExtension]] = defaultdict(list)
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            self._calendar = working_calendar()
+        return self._calendar
+
+    @property
+    def version(self):
+        """The data version the page's clocks are kept under (:mod:`rollout5g.policy.cache`), read once."""
+        if self._version is None:
+            from rollout5g.policy.cache import data_version
+
+            self._version = data_version()
+        return self._version
+
+    def _read_rows(self) -> None:
+        if self._read:
+            return
+        self._read = True
+        if self._ids:
+            for pause in ClockPause.objects.filter(application_id__in=self._ids):
+                self._pauses[pause.application_id].append(pause)
+            for extension in ClockExtension.objects.filter(application_id__in=self._ids).select_related(
+                    "approved_by"):
+                self._extensions[extension.application_id].append(extension)
+
+    def pauses(self, application_id: int, item_id: int | None = None) -> list[ClockPause]:
+        """The application-wide pauses, and the item's own when ``item_id`` is given."""
+        self._read_rows()
+        return [p for p in self._pauses[application_id] if p.item_id is None or (item_id and p.item_id == item_id)]
+
+    def extensions(self, application_id: int, item_id: int | None = None) -> list[ClockExtension]:
+        """The application-wide extensions (``item_id`` None) or the item's."""
+        self._read_rows()
+        return [e for e in self._extensions[application_id] if e.item_id == item_id]
+
+
 def acceptance_clock(application: Application, *, warn_days: int = 1) -> Clock | None:
     """The completeness-check window: from the day received (or resubmitted), not counting that day."""
     start = application.resubmitted_on or application.received_on
@@ -61,46 +112,57 @@ def acceptance_clock(application: Application, *, warn_days: int = 1) -> Clock |
     return Clock(received_on=start, limit_days=application.acceptance_limit_days, warn_days=warn_days)
 
 
-def acceptance_due(application: Application):
+def acceptance_due(application: Application, calendar=None):
     """Due date (DueDate, maybe provisional) of the completeness check, or None before submission."""
     clock = acceptance_clock(application)
-    return clock.due(working_calendar()) if clock else None
+    return clock.due(calendar or working_calendar()) if clock else None
 
 
 def _review_start(application: Application) -> dt.date | None:
     return application.accepted_on
 
 
-def application_clock(application: Application, *, promised: bool = False, warn_days: int = 2) -> Clock | None:
+def application_clock(application: Application, *, promised: bool = False, warn_days: int = 2,
+                      inputs: ClockInputs | None = None) -> Clock | None:
     """The whole application's review clock (legal or promised limit), with the application-wide pauses and
-    extensions; None before acceptance."""
+    extensions; None before acceptance. ``inputs``: the pauses and extensions read once for a page."""
     start = _review_start(application)
     if start is None:
         return None
-    pauses = ClockPause.objects.filter(application=application, item__isnull=True)
-    extensions = ClockExtension.objects.filter(application=application, item__isnull=True)
+    if inputs is not None:
+        pauses, extensions = inputs.pauses(application.pk), inputs.extensions(application.pk)
+    else:
+        pauses = ClockPause.objects.filter(application=application, item__isnull=True)
+        extensions = ClockExtension.objects.filter(application=application, item__isnull=True)
     limit = application.promised_limit_days if promised else application.legal_limit_days
     return Clock(received_on=start, limit_days=limit, pauses=_pauses(pauses), extensions=_extensions(extensions),
                  warn_days=warn_days)
 
 
-def item_clock(item: ApprovalItem, *, promised: bool = False, warn_days: int = 2) -> Clock | None:
+def item_clock(item: ApprovalItem, *, promised: bool = False, warn_days: int = 2,
+               inputs: ClockInputs | None = None) -> Clock | None:
     """An item's clock: the application's acceptance day, the item's limit, the application-wide pauses and the
-    item's own, the item's extensions."""
+    item's own, the item's extensions. ``inputs``: the pauses and extensions read once for a page."""
     start = _review_start(item.application)
     if start is None:
         return None
-    pauses = ClockPause.objects.filter(Q(item__isnull=True) | Q(item=item), application_id=item.application_id)
-    extensions = ClockExtension.objects.filter(item=item)
+    if inputs is not None:
+        pauses = inputs.pauses(item.application_id, item.pk)
+        extensions = inputs.extensions(item.application_id, item.pk)
+    else:
+        pauses = ClockPause.objects.filter(Q(item__isnull=True) | Q(item=item), application_id=item.application_id)
+        extensions = ClockExtension.objects.filter(item=item)
     limit = item.promised_limit_days if promised else item.legal_limit_days
     return Clock(received_on=start, limit_days=limit, pauses=_pauses(pauses), extensions=_extensions(extensions),
                  warn_days=warn_days)
 
 
-def _office_organizations():
-    from rollout5g.organizations.models import Organization
+def _item_offices(item) -> list:
+    """The programme offices told of an overdue item: those of its application's regions (its city's, the
+    province's), never another city's."""
+    from .services.common import _offices
 
-    return list(Organization.objects.filter(users__role=Role.PROGRAM_OFFICE).distinct())
+    return list(_offices(item.application))
 
 
 def _declare_item_clock(which: str) -> ClockSpec:
@@ -117,7 +179,7 @@ def _declare_item_clock(which: str) -> ClockSpec:
         warn=Reminder(_("Due %(due)s (%(which)s limit): %(what)s"),
                       to=lambda item: Recipients(organizations=[item.department], roles=[Role.DEPARTMENT])),
         overdue=Reminder(_("Overdue since %(due)s (%(which)s limit): %(what)s"),
-                         to=lambda item: Recipients(organizations=[item.department, *_office_organizations()],
+                         to=lambda item: Recipients(organizations=[item.department, *_item_offices(item)],
                                                     roles=[Role.DEPARTMENT, Role.PROGRAM_OFFICE])),
         params=lambda item, state: {
             "which": _("promised") if promised else _("legal"),
@@ -132,17 +194,29 @@ def _declare_item_clock(which: str) -> ClockSpec:
 ITEM_CLOCKS = {which: _declare_item_clock(which) for which in ("promised", "legal")}
 
 
-def _view(label, clock: Clock | None, today: dt.date, stopped_on=None) -> ClockView | None:
+def _view(label, clock: Clock | None, today: dt.date, stopped_on=None, calendar=None) -> ClockView | None:
     if clock is None:
         return None
-    calendar = working_calendar()
+    calendar = calendar or working_calendar()
     return ClockView(label, clock.limit_days, clock.total_days - clock.limit_days,
                      clock.status(calendar, min(today, stopped_on) if stopped_on else today), stopped_on)
 
 
-def application_clocks(application: Application, today: dt.date | None = None) -> list[ClockView]:
-    """The clocks shown for an application: acceptance window, then legal and promised review limits."""
+def application_clocks(application: Application, today: dt.date | None = None,
+                       inputs: ClockInputs | None = None) -> list[ClockView]:
+    """The clocks shown for an application: acceptance window, then legal and promised review limits.
+    ``inputs``: read once for a page that shows many (:class:`ClockInputs`), and then the clocks are kept per data
+    version and day for all the server's processes (:mod:`rollout5g.policy.cache`); without, this reads its own."""
     today = today or dt.date.today()
+    if inputs is None:
+        return _application_clocks(application, today, ClockInputs([application]))
+    from rollout5g.policy.cache import memoize
+
+    return memoize("permits.application_clocks", (application.pk, today),
+                   lambda: _application_clocks(application, today, inputs), version=inputs.version)
+
+
+def _application_clocks(application: Application, today: dt.date, inputs: ClockInputs) -> list[ClockView]:
     out = []
     if application.received_on and application.state != ApplicationState.DRAFT:
         stop = application.notice_issued_on if application.state == ApplicationState.NOTICE_ISSUED else None
@@ -150,22 +224,34 @@ def application_clocks(application: Application, today: dt.date | None = None) -
             stop = application.accepted_on or application.decided_on or today
             if application.deemed_accepted:
                 stop = None
-        view = _view("acceptance", acceptance_clock(application), today, stop)
+        view = _view("acceptance", acceptance_clock(application), today, stop, inputs.calendar)
         if view and not application.deemed_accepted:
             out.append(view)
     stop = application.decided_on
     for label, promised in (("legal", False), ("promised", True)):
-        view = _view(label, application_clock(application, promised=promised), today, stop)
+        view = _view(label, application_clock(application, promised=promised, inputs=inputs), today, stop,
+                     inputs.calendar)
         if view:
             out.append(view)
     return out
 
 
-def item_clocks(item: ApprovalItem, today: dt.date | None = None) -> list[ClockView]:
+def item_clocks(item: ApprovalItem, today: dt.date | None = None, inputs: ClockInputs | None = None) -> list[ClockView]:
+    """The legal and promised clocks of an item (``inputs`` as for :func:`application_clocks`)."""
     today = today or dt.date.today()
+    if inputs is None:
+        return _item_clocks(item, today, ClockInputs([item.application_id]))
+    from rollout5g.policy.cache import memoize
+
+    return memoize("permits.item_clocks", (item.pk, today), lambda: _item_clocks(item, today, inputs),
+                   version=inputs.version)
+
+
+def _item_clocks(item: ApprovalItem, today: dt.date, inputs: ClockInputs) -> list[ClockView]:
     out = []
     for label, promised in (("legal", False), ("promised", True)):
-        view = _view(label, item_clock(item, promised=promised), today, item.decided_on)
+        view = _view(label, item_clock(item, promised=promised, inputs=inputs), today, item.decided_on,
+                     inputs.calendar)
         if view:
             out.append(view)
     return out
@@ -227,21 +313,32 @@ def approval_summary(*, region=None, today: dt.date | None = None) -> dict:
     """For the supervision dashboard: applications in progress, those past their legal limit (acceptance window or
     review clock), those decided, and the median working days from receipt to decision of the decided ones.
 
-    ``region``: a Region (a county or the city); applications count when one of their sites lies in it."""
+    ``region``: a Region (a county or the city); applications count when one of their sites lies in it. Computed
+    once per data version and day for all the server's processes (:mod:`rollout5g.policy.cache`): it reads every
+    application's clock."""
+    from rollout5g.policy.cache import memoize
+
     today = today or dt.date.today()
+    return memoize("permits.approval_summary", (getattr(region, "pk", None), today),
+                   lambda: _approval_summary(region, today))
+
+
+def _approval_summary(region, today: dt.date) -> dict:
     qs = Application.objects.exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
     if region is not None:
         codes = [region.pk, *region.children.values_list("pk", flat=True)]
         qs = qs.filter(sites__site__region_id__in=codes).distinct()
-    calendar = working_calendar()
+    apps = list(qs)
+    inputs = ClockInputs(apps)
+    calendar = inputs.calendar
     in_progress = late = decided = 0
     durations = []
-    for app in qs:
+    for app in apps:
         if app.state == ApplicationState.DECIDED:
             decided += 1
             if app.received_on and app.decided_on:
                 durations.append(calendar.working_days_between(app.received_on, app.decided_on).days)
-            clock = application_clock(app)
+            clock = application_clock(app, inputs=inputs)
             if clock and app.decided_on and app.decided_on > clock.due(calendar, as_of=app.decided_on).date:
                 late += 1
             continue
@@ -249,7 +346,7 @@ def approval_summary(*, region=None, today: dt.date | None = None) -> dict:
             continue
         in_progress += 1
         if app.state in REVIEW_STATES:
-            clock = application_clock(app)
+            clock = application_clock(app, inputs=inputs)
             if clock and clock.status(calendar, today).state == "overdue":
                 late += 1
         elif app.state == ApplicationState.RECEIVED:

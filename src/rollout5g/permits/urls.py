@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("rules/", views.rules, name="rules"),
     path("status/", views.status_lookup, name="status"),
+    path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/upload/", views.upload, name="upload"),

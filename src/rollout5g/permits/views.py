@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rollout5g.accounts.choices import Role
+from rollout5g.audit.presentation import describe_events
 from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
@@ -21,8 +21,8 @@ from rollout5g.sites.choices import BAND_RANGES_MHZ, SiteState, SiteType
 from rollout5g.sites.models import Site
 
 from . import selectors, services
+from .certificates import certificate_for
 from .choices import (
-    FLAGGABLE_FIELDS,
     SITUATION_FLAGS,
     ApplicationState,
     DeficiencyTarget,
@@ -30,6 +30,7 @@ from .choices import (
     PauseKind,
 )
 from .exports import application_export
+from .labels import flaggable_fields, ref_label
 from .models import Application, ApprovalItem, Certificate, ClockPause, ItemRule, ItemType, RuleSet
 
 
@@ -45,7 +46,7 @@ def _date(value, default=None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise ValidationError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}) from None
 
 
 def _application(request, code) -> Application:
@@ -53,19 +54,29 @@ def _application(request, code) -> Application:
                              code=code)
 
 
-@signed_in
+@public
 def index(request):
-    """The applicant's dashboard, the department's queue or the office's overview, by role."""
+    """The applicant's dashboard, the department's queue or the office's overview, by role. The navigation's
+    "approvals" entry: a visitor who is not signed in gets the public status lookup (which links the rules and the
+    certificate check), not the login."""
     user = request.user
+    if not user.is_authenticated:
+        return status_lookup(request)
     apps = Application.objects.restrict(user).select_related("applicant").distinct()
     state = request.GET.get("state", "")
     if state in ApplicationState.values:
         apps = apps.filter(state=state)
     page, query = paginate(request, apps.order_by("-created_at"))
-    rows = [(app, selectors.application_clocks(app)) for app in page.object_list]
+    queue_items = []
+    if user.role == Role.DEPARTMENT or user.is_program_office:
+        queue_items = list(selectors.department_queue(user)[:200])
+    # the calendar, pauses and extensions of every clock on the page, read once
+    inputs = selectors.ClockInputs([*page.object_list, *{i.application_id for i in queue_items}])
+    today = dt.date.today()
+    rows = [(app, selectors.application_clocks(app, today, inputs)) for app in page.object_list]
     queue = None
     if user.role == Role.DEPARTMENT or user.is_program_office:
-        queue = [(item, selectors.item_clocks(item)) for item in selectors.department_queue(user)[:200]]
+        queue = [(item, selectors.item_clocks(item, today, inputs)) for item in queue_items]
     return render(request, "permits/index.html", {
         "page": page, "query": query, "rows": rows, "queue": queue, "states": ApplicationState.choices,
         "state": state, "can_apply": user.role == Role.OPERATOR or user.is_superuser,
@@ -90,12 +101,25 @@ def create(request):
     return render(request, "permits/create.html", {"post": request.POST})
 
 
+def _with_labels(deficiencies, required) -> list:
+    """The flags, each with ``ref_label``: the flagged field's label or the material's name, not its code."""
+    names = {r["code"]: r["name"] for r in required}
+    rows = list(deficiencies)
+    for d in rows:
+        d.ref_label = ref_label(d.target, d.ref, names)
+    return rows
+
+
 @signed_in(record="permits.Application", lookup=("code", "code"))
 def detail(request, code):
     app = _application(request, code)
     user = request.user
     items = list(ApprovalItem.objects.restrict(user).filter(application=app).select_related(
         "item_type", "department", "app_site__site", "decided_by"))
+    for item in items:
+        item.application = app  # the clocks read it: not one query per item
+    inputs = selectors.ClockInputs([app])
+    today = dt.date.today()
     is_applicant = user.organization_id == app.applicant_id
     is_reviewer = user.is_program_office or (user.role == Role.DEPARTMENT and any(
         i.department_id == user.organization_id for i in items))
@@ -115,11 +139,13 @@ def detail(request, code):
     # an item of the user's department in review that waits for the joint survey: say why it cannot be decided yet
     waiting = [i for i in mine if i.state == ItemState.IN_REVIEW and i not in decidable]
     pauses = list(app.pauses.select_related("item__item_type"))
+    required = services.required_materials(app)
     return render(request, "permits/detail.html", {
-        "app": app, "entries": entries, "items": [(i, selectors.item_clocks(i)) for i in items],
-        "clocks": selectors.application_clocks(app), "acceptance_due": selectors.acceptance_due(app),
-        "materials": app.materials.all(), "required": services.required_materials(app),
-        "deficiencies": app.deficiencies.select_related("department", "app_site__site"),
+        "app": app, "entries": entries, "items": [(i, selectors.item_clocks(i, today, inputs)) for i in items],
+        "clocks": selectors.application_clocks(app, today, inputs),
+        "acceptance_due": selectors.acceptance_due(app, inputs.calendar),
+        "materials": app.materials.defer("content"), "required": required,  # the files are downloaded, not shown
+        "deficiencies": _with_labels(app.deficiencies.select_related("department", "app_site__site"), required),
         "problems": services.completeness_problems(app) if app.state in ("draft", "received", "notice_issued")
         else [],
         "comments": app.comments.select_related("author", "organization", "item__item_type"),
@@ -132,14 +158,15 @@ def detail(request, code):
         "extensions": app.extensions.select_related(
             "approved_by", "item__item_type"),
         "survey": survey, "signatures": survey.signatures.select_related("department") if survey else [],
-        "certificate": certificate, "timeline": selectors.timeline(app), "review": review,
+        "certificate": certificate, "timeline": describe_events(list(selectors.timeline(app).select_related("actor"))),
+        "review": review,
         "is_applicant": is_applicant, "is_reviewer": is_reviewer, "is_office": user.is_program_office,
         "my_items": decidable,
         "flags": SITUATION_FLAGS, "site_types": SiteType.choices, "bands": list(BAND_RANGES_MHZ),
-        "fields": FLAGGABLE_FIELDS, "targets": DeficiencyTarget.choices, "pause_kinds": PauseKind.choices,
+        "fields": flaggable_fields(), "targets": DeficiencyTarget.choices, "pause_kinds": PauseKind.choices,
         "planned_sites": Site.objects.restrict(user).filter(state=SiteState.PLANNED).filter(
             owner_id=app.applicant_id).order_by("code")[:200] if is_applicant and app.state == "draft" else [],
-        "today": dt.date.today(),
+        "today": today,
     })
 
 
@@ -164,7 +191,7 @@ def _add_site(app, post, user):
     if post.get("site_code"):
         site = Site.objects.restrict(user).filter(code=post["site_code"]).first()
         if site is None:
-            raise ValidationError(f"site {post['site_code']}: not found among the sites you may see")
+            raise ValidationError(_("No site %(code)s that you may see.") % {"code": post["site_code"]})
         services.application_add_site(actor=user, application=app, site=site, **situation)
     else:
         new = {k: post.get(k, "") for k in ("name", "lon", "lat", "site_type", "address")}
@@ -193,8 +220,11 @@ def _submit(app, post, user):
 
 def _flag(app, post, user):
     entry = app.sites.filter(pk=post.get("entry")).first() if post.get("entry") else None
-    services.deficiency_flag(actor=user, application=app, target=post.get("target", ""), ref=post.get("ref", ""),
-                             message=post.get("message", ""), app_site=entry)
+    target, ref = post.get("target", ""), post.get("ref", "")
+    if post.get("flag_ref"):  # the page's one list: "field:<code>" or "material:<code>"
+        target, _sep, ref = post["flag_ref"].partition(":")
+    services.deficiency_flag(actor=user, application=app, target=target, ref=ref, message=post.get("message", ""),
+                             app_site=entry)
     return _("Flag recorded; it goes out in the one-time notice.")
 
 
@@ -273,14 +303,14 @@ def _extend(app, post, user):
     try:
         days = int(post.get("days", ""))
     except ValueError:
-        raise ValidationError("days: a whole number of working days") from None
+        raise ValidationError(_("Give a whole number of working days.")) from None
     services.extension_grant(actor=user, application=app, days=days, reason=post.get("reason", ""), item=item)
     return _("Extension recorded.")
 
 
 def _revoke(app, post, user):
     if not hasattr(app, "certificate"):
-        raise ValidationError("no certificate")
+        raise ValidationError(_("This application has no certificate."))
     services.certificate_revoke(actor=user, certificate=app.certificate, reason=post.get("reason", ""))
     return _("Certificate revoked.")
 
@@ -309,7 +339,7 @@ def upload(request, code):
     codes = request.POST.getlist("code")
     try:
         if not files:
-            raise ValidationError("file: choose a file")
+            raise ValidationError(_("Choose a file."))
         for i, f in enumerate(files):
             material_code = codes[i] if i < len(codes) else codes[-1]
             services.material_upload(actor=request.user, application=app, code=material_code, file_name=f.name,
@@ -356,6 +386,19 @@ def verify(request, token):
 
 
 @public
+def verify_form(request):
+    """Public: verify a certificate by its number and verification code (printed on the PDF) without the QR code.
+    A wrong pair gets one answer, "no such certificate", whichever part is wrong."""
+    number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    asked = bool(number or code)
+    cert = certificate_for(number, code) if asked else None
+    items = cert.application.items.select_related("item_type", "department", "app_site__site") if cert else []
+    return render(request, "permits/verify.html", {
+        "cert": cert, "items": items, "form": True, "asked": asked, "number": number[:40],
+    }, status=404 if asked and cert is None else 200)
+
+
+@public
 def status_lookup(request):
     """Public: the status of an application by its code (no login, status only)."""
     code = request.GET.get("code", "").strip()
@@ -371,7 +414,26 @@ def rules(request):
     return render(request, "permits/rules.html", {
         "ruleset": ruleset,
         "types": ItemType.objects.filter(ruleset=ruleset, active=True).select_related("department") if ruleset else [],
-        "rules": ItemRule.objects.filter(ruleset=ruleset).select_related("item_type") if ruleset else [],
-        "rules_json": {r.code: json.dumps({"when": r.when, "unless": r.unless}, ensure_ascii=False)
-                       for r in ItemRule.objects.filter(ruleset=ruleset)} if ruleset else {},
+        "rules": [_with_conditions(r) for r in ItemRule.objects.filter(ruleset=ruleset).select_related("item_type")]
+        if ruleset else [],
     })
+
+
+def _condition(key: str, value) -> str:
+    """One condition of an item rule as a person reads it: the situation's label and its value's."""
+    if key == "site_type":
+        labels = dict(SiteType.choices)
+        values = value if isinstance(value, list) else [value]
+        return _("site type: %(types)s") % {"types": "、".join(str(labels.get(v, v)) for v in values)}
+    label = SITUATION_FLAGS.get(key, key)
+    if isinstance(value, bool):
+        return str(label) if value else _("not: %(situation)s") % {"situation": label}
+    return f"{label}: {value}"
+
+
+def _with_conditions(rule: ItemRule) -> ItemRule:
+    rule.conditions = [_condition(k, v) for k, v in (rule.when or {}).items()]
+    unless = [_condition(k, v) for k, v in (rule.unless or {}).items()]
+    if unless:
+        rule.conditions.append(_("unless %(conditions)s") % {"conditions": _("; ").join(unless)})
+    return rule

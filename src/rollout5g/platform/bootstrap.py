@@ -20,7 +20,7 @@ DataDir = Annotated[
 ]
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # an error line (a file path, a row) is never folded
 
 
 def setup_django(data_dir: Path | None) -> None:

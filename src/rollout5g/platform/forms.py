@@ -12,12 +12,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.translation import gettext as _
 
 
-def error_text(exc: Exception) -> str:
-    """One line: ``field: message; message`` for a ValidationError (messages of no field without a prefix), the
-    reason of a refusal, else the exception's text."""
+def error_text(exc: Exception, labels: dict | None = None) -> str:
+    """One line: ``field: message; message`` for a ValidationError (messages of no field without a prefix; a field
+    named by its label from ``labels`` where given, so a person never reads a field code), the reason of a refusal,
+    else the exception's text."""
+    labels = labels or {}
     if isinstance(exc, ValidationError):
         if hasattr(exc, "error_dict"):
-            return "; ".join(" ".join(msgs) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(msgs)}"
+            return "; ".join(" ".join(msgs) if field == NON_FIELD_ERRORS
+                             else f"{labels.get(field, field)}: {' '.join(msgs)}"
                              for field, msgs in exc.message_dict.items())
         return "; ".join(exc.messages)
     if isinstance(exc, PermissionDenied):

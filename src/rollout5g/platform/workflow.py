@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from . import tenancy
 from .access import ACTIONS, AccessPolicy, can, can_add
 
 
@@ -158,12 +159,16 @@ def authorize(actor, name: str, obj) -> None:
                             % {"action": action.label, "object": obj, "reason": action.doc or _("a condition is not met")})
 
 
-def authorize_create(actor, model, *, owner=None) -> None:
+def authorize_create(actor, model, *, owner=None, region=None) -> None:
     """Raise :class:`ActionRefused` unless ``actor``'s role may create ``model`` rows — for ``owner`` (an
-    organization) when the role may add only its own organization's rows."""
+    organization) when the role may add only its own organization's rows, and in ``region`` (a Region or an
+    adcode, for a place-bound record) when it lies outside the actor's region scope (docs/tenancy.md)."""
     _check_actor(actor)
     if getattr(actor, "is_system", False) or actor.is_superuser:
         return
+    if region is not None and not tenancy.in_region_scope(actor, region):
+        raise ActionRefused(_("You may not create records for %(region)s: it lies outside your region.")
+                            % {"region": getattr(region, "name", region)})
     policy = _policy(model)
     if actor.role in policy.all_rows.get("add", ()):
         return

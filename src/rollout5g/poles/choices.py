@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsolidationState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    DONE = "done", _("Consolidated")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("state", "Planned")
+    DONE = "done", pgettext_lazy("state", "Consolidated")
+    CANCELLED = "cancelled", pgettext_lazy("state", "Cancelled")
 
 
 class PoleKind(models.TextChoices):
@@ -30,9 +31,9 @@ class DocumentKind(models.TextChoices):
 
 
 class CommunityState(models.TextChoices):
-    PLANNING = "planning", _("Planning")
-    BUILDING = "building", _("Building")
-    COMPLETED = "completed", _("Completed")
+    PLANNING = "planning", pgettext_lazy("state", "Planning")
+    BUILDING = "building", pgettext_lazy("state", "Building")
+    COMPLETED = "completed", pgettext_lazy("state", "Completed")
 
 
 #: Tags of the policy tasks a standard document may fulfil (the smart-pole and standards tasks of the documents).

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rollout5g.organizations.models import Organization
-from rollout5g.regions.services import home_districts
+from rollout5g.platform.tenancy import scope_district_regions
 
 from .choices import DocumentKind
 
@@ -23,9 +23,9 @@ class ConsolidationForm(forms.Form):
                             help_text=_("One a line: the open-list code of the pole, or a description"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = home_districts()
+        self.fields["region"].queryset = scope_district_regions(user)  # the user's counties (a province: cities)
 
     def clean_poles(self):
         return [line.strip() for line in self.cleaned_data["poles"].splitlines() if line.strip()]
@@ -40,9 +40,9 @@ class BatchForm(forms.Form):
     region = forms.ModelChoiceField(label=_("County"), queryset=None, required=False, empty_label=_("all"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = home_districts()
+        self.fields["region"].queryset = scope_district_regions(user)  # the user's counties (a province: cities)
 
 
 class StandardForm(forms.Form):
@@ -70,6 +70,6 @@ class CommunityForm(forms.Form):
     planned_removed_poles = forms.IntegerField(label=_("Existing poles to merge"), min_value=0, initial=0)
     plan = forms.CharField(label=_("Pole plan"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = home_districts()
+        self.fields["region"].queryset = scope_district_regions(user)  # the user's counties (a province: cities)

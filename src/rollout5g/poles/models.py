@@ -53,6 +53,7 @@ class RetrofitBatch(DomainModel):
             "report": Action(_("Report the progress"), roles=BUILDERS, all_rows=PROGRAM_OFFICE_ONLY,
                              path="organization"),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -100,6 +101,7 @@ class FutureCommunity(DomainModel):
             "complete": Action(_("Complete"), roles=DEPARTMENTS, all_rows=PROGRAM_OFFICE_ONLY, path="organization",
                                source=(CommunityState.BUILDING,), target=CommunityState.COMPLETED),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -143,6 +145,7 @@ class PoleConsolidation(DomainModel):
             "cancel": Action(_("Cancel"), roles=BUILDERS, all_rows=PROGRAM_OFFICE_ONLY, path="organization",
                              source=(ConsolidationState.PLANNED,), target=ConsolidationState.CANCELLED),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -168,6 +171,7 @@ class MergedPole(DomainModel):
     access_policy = AccessPolicy(
         owner_path="consolidation__organization", grants={"view": BUILDERS},
         all_rows={"view": grant(Role.PROGRAM_OFFICE, Role.DEPARTMENT)},
+        region_path="consolidation__region",
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from rollout5g.audit.presentation import timeline
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors
@@ -48,8 +49,10 @@ def _run(request, form, call, success, target):
 
 @public
 def index(request):
+    figures = programme_figures()
     return render(request, "poles/index.html", {
-        **programme_figures(),
+        "figures": figures,  # counts; the lists below have names of their own
+        "years": figures["years"],
         "standards": StandardDocument.objects.restrict(request.user).select_related("task__document")[:10],
         "communities": FutureCommunity.objects.restrict(request.user).select_related("region")[:20],
         "can_consolidate": can_add(request.user, PoleConsolidation),
@@ -89,7 +92,7 @@ def batches(request):
 @roles(*roles_for(RetrofitBatch, "add"))
 @single_submit
 def batch_new(request):
-    form = BatchForm(request.POST or None)
+    form = BatchForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         response = _run(request, form, lambda d: services.batch_create(actor=request.user, **d),
                         _("Saved."), lambda row: ("poles:batch", row.code))
@@ -106,7 +109,7 @@ def batch_detail(request, code):
         if request.user.is_authenticated else PoleConsolidation.objects.none()
     return render(request, "poles/batch.html", {
         "batch": batch, "actions": actions, "consolidations": consolidations,
-        "history": history_for(batch) if any(actions.values()) else []})
+        "history": timeline(history_for(batch), batch) if any(actions.values()) else []})
 
 
 @signed_in
@@ -141,7 +144,7 @@ def consolidations(request):
 @roles(*roles_for(PoleConsolidation, "add"))
 @single_submit
 def consolidation_new(request):
-    form = ConsolidationForm(request.POST or None)
+    form = ConsolidationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         def call(data):
             data = dict(data)
@@ -166,7 +169,7 @@ def consolidation_detail(request, code):
                             .select_related("region", "organization", "smart_pole", "batch", "community"), code=code)
     return render(request, "poles/consolidation.html", {
         "row": row, "poles": row.poles.select_related("resource"), "actions": available_actions(request.user, row),
-        "history": history_for(row)})
+        "history": timeline(history_for(row), row)})
 
 
 @signed_in
@@ -205,7 +208,7 @@ def communities(request):
 @roles(*roles_for(FutureCommunity, "add"))
 @single_submit
 def community_new(request):
-    form = CommunityForm(request.POST or None)
+    form = CommunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         response = _run(request, form, lambda d: services.community_create(actor=request.user, **d),
                         _("Saved."), lambda row: ("poles:community", row.code))
@@ -222,7 +225,7 @@ def community_detail(request, code):
     actions = available_actions(request.user, community) if request.user.is_authenticated else {}
     return render(request, "poles/community.html", {
         "community": community, "progress": community_progress(community), "actions": actions,
-        "history": history_for(community) if any(actions.values()) else []})
+        "history": timeline(history_for(community), community) if any(actions.values()) else []})
 
 
 @signed_in

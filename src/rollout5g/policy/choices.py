@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    CITY = "city", _("City")
+    PROVINCE = "province", pgettext_lazy("level", "Province")
+    CITY = "city", pgettext_lazy("level", "City")
 
 
 class UnitRole(models.TextChoices):
@@ -16,11 +17,11 @@ class UnitRole(models.TextChoices):
 class TaskStatus(models.TextChoices):
     """The supervision flow of a task (refined by the programme-supervision capability)."""
 
-    ASSIGNED = "assigned", _("Assigned")
-    ACCEPTED = "accepted", _("Accepted")
-    IN_PROGRESS = "in_progress", _("In progress")
-    SUBMITTED = "submitted", _("Submitted for review")
-    CLOSED = "closed", _("Closed")
+    ASSIGNED = "assigned", pgettext_lazy("state", "Assigned")
+    ACCEPTED = "accepted", pgettext_lazy("state", "Accepted")
+    IN_PROGRESS = "in_progress", pgettext_lazy("state", "In progress")
+    SUBMITTED = "submitted", pgettext_lazy("state", "Submitted for review")
+    CLOSED = "closed", pgettext_lazy("state", "Closed")
 
     @classmethod
     def colour(cls, value: str) -> str:

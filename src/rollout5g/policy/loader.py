@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
@@ -125,7 +126,9 @@ def validate_policy_files(paths) -> tuple[list[schema.ParsedPolicyFile], Organiz
     file_groups = [g for p in parsed for g in p.groups]
     try:
         directory = OrganizationDirectory(
-            _merge(db_orgs, file_orgs, lambda o: o.code), _merge(db_groups, file_groups, lambda g: g.term)
+            # a collective term is one group per region (each city's 各县（市、区）政府 is its own counties)
+            _merge(db_orgs, file_orgs, lambda o: o.code),
+            _merge(db_groups, file_groups, lambda g: (g.term, g.region or "")),
         )
     except ValueError as exc:
         raise schema.PolicyFileError([schema.PolicyProblem(str(parsed[0].path), 1, "organizations", str(exc))]) from None
@@ -213,7 +216,7 @@ class _Loader:
     def remove_missing(self, queryset, keep_ids, *, kind: str):
         for obj in queryset.exclude(pk__in=keep_ids):
             record_event(actor=self.actor, action=AuditAction.DELETE, obj=obj, before=snapshot(obj),
-                         note="no longer in the policy file", system_label=SYSTEM_LABEL)
+                         note=gettext_noop("No longer in the policy file"), system_label=SYSTEM_LABEL)
             obj.delete()
             self.report.deleted[kind] += 1
 
@@ -321,7 +324,7 @@ class _Loader:
                 kind="tasks",
             )
             tasks.append(task.pk)
-            self.replace_children(task, task.units, self._task_units(t), kind="task units",
+            self.replace_children(task, task.units, self._task_units(t, region=d.region), kind="task units",
                                   fields=("role", "organization_id", "group_id", "as_written", "open_ended",
                                           "sort_order"))
             self.replace_children(
@@ -347,13 +350,18 @@ class _Loader:
             clauses.append(clause.pk)
         self.remove_missing(IncentiveClause.objects.filter(document=document), clauses, kind="incentive clauses")
 
-    def _task_units(self, task) -> list[dict]:
+    def _task_units(self, task, *, region: str) -> list[dict]:
+        """The task's units as rows; a collective term resolves to the group of the document's ``region`` where
+        several cities define it (Huzhou's 各县（市、区）政府 are Huzhou's county governments, not Jiaxing's)."""
         rows, order = [], 0
         for field_name, _, name in schema.iter_task_units(task):
-            resolution = self.directory.resolve(name)  # every name was checked by validate_policy_files
+            resolution = self.directory.resolve(name, region=region)  # checked by validate_policy_files
             role = ROLE_OF_FIELD[field_name]
             if resolution.is_named_group:
-                group = OrganizationGroup.objects.filter(term=resolution.group_term).order_by("pk").first()
+                group_region = self.directory.group(resolution.group_term, region).region or None
+                group = (OrganizationGroup.objects.filter(term=resolution.group_term, region_id=group_region)
+                         .order_by("pk").first()
+                         or OrganizationGroup.objects.filter(term=resolution.group_term).order_by("pk").first())
                 rows.append({"role": role, "organization_id": None, "group_id": group.pk, "as_written": name,
                              "open_ended": resolution.open_ended, "sort_order": order})
                 order += 1

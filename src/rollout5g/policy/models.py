@@ -1,6 +1,8 @@
 """Policy documents as data: documents, sections, tasks with their units, indicators with targets, and
 incentive clauses. Loaded from the validated YAML files in ``policy/data`` by :mod:`rollout5g.policy.loader`."""
 
+from dataclasses import replace
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +45,7 @@ class PolicyDocument(models.Model):
     loaded_from = models.CharField(_("loaded from"), max_length=300, blank=True)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="region")
 
     class Meta:
         ordering = ["key"]
@@ -62,7 +64,7 @@ class PolicySection(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="document__region")
 
     class Meta:
         ordering = ["document", "sort_order"]
@@ -90,7 +92,7 @@ class PolicyTask(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="document__region")
 
     class Meta:
         ordering = ["document", "sort_order"]
@@ -121,7 +123,7 @@ class TaskUnit(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="task__document__region")
 
     class Meta:
         ordering = ["task", "role", "sort_order"]
@@ -157,7 +159,7 @@ class Indicator(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="document__region")
 
     class Meta:
         ordering = ["document", "sort_order"]
@@ -166,6 +168,28 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "share"
+
+    def format_value(self, value) -> str:
+        """A value of this indicator as a person reads it: a share as a percentage (0.8785 -> "87.85%"), a count or
+        amount with thousands separators and its unit ("8,000 个"); None -> "—"."""
+        from decimal import Decimal, InvalidOperation
+
+        from rollout5g.platform.formats import percent, thousands
+
+        if value is None or value == "":
+            return "—"
+        if self.is_share:
+            return percent(value, 2)
+        try:
+            exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        except InvalidOperation:
+            return str(value)
+        digits = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
+        return f"{thousands(value, digits)} {self.unit}".strip()
 
 
 class IndicatorTarget(models.Model):
@@ -179,7 +203,7 @@ class IndicatorTarget(models.Model):
     origin = models.CharField(_("set by"), max_length=10, choices=TargetOrigin.choices, default=TargetOrigin.DOCUMENT)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="region")
 
     class Meta:
         ordering = ["indicator", "region", "year"]
@@ -191,6 +215,10 @@ class IndicatorTarget(models.Model):
     @property
     def set_by_office(self) -> bool:
         return self.origin == TargetOrigin.OFFICE
+
+    def display(self) -> str:
+        """The target as a person reads it: "≥ 95%", "> 8,000 个"."""
+        return f"{self.get_comparator_display()} {self.indicator.format_value(self.value)}"
 
     def is_met_by(self, actual) -> bool:
         from decimal import Decimal
@@ -210,10 +238,14 @@ class TaskTarget(models.Model):
     value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="region")
 
     def __str__(self):
         return f"{self.indicator} {self.get_comparator_display()} {self.value.normalize()}"
+
+    def display(self) -> str:
+        """The commitment as a person reads it: "≥ 95%", "> 8,000 个"."""
+        return f"{self.get_comparator_display()} {self.indicator.format_value(self.value)}"
 
     @property
     def origin(self) -> str:
@@ -244,6 +276,7 @@ class IndicatorValue(models.Model):
         public=models.Q(),
         all_rows={"add": frozenset({Role.PROGRAM_OFFICE, Role.DEPARTMENT, Role.OPERATOR}),
                   "change": PROGRAM_OFFICE_ONLY, "delete": PROGRAM_OFFICE_ONLY},
+                  region_path="region",
     )
 
     class Meta:
@@ -251,6 +284,10 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.region} {self.as_of}: {self.value.normalize()}"
+
+    def display(self) -> str:
+        """The value in the indicator's unit ("87.85%", "1,234.5 亿元")."""
+        return self.indicator.format_value(self.value)
 
 
 class IncentiveClause(models.Model):
@@ -277,7 +314,7 @@ class IncentiveClause(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RestrictedManager()
-    access_policy = PUBLIC_READ
+    access_policy = replace(PUBLIC_READ, region_path="document__region")
 
     class Meta:
         ordering = ["document", "sort_order"]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from rollout5g.audit.presentation import describe_events
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.pagination import paginate
@@ -11,7 +12,7 @@ from rollout5g.platform.routes import public
 
 from .choices import TaskStatus, UnitRole
 from .filters import FilterError, filter_tasks
-from .indicators import target_rows
+from .indicators import REGION_GEOMETRY, target_rows
 from .models import Indicator, PolicyDocument, PolicyTask, TaskUnit
 
 
@@ -21,11 +22,38 @@ def _tasks_with_units(queryset):
     )
 
 
+#: The columns a task row of a list shows: a list builds no text, tags or timestamps it does not show, and its
+#: units' names come as plain values (building ~400 unit, organization and group rows was most of the page's time).
+_ROW_FIELDS = ("document", "number", "title", "deadline", "status", "sort_order", "document__key",
+               "document__title", "document__short_title")
+
+
+def _task_rows(queryset):
+    return queryset.select_related("document").only(*_ROW_FIELDS)
+
+
+def _with_unit_names(tasks) -> list:
+    """The tasks with ``unit_names`` (all units), ``lead_units`` (lead and responsible) and ``supporting_units``,
+    each a list of (name, open ended) in the document's order: one query for the whole list."""
+    tasks = list(tasks)
+    by_pk = {t.pk: t for t in tasks}
+    for t in tasks:
+        t.unit_names, t.lead_units, t.supporting_units = [], [], []
+    rows = (TaskUnit.objects.filter(task__in=list(by_pk)).order_by("task", "role", "sort_order")
+            .values_list("task_id", "role", "open_ended", "organization__name", "group__term"))
+    for task_id, role, open_ended, organization, group in rows:
+        task, unit = by_pk[task_id], (organization or group, open_ended)
+        task.unit_names.append(unit)
+        (task.supporting_units if role == UnitRole.SUPPORTING else task.lead_units).append(unit)
+    return tasks
+
+
 @public
 def document_list(request):
     documents = (
         PolicyDocument.objects.restrict(request.user)
         .select_related("region", "issuer")
+        .defer(*(f"region__{f}" for f in REGION_GEOMETRY))
         .annotate(task_count=Count("tasks", distinct=True), indicator_count=Count("indicators", distinct=True))
         .order_by("level", "key")
     )
@@ -34,8 +62,9 @@ def document_list(request):
 
 @public
 def document_detail(request, key):
-    document = get_object_or_404(PolicyDocument.objects.restrict(request.user), key=key)
-    tasks = _tasks_with_units(PolicyTask.objects.restrict(request.user).filter(document=document))
+    document = get_object_or_404(PolicyDocument.objects.restrict(request.user).select_related("region")
+                                 .defer(*(f"region__{f}" for f in REGION_GEOMETRY)), key=key)
+    tasks = _with_unit_names(_task_rows(PolicyTask.objects.restrict(request.user).filter(document=document)))
     return render(
         request,
         "policy/document_detail.html",
@@ -57,8 +86,10 @@ def task_list(request):
     except FilterError as exc:
         messages.error(request, str(exc))
         queryset = queryset.none()
-    page, query = paginate(request, _tasks_with_units(queryset))
-    units = Organization.objects.restrict(request.user).filter(task_units__isnull=False).distinct().order_by("code")
+    page, query = paginate(request, _task_rows(queryset))
+    page.object_list = _with_unit_names(page.object_list)
+    units = (Organization.objects.restrict(request.user).filter(task_units__isnull=False).distinct().order_by("code")
+             .values("code", "name"))
     return render(
         request,
         "policy/task_list.html",
@@ -86,8 +117,10 @@ def task_detail(request, pk):
             "lead": task.units_by_role(UnitRole.LEAD),
             "supporting": task.units_by_role(UnitRole.SUPPORTING),
             "responsible": task.units_by_role(UnitRole.RESPONSIBLE),
-            "targets": task.targets.select_related("indicator", "region"),
-            "history": history_for(task) if request.user.is_authenticated and request.user.is_program_office else None,
+            "targets": task.targets.select_related("indicator", "region").defer(
+                *(f"region__{f}" for f in REGION_GEOMETRY)),
+            "history": describe_events(list(history_for(task)))
+            if request.user.is_authenticated and request.user.is_program_office else None,
             "today": dt.date.today(),
         },
     )

@@ -121,9 +121,19 @@ class EvaluationOut(Schema):
     missing: Any
 
 
-@router.get("/evaluation", response=EvaluationOut, summary="Composite scores, tiers and ranks of the seven counties with the TOPSIS check")
-def evaluation(request):
-    result = regional_evaluation()
+@router.get("/evaluation", response=EvaluationOut,
+            summary="Composite scores, tiers and ranks of a city's counties (level=county) or of the province's cities "
+                    "(level=city) with the TOPSIS check")
+def evaluation(request, level: str = "county"):
+    from .choices import EvaluationLevel
+    from .selectors import evaluation_scope
+
+    if level not in EvaluationLevel.values:
+        raise HttpError(404, "unknown level: use county or city")
+    parent = evaluation_scope(request.user, level)
+    if parent is None:
+        raise HttpError(403, "the evaluation of the cities is the province's")
+    result = regional_evaluation(level=level, parent=parent)
     return {
         "as_of": result.as_of.isoformat(),
         "indicators": [{"code": i.code, "name": i.name, "weight": float(i.weight), "direction": i.direction}

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Colour(models.TextChoices):
@@ -9,15 +10,34 @@ class Colour(models.TextChoices):
     GREY = "grey", _("Grey")
 
 
+class RuleKind(models.TextChoices):
+    """The kinds of colour rule the status engine knows (rollout5g.core.status_rules.KINDS)."""
+
+    STATUS_IN = "status_in", _("Task status")
+    NOT_STARTED = "not_started", _("Not started")
+    OVERDUE = "overdue", _("Deadline passed")
+    MILESTONE_OVERDUE = "milestone_overdue", _("Milestone late")
+    INDICATOR_BEHIND = "indicator_behind", _("Indicator behind the time-prorated target")
+    DEADLINE_NEAR = "deadline_near", _("Deadline near")
+    REPORT_MISSING = "report_missing", _("Progress report missing")
+
+
 class ExtensionState(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REQUESTED = "requested", pgettext_lazy("state", "Requested")
+    APPROVED = "approved", pgettext_lazy("state", "Approved")
+    REJECTED = "rejected", pgettext_lazy("state", "Rejected")
 
 
 class ActionState(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("state", "Open")
+    DONE = "done", pgettext_lazy("state", "Done")
+
+
+class EvaluationLevel(models.TextChoices):
+    """The level of regions an evaluation ranks: the county-level regions of a city, or the cities of a province."""
+
+    COUNTY = "county", pgettext_lazy("evaluation level", "Counties")
+    CITY = "city", pgettext_lazy("evaluation level", "Cities")
 
 
 class Direction(models.TextChoices):

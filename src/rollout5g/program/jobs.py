@@ -32,7 +32,8 @@ def send_warnings(today: dt.date | None = None) -> int:
         task = row.task
         level = "overdue" if verdict.colour == "red" else "warning"
         created = notify(
-            subject=f"[{verdict.colour.upper()}] {task.number} {task.title}"[:300],
+            message="[%(colour)s] %(number)s %(title)s",  # the colour's label (program.choices.Colour) when read
+            params={"colour": {"$t": verdict.colour.capitalize()}, "number": task.number, "title": task.title},
             body=verdict.message,
             url=reverse("program:task", args=[task.pk]),
             level=level,

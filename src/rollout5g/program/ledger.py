@@ -202,3 +202,62 @@ def import_ledger(*, actor, data: bytes, filename: str = "ledger.xlsx") -> Ledge
             transaction.set_rollback(True)
             result.imported = 0
     return result
+
+
+def province_workbook(overview: dict) -> bytes:
+    """The province's ledger by city (台账): one row per city and the province's total — the indicators from each
+    city's live data, the approvals, the special plan and the open list against their deadlines, the evaluation
+    score. Text cells are neutralised against formula injection."""
+    from django.utils.translation import gettext as _
+
+    from rollout5g.core.csvsafe import neutralise
+    from rollout5g.platform.formats import long_date
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Cities")[:31]
+    headers = [_("City"), *[f"{i.name}（{i.unit}）" if i.unit and not i.is_share else i.name
+                            for i in overview["indicators"]],
+               _("Applications in progress"), _("Applications late"), _("Applications decided"),
+               _("Median working days to a decision"),
+               _("Special plan first published"), _("Special plan deadline"), _("Special plan"),
+               _("Open-list releases"), _("Open list first released"), _("Open list deadline"), _("Open list"),
+               _("Evaluation score"), _("Rank")]
+    ws.append([_("The province's cities"), _("As of %(date)s") % {"date": long_date(overview["as_of"])}])
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+
+    def numbers(values):
+        return [v["value"] for v in values]
+
+    def approvals(a):
+        return [a["in_progress"], a["late"], a["decided"], a["median_working_days"]]
+
+    for row in overview["rows"]:
+        score = row["score"] or {}
+        ws.append([neutralise(row["city"].name), *numbers(row["values"]), *approvals(row["approvals"]),
+                   row["plan"]["first"], row["plan"]["deadline"], neutralise(str(row["plan"]["label"])),
+                   row["releases"]["count"], row["releases"]["first"], row["releases"]["deadline"],
+                   neutralise(str(row["releases"]["label"])), score.get("score"), score.get("rank")])
+        _shares(ws, overview)
+    total = overview["total"]
+    if total is not None:
+        ws.append([neutralise(total["region"].name), *numbers(total["values"]), *approvals(total["approvals"])])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        _shares(ws, overview)
+    for n, width in enumerate([12] + [16] * (len(headers) - 1), start=1):
+        ws.column_dimensions[ws.cell(row=2, column=n).column_letter].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _shares(ws, overview) -> None:
+    for offset, indicator in enumerate(overview["indicators"], start=2):
+        cell = ws.cell(row=ws.max_row, column=offset)
+        cell.number_format = "0.0%" if indicator.is_share else "0"
+    for column in (len(overview["indicators"]) + 6, len(overview["indicators"]) + 7,
+                   len(overview["indicators"]) + 10, len(overview["indicators"]) + 11):
+        ws.cell(row=ws.max_row, column=column).number_format = "yyyy-mm-dd"

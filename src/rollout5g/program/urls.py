@@ -15,6 +15,7 @@ urlpatterns = [
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<slug:key>/", views.indicator_detail, name="indicator"),
     path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/publish/", views.evaluation_publish, name="evaluation_publish"),
     path("snapshots/", views.snapshots, name="snapshots"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("ledger/template.xlsx", views.ledger_download, name="ledger_download"),
     path("briefing.pdf", views.briefing_pdf, name="briefing"),
     path("rules/", views.rules, name="rules"),
+    path("province/", views.province_view, name="province"),
 ]

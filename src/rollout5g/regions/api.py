@@ -1,9 +1,13 @@
+import json
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from rollout5g.platform.apischema import FeatureCollection
 from rollout5g.platform.routes import PUBLIC_API
 
+from .boundaries import boundary_features
 from .models import Region
 
 router = Router(tags=["regions"])
@@ -35,23 +39,26 @@ def list_regions(request, level: str = "", parent: str = ""):
 
 
 @router.get("/geojson", response=FeatureCollection,
-            summary="Simplified WGS-84 boundaries as a GeoJSON FeatureCollection (public)", openapi_extra=PUBLIC_API)
-def regions_geojson(request, level: str = "", parent: str = "", full: bool = False):
+            summary="WGS-84 boundaries as a GeoJSON FeatureCollection (public), simplified for a map zoom",
+            description="`zoom` (5-11): boundaries simplified to about one screen pixel at that zoom (cached); "
+                        "without it, or above 11, the map copy (about 50 m); `full=true`: the full-resolution "
+                        "boundary. Polygons are wound as RFC 7946 asks (exterior rings counterclockwise).",
+            openapi_extra=PUBLIC_API)
+def regions_geojson(request, level: str = "", parent: str = "", adcode: str = "", full: bool = False,
+                    zoom: int | None = None):
     qs = Region.objects.restrict(request.user)
     if level:
         qs = qs.filter(level=level)
     if parent:
         qs = qs.filter(parent_id=parent)
-    field = "geometry" if full else "display_geometry"
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"adcode": r.adcode, "name": r.name, "level": r.level, "parent_adcode": r.parent_id},
-            "geometry": getattr(r, field),
-        }
-        for r in qs.only("adcode", "name", "level", "parent_id", field)
-    ]
-    return {"type": "FeatureCollection", "crs_note": "WGS-84 (EPSG:4326) longitude/latitude", "features": features}
+    if adcode:
+        qs = qs.filter(adcode=adcode)
+    features = boundary_features(qs, full=full, zoom=zoom)
+    body = json.dumps({"type": "FeatureCollection", "crs_note": "WGS-84 (EPSG:4326) longitude/latitude",
+                       "features": features}, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @router.get("/{adcode}", response=RegionOut, openapi_extra=PUBLIC_API)

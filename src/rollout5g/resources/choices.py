@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResourceKind(models.TextChoices):
@@ -27,10 +28,10 @@ POLE_KINDS = frozenset({
 
 
 class Availability(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESERVED = "reserved", _("Reserved")
-    OCCUPIED = "occupied", _("Occupied")
-    UNAVAILABLE = "unavailable", _("Unavailable")
+    OPEN = "open", pgettext_lazy("availability", "Open")
+    RESERVED = "reserved", pgettext_lazy("availability", "Reserved")
+    OCCUPIED = "occupied", pgettext_lazy("availability", "Occupied")
+    UNAVAILABLE = "unavailable", pgettext_lazy("availability", "Unavailable")
 
     @classmethod
     def colour(cls, value: str) -> str:
@@ -38,11 +39,11 @@ class Availability(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    CONDITIONS_PROPOSED = "conditions", _("Conditions proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUBMITTED = "submitted", pgettext_lazy("request state", "Submitted")
+    CONDITIONS_PROPOSED = "conditions", pgettext_lazy("request state", "Conditions proposed")
+    ACCEPTED = "accepted", pgettext_lazy("request state", "Accepted")
+    DECLINED = "declined", pgettext_lazy("request state", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request state", "Withdrawn")
 
 
 #: Requests still waiting for an answer (the owner's, or the requester's to proposed conditions).
@@ -61,10 +62,10 @@ class FeeKind(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    INVESTIGATING = "investigating", _("Investigating")
-    UPHELD = "upheld", _("Upheld (fee stopped)")
-    DISMISSED = "dismissed", _("Dismissed")
+    OPEN = "open", pgettext_lazy("state", "Open")
+    INVESTIGATING = "investigating", pgettext_lazy("state", "Investigating")
+    UPHELD = "upheld", pgettext_lazy("state", "Upheld (fee stopped)")
+    DISMISSED = "dismissed", pgettext_lazy("state", "Dismissed")
 
 
 COMPLAINT_TRANSITIONS = {

@@ -40,7 +40,7 @@ def recommend_command(
     from rollout5g.platform.bootstrap import setup_django
 
     console = Console()
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if (sites is None) == (target_share is None):
         err.print("Error: give --sites N or --target-share S (one of them)")
         raise typer.Exit(2)

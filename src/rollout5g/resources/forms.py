@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rollout5g.core.geo import CRS_CHOICES
 from rollout5g.organizations.models import Organization
+from rollout5g.platform.formats import CRS_LABELS
 from rollout5g.platform.home import home_adcode
 
 from .choices import FeeKind, ResourceKind
@@ -14,7 +14,7 @@ CHARGE_ROWS = 3
 
 
 class ResourceForm(forms.ModelForm):
-    crs = forms.ChoiceField(label=_("Coordinate system of lon/lat"), choices=list(CRS_CHOICES.items()),
+    crs = forms.ChoiceField(label=_("Coordinate system of lon/lat"), choices=list(CRS_LABELS.items()),
                             initial="wgs84", required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organization.objects.none(),
                                    required=False)

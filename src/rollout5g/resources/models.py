@@ -10,6 +10,7 @@ refused (:class:`RequestCharge`) and can be reported (:class:`FeeComplaint`).
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rollout5g.accounts.choices import Role
 from rollout5g.platform.access import (
@@ -70,6 +71,7 @@ class PublicResource(DomainModel):
             "withdraw": Action(_("withdraw"), roles=OWNERS, all_rows=PROGRAM_OFFICE_ONLY, field="withdrawn",
                                source=(False,), target=True),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -92,7 +94,13 @@ class PublicResource(DomainModel):
 class ListRelease(DomainModel):
     """A numbered batch of the open list (第N批) with its notice period. Immutable once published."""
 
+    #: The deployment-wide sequence that addresses a release (its pages, downloads and API); a city counts its own
+    #: batches in ``batch`` (第N批).
     number = models.PositiveIntegerField(_("batch number"), unique=True)
+    region = models.ForeignKey("regions.Region", verbose_name=pgettext_lazy("region", "city"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               help_text=_("The city whose open list the release publishes."))
+    batch = models.PositiveIntegerField(_("batch of the city"), default=0)
     title = models.CharField(_("title"), max_length=200, blank=True)
     notice_start = models.DateField(_("notice period from"))
     notice_end = models.DateField(_("notice period to"))
@@ -113,10 +121,12 @@ class ListRelease(DomainModel):
             "publish": Action(_("publish"), all_rows=PROGRAM_OFFICE_ONLY, condition=Q(published_at__isnull=True),
                               doc=_("a release is published once; open the next batch instead")),
         },
+        region_path="region",
     )
 
     class Meta:
         ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["region", "batch"], name="unique_release_batch_per_city")]
         verbose_name = _("list release")
         verbose_name_plural = _("list releases")
 
@@ -125,7 +135,7 @@ class ListRelease(DomainModel):
 
     @property
     def label(self) -> str:
-        return f"第{self.number}批"
+        return f"第{self.batch or self.number}批"
 
     @property
     def is_published(self) -> bool:
@@ -143,7 +153,8 @@ class ReleaseEntry(DomainModel):
     snapshot = models.JSONField(_("published values"))
 
     access_policy = AccessPolicy(public=models.Q(release__published_at__isnull=False),
-                                 all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS})
+                                 all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS},
+                                 region_path="resource__region")
 
     class Meta:
         ordering = ["release", "code"]
@@ -216,6 +227,7 @@ class SiteRequest(DomainModel):
             # an entry-fee complaint about a request is the requesting operator's (no process files one)
             "complain": Action(_("complain about a fee"), roles=OPERATORS, path="requester", system=False),
         },
+        region_path="resource__region",
     )
 
     class Meta:
@@ -249,6 +261,7 @@ class RequestCharge(DomainModel):
         owner_path=("request__requester", "request__owner"),
         grants={"view": grant(Role.OPERATOR, Role.RESOURCE_OWNER)},
         all_rows={a: PROGRAM_OFFICE_ONLY for a in ACTIONS},
+        region_path="request__resource__region",
     )
 
     class Meta:
@@ -299,6 +312,7 @@ class FeeComplaint(DomainModel):
                               source=(ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING),
                               target=ComplaintStatus.DISMISSED),
         },
+        region_path="resource__region",
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.accounts.choices import Role
 from rollout5g.core.workdays import Clock
@@ -46,14 +47,17 @@ def remind_unconfirmed(today: dt.date | None = None) -> dict[str, int]:
     sent = 0
     for (owner_id, owner_name), n in sorted(counts.items()):
         sent += len(notify(
-            subject=f"{n} open-list entries not confirmed for {days} days",
-            body=f"{owner_name}: please confirm the entries are still valid or update them.", url=url,
+            message=gettext_noop("%(n)s open-list entries not confirmed for %(days)s days"),
+            params={"n": n, "days": days},
+            body_message=gettext_noop("%(owner)s: please confirm the entries are still valid or update them."),
+            body_params={"owner": owner_name}, url=url,
             level="warning", key=f"resources.unconfirmed:{owner_id}:{period}",
             organizations=[owner_id], roles=[Role.RESOURCE_OWNER]))
     if counts:
         total = sum(counts.values())
         sent += len(notify(
-            subject=f"{total} open-list entries of {len(counts)} owners not confirmed for {days} days",
+            message=gettext_noop("%(n)s open-list entries of %(owners)s owners not confirmed for %(days)s days"),
+            params={"n": total, "owners": len(counts), "days": days},
             url=url, level="warning", key=f"resources.unconfirmed:office:{period}", users=_office_users()))
     return {"owners": len(counts), "entries": sum(counts.values()), "sent": sent}
 

@@ -63,15 +63,29 @@ def resources_near(lon: float, lat: float, radius_m: float, *, queryset=None) ->
     return out
 
 
-def latest_release(user=None) -> ListRelease | None:
-    """The newest published release (what the public page shows)."""
-    return ListRelease.objects.filter(published_at__isnull=False).order_by("-number").first()
+def latest_release(user=None, *, region=None) -> ListRelease | None:
+    """The newest published release (what the public page shows); with ``region`` (a city, Region or adcode), that
+    city's newest."""
+    releases = ListRelease.objects.filter(published_at__isnull=False)
+    if region is not None:
+        releases = releases.filter(region_id=getattr(region, "pk", region))
+    return releases.order_by("-number").first()
 
 
 def previous_release(release: ListRelease) -> ListRelease | None:
-    """The published release before ``release`` (the base of its diff)."""
-    return (ListRelease.objects.filter(published_at__isnull=False, number__lt=release.number)
+    """The published release of the same city before ``release`` (the base of its diff; a draft's base is its
+    city's latest)."""
+    return (ListRelease.objects.filter(published_at__isnull=False, number__lt=release.number,
+                                       region_id=release.region_id)
             .order_by("-number").first())
+
+
+def release_cities():
+    """The cities that published a release of their open list, by adcode (the public page's choice of city)."""
+    from rollout5g.regions.models import Region
+
+    codes = ListRelease.objects.filter(published_at__isnull=False, region__isnull=False).values("region_id")
+    return list(Region.objects.filter(pk__in=codes).only("adcode", "name").order_by("adcode"))
 
 
 #: Snapshot keys compared by the diff (everything a reader of the list cares about; not bookkeeping).
@@ -101,8 +115,12 @@ def release_snapshots(release: ListRelease | None) -> dict[str, dict]:
 
 def release_diff(release: ListRelease) -> dict:
     """Diff of ``release`` against the previous published release (every entry is 'added' in the first)."""
-    base = previous_release(release) if release.is_published else latest_release()
+    base = previous_release(release) if release.is_published else latest_release(region=release.region_id)
     return {"base": base, **diff_snapshots(release_snapshots(base), release_snapshots(release))}
+
+
+#: The query parameters :func:`filter_entries` reads, the free text last.
+ENTRY_FILTERS = ("region", "kind", "owner", "availability", "smart_pole", "q")
 
 
 def filter_entries(queryset, params):
@@ -121,3 +139,34 @@ def filter_entries(queryset, params):
         queryset = queryset.filter(Q(code__icontains=params["q"]) | Q(snapshot__name__icontains=params["q"])
                                    | Q(snapshot__address__icontains=params["q"]))
     return queryset
+
+
+def request_blocker(resource: PublicResource, organization) -> str:
+    """Why a new site request of ``organization`` for ``resource`` would be refused now ("" if it would not): the
+    page offers the request link only when the request can succeed (the same rules as ``site_request_create``)."""
+    from django.utils.translation import gettext as _
+
+    from .choices import RequestStatus
+
+    if organization is None:
+        return _("a site request is made by a user of an operator or the tower company")
+    if resource.withdrawn:
+        return _("withdrawn from the list")
+    if resource.availability == Availability.UNAVAILABLE:
+        return _("%(code)s is not available: %(reason)s") % {"code": resource.code,
+                                                               "reason": resource.availability_reason}
+    active = (RequestStatus.SUBMITTED, RequestStatus.CONDITIONS_PROPOSED, RequestStatus.ACCEPTED)
+    requests = resource.requests.filter(status__in=active)
+    if requests.filter(requester=organization).exists():
+        return _("%(requester)s already has a request for %(code)s") % {
+            "requester": organization.short_name or organization.name, "code": resource.code}
+    hosted = resource.hosted_operators.all()
+    if resource.smart_pole and organization not in hosted and resource.capacity_left == 0:
+        return _("smart pole %(code)s already carries %(n)s operators (its capacity)") % {
+            "code": resource.code, "n": resource.smart_pole_capacity}
+    first_claim = requests.filter(shares_with__isnull=True).exclude(requester=organization).exists()
+    if not first_claim and resource.availability != Availability.OPEN and resource.capacity_left == 0:
+        return _("%(code)s is %(state)s: %(reason)s") % {"code": resource.code,
+                                                          "state": resource.get_availability_display(),
+                                                          "reason": resource.availability_reason}
+    return ""

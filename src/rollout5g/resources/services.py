@@ -14,8 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
@@ -25,6 +28,7 @@ from rollout5g.organizations.models import Organization
 from rollout5g.platform.access import CHANGE
 from rollout5g.platform.actors import SYSTEM, is_system
 from rollout5g.platform.codes import next_code, next_number
+from rollout5g.platform.formats import long_date
 from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.regions.services import find_region
 
@@ -43,8 +47,8 @@ DEFAULT_ANSWER_DAYS = 5
 #: Days after which an entry not confirmed by its owner is reminded (setting ``ROLLOUT5G_OPEN_LIST_CONFIRM_DAYS``).
 DEFAULT_CONFIRM_DAYS = 180
 
-FEE_RULE = ("The policy documents: public facilities are opened to 5G sites free of charge — no entry, coordination or "
-            "sharing fees may be charged; only the actual power cost may be passed on")
+FEE_RULE = gettext_lazy("public facilities are opened to 5G sites free of charge: no entry, coordination or sharing "
+                        "fee may be charged, only the actual power cost may be passed on")
 
 EDITABLE_FIELDS = ("name", "kind", "address", "height_m", "load_kg", "power_kw_available", "cabinet_space_m2",
                    "conditions", "smart_pole", "smart_pole_capacity", "lon", "lat")
@@ -88,17 +92,19 @@ def _clean_resource(resource: PublicResource) -> None:
     errors = {}
     if resource.smart_pole:
         if resource.kind not in POLE_KINDS:
-            errors["smart_pole"] = f"a {resource.kind} is not a pole; only poles can be smart poles"
+            errors["smart_pole"] = _("a %(kind)s is not a pole; only poles can be smart poles") % {
+                "kind": resource.get_kind_display()}
         if resource.smart_pole_capacity < 1:
-            errors["smart_pole_capacity"] = "a smart pole carries at least one operator's equipment"
+            errors["smart_pole_capacity"] = _("a smart pole carries at least one operator's equipment")
     elif resource.smart_pole_capacity:
-        errors["smart_pole_capacity"] = "must be 0 unless the resource is a smart pole"
+        errors["smart_pole_capacity"] = _("must be 0 unless the resource is a smart pole")
     for name in NUMBER_FIELDS:
         value = getattr(resource, name)
         if value is not None and value < 0:
-            errors[name] = f"must be >= 0, got {value}"
+            errors[name] = _("must not be negative, got %(value)s") % {"value": value}
     if resource.availability != Availability.OPEN and not resource.availability_reason.strip():
-        errors["availability_reason"] = f"give the reason the resource is {resource.availability}"
+        errors["availability_reason"] = _("give the reason the resource is %(state)s") % {
+            "state": resource.get_availability_display()}
     if errors:
         raise ValidationError(errors)
     resource.full_clean()
@@ -107,7 +113,8 @@ def _clean_resource(resource: PublicResource) -> None:
 def _county(lon: float, lat: float):
     region = find_region(lon, lat)
     if region is None:
-        raise ValidationError({"lon": f"({lon:.6f}, {lat:.6f}) is not inside any county of the loaded boundaries"})
+        raise ValidationError({"lon": _("(%(lon)s, %(lat)s) is not inside any county of the loaded boundaries")
+                                      % {"lon": f"{lon:.6f}", "lat": f"{lat:.6f}"}})
     return region
 
 
@@ -156,9 +163,10 @@ def resource_update(*, actor, resource: PublicResource, note: str = "", **fields
 def resource_set_availability(*, actor, resource: PublicResource, availability: str, reason: str = "") -> PublicResource:
     """Open, reserve, occupy or close an entry; any state but open needs a reason."""
     if availability not in Availability.values:
-        raise ValidationError({"availability": f"unknown value {availability!r}; valid: {', '.join(Availability.values)}"})
+        raise ValidationError({"availability": _("unknown availability %(value)s") % {"value": availability}})
     if availability != Availability.OPEN and not reason.strip():
-        raise ValidationError({"availability_reason": f"give the reason the resource is {availability}"})
+        raise ValidationError({"availability_reason": _("give the reason the resource is %(state)s") % {
+            "state": Availability(availability).label}})
     with transaction.atomic():
         resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
         authorize(actor, CHANGE, resource)
@@ -178,14 +186,14 @@ def resource_confirm(*, actor, resource: PublicResource, on: dt.date | None = No
         before = snapshot(resource)
         resource.last_confirmed_on = on or dt.date.today()
         resource.save(update_fields=["last_confirmed_on", "updated_at"])
-        record_changes(actor=actor, obj=resource, before=before, note="confirmed still valid")
+        record_changes(actor=actor, obj=resource, before=before, note=_("confirmed still valid"))
     return resource
 
 
 def resource_withdraw(*, actor, resource: PublicResource, reason: str) -> PublicResource:
     """Take an entry off the list: the next release shows it as withdrawn; its code is never reused."""
     if not reason.strip():
-        raise ValidationError({"reason": "say why the entry is withdrawn"})
+        raise ValidationError({"reason": _("say why the entry is withdrawn")})
     return transition(resource, "withdraw", actor=actor, note=reason)
 
 
@@ -220,17 +228,50 @@ def resource_snapshot(resource: PublicResource) -> dict:
     }
 
 
-def release_create(*, actor, notice_start: dt.date, notice_end: dt.date, title: str = "", note: str = "") -> ListRelease:
-    """Open the next batch (第N批) as a draft. One draft at a time, so batch numbers follow publication order."""
+def release_city(actor, region=None):
+    """The city whose open list a release publishes: in a city deployment, the city; in a province deployment, the
+    city ``region`` names (a Region or adcode: the province's office chooses) or else the city of the actor's
+    organization. None when there is none (the province's office chose no city)."""
+    from rollout5g.platform.home import home_adcode
+    from rollout5g.regions.choices import RegionLevel
+    from rollout5g.regions.models import Region
+    from rollout5g.regions.services import lineage
+
+    cities = Region.objects.filter(level=RegionLevel.CITY).only("adcode", "name", "level", "parent_id")
+    home = home_adcode()
+    if Region.objects.filter(pk=home, level=RegionLevel.PROVINCE).exists():
+        code = getattr(region, "pk", region)
+        if code:
+            return cities.filter(pk=code, parent_id=home).first()
+        own = getattr(getattr(actor, "organization", None), "region_id", None)
+        return cities.filter(pk__in=lineage(own)).first() if own else None
+    return cities.filter(pk=home).first()
+
+
+def release_create(*, actor, notice_start: dt.date, notice_end: dt.date, title: str = "", note: str = "",
+                   region=None) -> ListRelease:
+    """Open the next batch (第N批) of a city's open list as a draft (the city: :func:`release_city`; a city office
+    opens its own city's, the province's office the city it names). One draft per city at a time, so a city's batch
+    numbers follow its publication order."""
+    from rollout5g.platform.tenancy import require_region
+
     authorize_create(actor, ListRelease)
     if notice_end < notice_start:
-        raise ValidationError({"notice_end": f"the notice period ends ({notice_end}) before it starts ({notice_start})"})
+        raise ValidationError({"notice_end": _("the notice period ends (%(end)s) before it starts (%(start)s)")
+                                             % {"end": long_date(notice_end), "start": long_date(notice_start)}})
+    city = release_city(actor, region)
+    if city is None:
+        raise ValidationError({"region": _("Choose the city whose open list the release publishes.")})
+    require_region(actor, city)  # a city's office publishes its own city's list
     with transaction.atomic():
         number = next_number(model=ListRelease)  # locks the batch counter: one release_create at a time
-        draft = ListRelease.objects.select_for_update().filter(published_at__isnull=True).first()
+        draft = ListRelease.objects.select_for_update().filter(published_at__isnull=True, region=city).first()
         if draft is not None:
-            raise ValidationError(f"{draft.label} is still a draft: publish or change it instead of opening another")
-        release = ListRelease(number=number, title=title, notice_start=notice_start, notice_end=notice_end, note=note)
+            raise ValidationError(_("%(batch)s is still a draft: publish or change it instead of opening another")
+                                  % {"batch": draft.label})
+        batch = (ListRelease.objects.filter(region=city).aggregate(m=Max("batch"))["m"] or 0) + 1
+        release = ListRelease(number=number, region=city, batch=batch, title=title, notice_start=notice_start,
+                              notice_end=notice_end, note=note)
         release.full_clean()
         release.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=release, after=snapshot(release))
@@ -247,13 +288,13 @@ def release_update(*, actor, release: ListRelease, **fields) -> ListRelease:
         release = ListRelease.objects.select_for_update().get(pk=release.pk)
         authorize(actor, CHANGE, release)
         if release.is_published:
-            raise ReleaseImmutable(f"{release.label} was published on {release.published_at:%Y-%m-%d} and cannot change;"
-                                   " open the next batch instead")
+            raise ReleaseImmutable(_("%(batch)s was published on %(date)s and cannot change; open the next batch "
+                                     "instead") % {"batch": release.label, "date": long_date(release.published_at)})
         before = snapshot(release)
         for name, value in fields.items():
             setattr(release, name, value)
         if release.notice_end < release.notice_start:
-            raise ValidationError({"notice_end": "the notice period ends before it starts"})
+            raise ValidationError({"notice_end": _("the notice period ends before it starts")})
         release.full_clean()
         release.save()
         record_changes(actor=actor, obj=release, before=before)
@@ -263,19 +304,24 @@ def release_update(*, actor, release: ListRelease, **fields) -> ListRelease:
 def release_publish(*, actor, release: ListRelease) -> ListRelease:
     """Publish a draft: freeze a snapshot of every listed (not withdrawn) entry, count the diff against the
     previous release, and make the release public. Cannot be undone or repeated."""
-    from .selectors import diff_snapshots, latest_release, release_snapshots
+    from rollout5g.platform.tenancy import region_descendants
+
+    from .selectors import diff_snapshots, previous_release, release_snapshots
 
     with transaction.atomic():
         release = ListRelease.objects.select_for_update().get(pk=release.pk)
         authorize(actor, "publish", release)  # the programme office, once
-        resources = (PublicResource.objects.filter(withdrawn=False).select_related("owner", "region")
+        resources = PublicResource.objects.filter(withdrawn=False)
+        if release.region_id:  # the city's entries (a release of before releases had a city: every entry)
+            resources = resources.filter(region_id__in=region_descendants(release.region_id))
+        resources = (resources.select_related("owner", "region")
                      .defer(*REGION_HEAVY)
                      .prefetch_related("hosted_operators").order_by("code"))
         entries = [ReleaseEntry(release=release, resource=r, code=r.code, snapshot=resource_snapshot(r))
                    for r in resources.iterator(chunk_size=2000)]
         if not entries:
-            raise ValidationError("the open list is empty: nothing to publish")
-        previous = latest_release()
+            raise ValidationError(_("the open list is empty: nothing to publish"))
+        previous = previous_release(release)
         ReleaseEntry.objects.bulk_create(entries, batch_size=1000)
         diff = diff_snapshots(release_snapshots(previous), {e.code: e.snapshot for e in entries})
         added, changed, withdrawn = len(diff["added"]), len(diff["changed"]), len(diff["withdrawn"])
@@ -326,39 +372,46 @@ def site_request_create(*, actor, resource: PublicResource | None = None, lon: f
     authorize_create(actor, SiteRequest, owner=getattr(actor, "organization_id", None))
     requester = actor.organization
     if requester is None:
-        raise ValidationError({"requester": "a site request is made by a user of an operator or the tower company"})
+        raise ValidationError({"requester": _("a site request is made by a user of an operator or the tower "
+                                              "company")})
     on = on or dt.date.today()
     planned_year = planned_year or on.year
     if not 2019 <= int(planned_year) <= 2035:
-        raise ValidationError({"planned_year": f"{planned_year} is outside 2019-2035"})
+        raise ValidationError({"planned_year": _("%(year)s is outside 2019-2035") % {"year": planned_year}})
     distance = None
     if resource is None:
         if lon is None or lat is None or not radius_m:
-            raise ValidationError({"resource": "name a resource, or give a point (lon, lat) and a radius_m to search"})
+            raise ValidationError({"resource": _("name a resource, or give a point (longitude, latitude) and a "
+                                                 "search radius")})
         if not 0 < float(radius_m) <= 5000:
-            raise ValidationError({"radius_m": f"the search radius must be between 1 and 5000 m, got {radius_m}"})
+            raise ValidationError({"radius_m": _("the search radius must be between 1 and 5000 m, got %(value)s")
+                                               % {"value": radius_m}})
         near = resources_near(float(lon), float(lat), float(radius_m), queryset=open_candidates())
         if not near:
-            raise ValidationError({"radius_m": f"no open resource within {float(radius_m):.0f} m of "
-                                               f"({float(lon):.6f}, {float(lat):.6f}); widen the radius"})
+            raise ValidationError({"radius_m": _("no open resource within %(radius)s m of (%(lon)s, %(lat)s); "
+                                                 "widen the radius") % {"radius": f"{float(radius_m):.0f}",
+                                                                        "lon": f"{float(lon):.6f}",
+                                                                        "lat": f"{float(lat):.6f}"}})
         resource, distance = near[0]
     if resource.withdrawn or resource.availability == Availability.UNAVAILABLE:
-        raise ValidationError({"resource": f"{resource.code} is not available: "
-                                           f"{resource.availability_reason or 'withdrawn from the list'}"})
+        raise ValidationError({"resource": _("%(code)s is not available: %(reason)s") % {
+            "code": resource.code, "reason": resource.availability_reason or _("withdrawn from the list")}})
     with transaction.atomic():
         resource = PublicResource.objects.select_for_update().get(pk=resource.pk)
         if SiteRequest.objects.filter(resource=resource, requester=requester,
                                       status__in=[RequestStatus.SUBMITTED, RequestStatus.CONDITIONS_PROPOSED,
                                                   RequestStatus.ACCEPTED]).exists():
-            raise ValidationError({"resource": f"{requester.short_name or requester.name} already has a request for "
-                                               f"{resource.code}"})
+            raise ValidationError({"resource": _("%(requester)s already has a request for %(code)s") % {
+                "requester": requester.short_name or requester.name, "code": resource.code}})
         first = _first_claim(resource, requester)
         if first is None and resource.availability != Availability.OPEN and resource.capacity_left == 0:
-            raise ValidationError({"resource": f"{resource.code} is {resource.availability}: "
-                                               f"{resource.availability_reason}"})
+            raise ValidationError({"resource": _("%(code)s is %(state)s: %(reason)s") % {
+                "code": resource.code, "state": resource.get_availability_display(),
+                "reason": resource.availability_reason}})
         if resource.smart_pole and requester not in resource.hosted_operators.all() and resource.capacity_left == 0:
-            raise ValidationError({"resource": f"smart pole {resource.code} already carries "
-                                               f"{resource.smart_pole_capacity} operators (its capacity)"})
+            raise ValidationError({"resource": _("smart pole %(code)s already carries %(n)s operators (its "
+                                                 "capacity)") % {"code": resource.code,
+                                                                 "n": resource.smart_pole_capacity}})
         limit = answer_days()
         due = _answer_clock(on, limit)
         request = SiteRequest(
@@ -371,12 +424,16 @@ def site_request_create(*, actor, resource: PublicResource | None = None, lon: f
         request.full_clean()
         request.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=request, after=snapshot(request),
-                     note=f"sharing offer with {first.code}" if first else "")
+                     note=_("sharing offer with %(code)s") % {"code": first.code} if first else "")
         from rollout5g.notifications.services import notify
 
-        notify(subject=f"Site request {request.code} for {resource.code} {resource.name}",
-               body=f"{requester.name} asks for {resource.name} ({resource.address}). Answer by {due.date}"
-                    + (f"; it is offered to share with {first.code}" if first else "") + ".",
+        notify(message=gettext_lazy("Site request %(code)s for %(resource)s %(name)s"),
+               params={"code": request.code, "resource": resource.code, "name": resource.name},
+               body_message=gettext_lazy("%(requester)s asks for %(name)s (%(address)s). Answer by %(due)s; it is "
+                                         "offered to share with %(first)s.") if first else
+               gettext_lazy("%(requester)s asks for %(name)s (%(address)s). Answer by %(due)s."),
+               body_params={"requester": requester.name, "name": resource.name, "address": resource.address,
+                            "due": due.date, "first": first.code if first else ""},
                url=reverse("resources:request_detail", args=[request.code]), key=f"resources.request:{request.code}",
                organizations=[resource.owner], roles=[Role.RESOURCE_OWNER])
     return request
@@ -391,19 +448,20 @@ def _clean_charges(charges) -> list[RequestCharge]:
         if not kind and not row.get("amount_cny"):
             continue
         if kind not in FeeKind.values:
-            errors.append(f"charge {i}: kind: unknown fee kind {kind!r}; valid: {', '.join(FeeKind.values)}")
+            errors.append(_("Charge %(n)s: unknown fee kind %(kind)s.") % {"n": i, "kind": kind})
             continue
         if kind != FeeKind.POWER:
-            errors.append(f"charge {i}: kind: a {FeeKind(kind).label} is not allowed — {FEE_RULE}")
+            errors.append(_("Charge %(n)s: %(fee)s may not be charged — %(rule)s.")
+                          % {"n": i, "fee": FeeKind(kind).label, "rule": FEE_RULE})
             continue
         raw = row.get("amount_cny")
         try:
             amount = Decimal(str(raw)) if raw not in (None, "") else None
         except InvalidOperation:
-            errors.append(f"charge {i}: amount_cny: {raw!r} is not a number")
+            errors.append(_("Charge %(n)s: the amount %(value)s is not a number.") % {"n": i, "value": raw})
             continue
         if amount is not None and amount < 0:
-            errors.append(f"charge {i}: amount_cny: must be >= 0")
+            errors.append(_("Charge %(n)s: the amount must not be negative.") % {"n": i})
             continue
         out.append(RequestCharge(kind=kind, amount_cny=amount, basis=(row.get("basis") or "")[:200]))
     if errors:
@@ -434,18 +492,19 @@ def _grant(*, actor, request: SiteRequest, on: dt.date):
     resource = PublicResource.objects.select_for_update().get(pk=request.resource_id)
     hosted = set(resource.hosted_operators.values_list("pk", flat=True))
     if resource.smart_pole and request.requester_id not in hosted and len(hosted) >= resource.smart_pole_capacity:
-        raise ValidationError({"resource": f"smart pole {resource.code} is full "
-                                           f"({resource.smart_pole_capacity} operators)"})
+        raise ValidationError({"resource": _("smart pole %(code)s already carries %(n)s operators (its capacity)")
+                                           % {"code": resource.code, "n": resource.smart_pole_capacity}})
     before = snapshot(resource)
     resource.hosted_operators.add(request.requester_id)
     hosted.add(request.requester_id)
     codes = sorted(Organization.objects.filter(pk__in=hosted).values_list("short_name", flat=True))
     full = resource.smart_pole and len(hosted) >= resource.smart_pole_capacity
     resource.availability = Availability.OCCUPIED if full else Availability.RESERVED
-    resource.availability_reason = f"reserved by site request {request.code} ({', '.join(c for c in codes if c)})"
+    resource.availability_reason = _("reserved by site request %(code)s (%(operators)s)") % {
+        "code": request.code, "operators": "、".join(c for c in codes if c)}
     resource.save()
     record_changes(actor=actor, obj=resource, before=before, action=AuditAction.TRANSITION,
-                   note=f"accepted site request {request.code}")
+                   note=_("accepted site request %(code)s") % {"code": request.code})
     base = request.shares_with if request.shares_with_id else None
     if base is not None and base.planned_site_id:
         return base.planned_site
@@ -458,7 +517,8 @@ def _grant(*, actor, request: SiteRequest, on: dt.date):
             actor=actor if getattr(actor, "is_program_office", False) else SYSTEM,
             organization=request.requester, lon=resource.lon, lat=resource.lat, planned_year=request.planned_year,
             site_type=site_type, name=resource.name[:100], place=(resource.address or resource.name)[:100],
-            note=f"open-list request {request.code} accepted by {actor.get_username()}")
+            note=_("open-list request %(code)s accepted by %(person)s") % {"code": request.code,
+                                                                            "person": str(actor)})
     return request.planned_site
 
 
@@ -478,7 +538,7 @@ def _accept(*, actor, request: SiteRequest, step: str, on: dt.date, note: str, *
         offer.answered_by = _person(actor) or offer.answered_by
         offer.save()
         record_changes(actor=actor, obj=offer, before=before, action=AuditAction.TRANSITION,
-                       note=f"accept: shared with {request.code}")
+                       note="accept: " + _("shared with %(code)s") % {"code": request.code})
         _notify_accepted(offer)
     _notify_accepted(request)
 
@@ -486,8 +546,10 @@ def _accept(*, actor, request: SiteRequest, step: str, on: dt.date, note: str, *
 def _notify_accepted(request: SiteRequest) -> None:
     from rollout5g.notifications.services import notify
 
-    notify(subject=f"Site request {request.code} accepted", body=f"{request.resource} is reserved for you; planned "
-           f"site {request.planned_site.code if request.planned_site else '-'}.",
+    notify(message=gettext_lazy("Site request %(code)s accepted"), params={"code": request.code},
+           body_message=gettext_lazy("%(resource)s is reserved for you; planned site %(site)s."),
+           body_params={"resource": str(request.resource),
+                         "site": request.planned_site.code if request.planned_site else "—"},
            url=reverse("resources:request_detail", args=[request.code]), key=f"resources.accepted:{request.code}",
            organizations=[request.requester], roles=[Role.OPERATOR])
 
@@ -521,7 +583,7 @@ def site_request_propose(*, actor, request: SiteRequest, conditions: str, charge
     """The owner proposes conditions (access hours, installation rules, the power cost); the requester agrees
     or withdraws."""
     if not conditions.strip():
-        raise ValidationError({"conditions": "write the conditions you propose"})
+        raise ValidationError({"conditions": _("write the conditions you propose")})
     rows = _clean_charges(charges)
     with transaction.atomic():
         request = _lock(request)
@@ -531,7 +593,8 @@ def site_request_propose(*, actor, request: SiteRequest, conditions: str, charge
                    answered_on=on or dt.date.today(), **_answered_by(actor))
         from rollout5g.notifications.services import notify
 
-        notify(subject=f"Conditions proposed for site request {request.code}", body=conditions,
+        notify(message=gettext_lazy("Conditions proposed for site request %(code)s"), params={"code": request.code},
+               body=conditions,
                url=reverse("resources:request_detail", args=[request.code]),
                key=f"resources.conditions:{request.code}", organizations=[request.requester], roles=[Role.OPERATOR])
     return request
@@ -543,20 +606,20 @@ def site_request_agree(*, actor, request: SiteRequest, on: dt.date | None = None
         request = _lock(request)
         authorize(actor, "agree", request)
         _accept(actor=actor, request=request, step="agree", on=on or dt.date.today(),
-                note="requester agreed to the conditions")
+                note=_("the requester agreed to the conditions"))
     return request
 
 
 def site_request_decline(*, actor, request: SiteRequest, reason: str, on: dt.date | None = None) -> SiteRequest:
     """The owner declines; a reason is required (it is shown to the requester and kept in the audit)."""
     if not (reason or "").strip():
-        raise ValidationError({"decline_reason": "a decline needs a reason"})
+        raise ValidationError({"decline_reason": _("a decline needs a reason")})
     with transaction.atomic():
         transition(request, "decline", actor=actor, note=reason, decline_reason=reason.strip(),
                    answered_on=on or dt.date.today(), **_answered_by(actor))
         from rollout5g.notifications.services import notify
 
-        notify(subject=f"Site request {request.code} declined", body=reason,
+        notify(message=gettext_lazy("Site request %(code)s declined"), params={"code": request.code}, body=reason,
                url=reverse("resources:request_detail", args=[request.code]), key=f"resources.declined:{request.code}",
                organizations=[request.requester], roles=[Role.OPERATOR])
     return request
@@ -578,18 +641,19 @@ def fee_complaint_file(*, actor, fee_kind: str, description: str, request: SiteR
     if request is not None:
         authorize(actor, "complain", request)  # the requesting operator's own request
     if actor.organization_id is None:
-        raise ValidationError({"complainant": "a complaint is filed by a user of an operator or the tower company"})
+        raise ValidationError({"complainant": _("a complaint is filed by a user of an operator or the tower "
+                                                "company")})
     resource = resource or (request.resource if request is not None else None)
     if resource is None:
-        raise ValidationError({"resource": "name the request or the resource the fee was asked for"})
+        raise ValidationError({"resource": _("name the request or the resource the fee was asked for")})
     if fee_kind not in FeeKind.values:
-        raise ValidationError({"fee_kind": f"unknown fee kind {fee_kind!r}; valid: {', '.join(FeeKind.values)}"})
+        raise ValidationError({"fee_kind": _("unknown fee kind %(kind)s") % {"kind": fee_kind}})
     if not (description or "").strip():
-        raise ValidationError({"description": "describe who asked for the fee, when and how much"})
+        raise ValidationError({"description": _("describe who asked for the fee, when and how much")})
     try:
         amount = Decimal(str(amount_cny)) if amount_cny not in (None, "") else None
     except InvalidOperation:
-        raise ValidationError({"amount_cny": f"{amount_cny!r} is not a number"}) from None
+        raise ValidationError({"amount_cny": _("%(value)s is not a number") % {"value": amount_cny}}) from None
     on = on or dt.date.today()
     with transaction.atomic():
         complaint = FeeComplaint(code=_next_code(FeeComplaint, f"FC-{on.year}-", 4), complainant=actor.organization,
@@ -600,9 +664,13 @@ def fee_complaint_file(*, actor, fee_kind: str, description: str, request: SiteR
         record_event(actor=actor, action=AuditAction.CREATE, obj=complaint, after=snapshot(complaint))
         from rollout5g.notifications.services import notify
 
-        notify(subject=f"Entry-fee complaint {complaint.code} against {resource.owner.name}",
-               body=f"{actor.organization.name}: {FeeKind(fee_kind).label} "
-                    f"{'' if amount is None else f'{amount} CNY '}for {resource.code}. {description.strip()}",
+        notify(message=gettext_lazy("Entry-fee complaint %(code)s against %(owner)s"),
+               params={"code": complaint.code, "owner": resource.owner.name},
+               body_message=gettext_lazy("%(org)s: %(kind)s %(amount)s for %(resource)s. %(description)s")
+               if amount is not None else gettext_lazy("%(org)s: %(kind)s for %(resource)s. %(description)s"),
+               body_params={"org": actor.organization.name, "kind": FeeKind(fee_kind).label,
+                            "amount": {"$yuan": str(amount)}, "resource": resource.code,
+                            "description": description.strip()},
                url=reverse("resources:complaint_detail", args=[complaint.code]), level="warning",
                key=f"resources.complaint:{complaint.code}", users=_office_users())
     return complaint
@@ -618,20 +686,22 @@ def fee_complaint_transition(*, actor, complaint: FeeComplaint, to_status: str, 
     """The programme office investigates, upholds (the fee must stop) or dismisses a complaint."""
     step = COMPLAINT_STEPS.get(to_status)
     if step is None:
-        raise ValidationError({"status": f"unknown status {to_status!r}; valid: {', '.join(COMPLAINT_STEPS)}"})
+        raise ValidationError({"status": _("unknown status %(value)s") % {"value": to_status}})
     closing = to_status in (ComplaintStatus.UPHELD, ComplaintStatus.DISMISSED)
     with transaction.atomic():
         complaint = FeeComplaint.objects.select_for_update().get(pk=complaint.pk)
         authorize(actor, step, complaint)  # the programme office, from a state the step starts in
         if closing and not resolution.strip():
-            raise ValidationError({"resolution": "say what was decided and why"})
+            raise ValidationError({"resolution": _("say what was decided and why")})
         fields = {"resolution": resolution.strip()} if resolution.strip() else {}
         if closing:
             fields["closed_on"] = on or dt.date.today()
         transition(complaint, step, actor=actor, note=resolution, **fields)
         from rollout5g.notifications.services import notify
 
-        notify(subject=f"Entry-fee complaint {complaint.code}: {complaint.get_status_display()}", body=resolution,
+        notify(message=gettext_lazy("Entry-fee complaint %(code)s: %(status)s"), body=resolution,
+               params={"code": complaint.code, "status": {"$choice": "resources.FeeComplaint.status",
+                                                          "value": complaint.status}},
                url=reverse("resources:complaint_detail", args=[complaint.code]),
                key=f"resources.complaint:{complaint.code}:{to_status}",
                organizations=[complaint.complainant, complaint.respondent])

@@ -6,6 +6,7 @@ from . import views
 app_name = "resources"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("data.json", views.open_data, name="open_data"),
     path("releases/new/", views.release_new, name="release_new"),
     path("releases/<int:number>/", views.release_detail, name="release_detail"),
     path("releases/<int:number>/publish/", views.release_publish, name="release_publish"),

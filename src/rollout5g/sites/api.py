@@ -5,6 +5,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from rollout5g.core.geo import rfc7946
 from rollout5g.core.radio.cells import check_schema
 from rollout5g.platform.api_auth import session_or_token
 from rollout5g.platform.apischema import FeatureCollection
@@ -184,7 +185,7 @@ def key_areas(request, category: str = ""):
         "type": "FeatureCollection",
         "crs_note": "WGS-84 (EPSG:4326)",
         "features": [
-            {"type": "Feature", "geometry": a.geometry,
+            {"type": "Feature", "geometry": rfc7946(a.geometry),
              "properties": {"name": a.name, "name_en": a.name_en, "category": a.category, "area_type": a.area_type,
                             "region": a.region_id, "coverage_rsrp_min_dbm": a.coverage_rsrp_min_dbm,
                             "coverage_share_target": a.coverage_share_target, "due_year": a.due_year,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SiteType(models.TextChoices):
@@ -12,13 +13,13 @@ class SiteType(models.TextChoices):
 
 
 class SiteState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    APPLIED = "applied", _("Applied")
-    APPROVED = "approved", _("Approved")
-    BUILDING = "building", _("Building")
-    ON_AIR = "on_air", _("On air")
-    RELOCATING = "relocating", _("Relocating")
-    RETIRED = "retired", _("Retired")
+    PLANNED = "planned", pgettext_lazy("site state", "Planned")
+    APPLIED = "applied", pgettext_lazy("site state", "Applied")
+    APPROVED = "approved", pgettext_lazy("site state", "Approved")
+    BUILDING = "building", pgettext_lazy("site state", "Building")
+    ON_AIR = "on_air", pgettext_lazy("site state", "On air")
+    RELOCATING = "relocating", pgettext_lazy("site state", "Relocating")
+    RETIRED = "retired", pgettext_lazy("site state", "Retired")
 
     @classmethod
     def colour(cls, value: str) -> str:

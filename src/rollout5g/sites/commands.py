@@ -34,7 +34,7 @@ def import_cells_command(
     is written, unless --valid-rows. Errors name file, row, column and reason."""
     from rollout5g.platform.bootstrap import migrate_database, setup_django
 
-    console, err = Console(), Console(stderr=True)
+    console, err = Console(), Console(stderr=True, soft_wrap=True)
     if dry_run and valid_rows:
         err.print("[red]--dry-run and --valid-rows exclude each other[/red]")
         raise typer.Exit(2)

@@ -40,6 +40,7 @@ CONTENT_TYPES = {
     "kml": "application/vnd.google-earth.kml+xml",
 }
 _CHUNK = 2000
+CRS_COLUMN = "坐标系"  # the CSV's coordinate system column (the importer ignores it: the file imports again)
 SITE_TYPE_ZH = {SiteType.MACRO_TOWER: "宏站", SiteType.ROOFTOP: "楼顶", SiteType.STREET_POLE: "灯杆",
                 SiteType.SMART_POLE: "智慧杆", SiteType.INDOOR: "室分", SiteType.SMALL_CELL: "微站"}
 STATE_ZH = {SiteState.PLANNED: "规划", SiteState.APPLIED: "已申请", SiteState.APPROVED: "已批复",
@@ -274,13 +275,16 @@ def _xlsx(headers, rows, meta) -> Iterator[bytes]:
     yield write_xlsx([("data", data()), ("说明 metadata", [list(m) for m in meta])])
 
 
-def _csv(headers, rows) -> Iterator[bytes]:
+def _csv(headers, rows, crs: str) -> Iterator[bytes]:
+    """CSV with a last column naming the coordinate system of every row (a CSV has no other place for it; GDAL
+    reads the points with ``-oo X_POSSIBLE_NAMES=经度* -oo Y_POSSIBLE_NAMES=纬度*``)."""
     buffer = io.StringIO()
     writer = csvsafe.writer(buffer)  # no cell a spreadsheet would run as a formula
     buffer.write("\ufeff")  # so that Excel reads the Chinese headers as UTF-8
-    writer.writerow(headers)
+    writer.writerow([*headers, CRS_COLUMN])
+    label = EXPORT_CRS[crs]
     for i, r in enumerate(rows, start=1):
-        writer.writerow(["" if v is None else v for v in r])
+        writer.writerow([*("" if v is None else v for v in r), label])
         if i % _CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -339,7 +343,7 @@ def _render(kind, fmt, crs, headers, rows, lon_i, lat_i, name_i, params, count) 
     if fmt == "xlsx":
         chunks = _xlsx(headers, rows, meta)
     elif fmt == "csv":
-        chunks = _csv(headers, rows)
+        chunks = _csv(headers, rows, crs)
     elif fmt == "geojson":
         chunks = _geojson(headers, rows, lon_i, lat_i, crs, meta)
     else:

@@ -41,7 +41,8 @@ class ImportBatch(DomainModel):
     #: An import is added by an operator or the tower company for its own organization (the tower company for the
     #: operators it hosts, row by row), or by the programme office for anyone.
     access_policy = AccessPolicy(owner_path="organization", grants={"view": OPERATORS, "add": OPERATORS},
-                                 all_rows={"view": OFFICE_AND_DEPARTMENTS, "add": PROGRAM_OFFICE_ONLY})
+                                 all_rows={"view": OFFICE_AND_DEPARTMENTS, "add": PROGRAM_OFFICE_ONLY},
+                                 region_path="organization__region")
 
     class Meta:
         ordering = ["-created_at"]
@@ -68,7 +69,8 @@ class KeyArea(DomainModel):
     approximate = models.BooleanField(_("approximate boundary"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
-    access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")})
+    access_policy = AccessPolicy(public=models.Q(), all_rows={a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")},
+                                 region_path="region")
 
     class Meta:
         ordering = ["region", "category", "name"]
@@ -111,6 +113,7 @@ class PlannedSite(DomainModel):
             "unpublish": Action(_("Withdraw from publication"), all_rows=PROGRAM_OFFICE_ONLY, field="published",
                                 source=(True,), target=False),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -179,6 +182,7 @@ class Site(DomainModel):
             "retire": Action(_("Retire"), roles=OPERATORS, all_rows=PROGRAM_OFFICE_ONLY, source=_LIVE,
                              target=SiteState.RETIRED),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -221,6 +225,7 @@ class Cell(DomainModel):
         owner_path=("operator", "shared_operators"),
         grants={a: OPERATORS for a in ACTIONS},
         all_rows={"view": OFFICE_AND_DEPARTMENTS, **{a: PROGRAM_OFFICE_ONLY for a in ("add", "change", "delete")}},
+        region_path="site__region",
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from rollout5g.regions.models import Region
 from rollout5g.regions.services import descendants
@@ -36,16 +36,22 @@ def on_air_base_stations(*, region: Region | None = None, as_of: dt.date, querys
 
 
 def on_air_base_stations_by_region(*, as_of: dt.date, parent: Region) -> dict[str, int]:
-    """Base stations on air per child region of ``parent`` (e.g. the seven counties of Jiaxing)."""
+    """Base stations on air per child region of ``parent`` (e.g. the seven counties of Jiaxing).
+
+    Counted in the database (a site lies in one region, so the distinct (site, operator) pairs of a region are the
+    sum over its operators of their distinct sites): a few dozen rows come back, not one row per gNB.
+    """
     rows = (
         Cell.objects.filter(radiating_on(as_of), band__in=NR_BANDS, site__region__parent=parent)
         .order_by()
-        .values("site__region_id", "site_id", "operator_id")
-        .distinct()
+        .values("site__region_id", "operator_id")
+        .annotate(n=Count("site_id", distinct=True))
+        .values_list("site__region_id", "n")
     )
-    counts: dict[str, int] = {c.adcode: 0 for c in parent.children.all()}
-    for row in rows:
-        counts[row["site__region_id"]] = counts.get(row["site__region_id"], 0) + 1
+    counts: dict[str, int] = dict.fromkeys(
+        Region.objects.filter(parent=parent).order_by("adcode").values_list("adcode", flat=True), 0)
+    for adcode, n in rows:
+        counts[adcode] = counts.get(adcode, 0) + n
     return counts
 
 

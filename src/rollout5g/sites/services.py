@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.choices import AuditAction
@@ -103,8 +104,8 @@ def planned_site_create(*, actor, organization: Organization, lon: float, lat: f
     The county comes from the location; the code is generated (``P-<county>-<year>-<n>``) unless given. An operator
     adds entries for its own organization; the programme office for any.
     """
-    authorize_create(actor, PlannedSite, owner=organization)
     region = _county_at(lon, lat)
+    authorize_create(actor, PlannedSite, owner=organization, region=region)  # in the actor's city (tenancy)
     with transaction.atomic():
         if code is None:
             code = next_code(model=PlannedSite, prefix=f"P-{region.adcode}-{planned_year}-", width=4)
@@ -125,8 +126,8 @@ def site_create(*, actor, owner: Organization, name: str, lon: float, lat: float
     # an operator registers a site it owns or shares: the site is its organization's through either path
     parties = {owner.pk, *(o.pk for o in operators)}
     acting = getattr(actor, "organization_id", None)
-    authorize_create(actor, Site, owner=acting if acting in parties else owner)
     region = _county_at(lon, lat)
+    authorize_create(actor, Site, owner=acting if acting in parties else owner, region=region)
     with transaction.atomic():
         if code is None:
             code = next_code(model=Site, prefix=f"S-{region.adcode}-", width=5)
@@ -258,7 +259,9 @@ def _organizations_by_scenario_code(codes: dict[str, str] | None = None) -> dict
 def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: str = "full",
                   organizations: dict[str, str] | None = None, actor=SCENARIO_LOADER,
                   progress=None) -> ImportBatch:
-    """Load the synthetic Jiaxing scenario of ``year`` into the registry (replacing an earlier synthetic one).
+    """Load the synthetic scenario of ``year`` for the city ``region`` (default: the home region) into the registry,
+    replacing an earlier synthetic scenario of the same city; other cities' synthetic registries stay (a province
+    demo holds several).
 
     Idempotent: if the same scenario is already loaded, nothing changes and its batch is returned. The import is
     one audit event on its :class:`ImportBatch` (counts and a digest of the generated rows); each site points at it.
@@ -278,15 +281,16 @@ def load_scenario(*, year: int, seed: int = 1, region: str | None = None, size: 
         "\n".join(f"{c.key},{c.lon:.6f},{c.lat:.6f},{c.azimuth_deg:.1f}" for c in scenario.cells).encode()
     ).hexdigest()
     with transaction.atomic():
-        old = Site.objects.filter(is_synthetic=True)
+        in_city = Q(region_id=region) | Q(region__parent_id=region)
+        old = Site.objects.filter(in_city, is_synthetic=True)
         removed = old.count()
         if removed:
             record_event(actor=actor, action=AuditAction.DELETE, object_type="sites.site", object_id="synthetic",
                          object_repr="synthetic scenario", before={"sites": removed},
                          note="replaced by " + source)
-            Cell.objects.filter(site__is_synthetic=True).delete()
+            Cell.objects.filter(site__in=old).delete()
             old.delete()
-            PlannedSite.objects.filter(is_synthetic=True).delete()
+        PlannedSite.objects.filter(in_city, is_synthetic=True).delete()
         batch = ImportBatch.objects.create(source=source, file_name="", sha256=digest, coordinate_system="wgs84",
                                            organization=orgs["china_tower"])
         tower = orgs["china_tower"]

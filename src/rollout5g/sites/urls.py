@@ -11,6 +11,7 @@ urlpatterns = [
     path("cells/", views.cell_list, name="cell_list"),
     path("plan/", views.plan_list, name="plan_list"),
     path("key-areas/", views.key_area_list, name="key_area_list"),
+    path("key-areas/download/", views.key_area_download, name="key_area_download"),
     path("map/", map_views.site_map, name="map"),
     path("<str:code>/", views.site_detail, name="detail"),
     path("<str:code>/transition/", views.site_transition, name="transition"),

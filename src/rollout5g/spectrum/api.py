@@ -99,6 +99,7 @@ class SpectrumComplaintIn(Schema):
     started_on: dt.date
     site: str = ""
     cell: str = ""
+    region: str = ""  # adcode of the region, for a complaint without a site
 
 
 class SpectrumStepIn(Schema):
@@ -148,7 +149,8 @@ def complaint_list(request, state: str = "", band: str = ""):
 def complaint_create(request, payload: SpectrumComplaintIn):
     complaint = services.complaint_report(actor=request.user, band=payload.band, freq_low_mhz=payload.freq_low_mhz,
                                           freq_high_mhz=payload.freq_high_mhz, symptoms=payload.symptoms,
-                                          started_on=payload.started_on, site=payload.site, cell=payload.cell)
+                                          started_on=payload.started_on, site=payload.site, cell=payload.cell,
+                                          region=payload.region or None)
     return Status(201, _complaint(request, complaint.code))
 
 

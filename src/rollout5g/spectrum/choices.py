@@ -6,15 +6,16 @@ complaint, so a later change does not move a running clock).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintState(models.TextChoices):
-    REPORTED = "reported", _("Reported")
-    MONITORING = "monitoring", _("Monitoring")
-    SOURCE_FOUND = "source_found", _("Source identified")
-    COORDINATING = "coordinating", _("Coordination or enforcement")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    REPORTED = "reported", pgettext_lazy("state", "Reported")
+    MONITORING = "monitoring", pgettext_lazy("state", "Monitoring")
+    SOURCE_FOUND = "source_found", pgettext_lazy("state", "Source identified")
+    COORDINATING = "coordinating", pgettext_lazy("state", "Coordination or enforcement")
+    RESOLVED = "resolved", pgettext_lazy("state", "Resolved")
+    CLOSED = "closed", pgettext_lazy("state", "Closed")
 
 
 class SourceKind(models.TextChoices):

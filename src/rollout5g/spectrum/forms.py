@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rollout5g.platform.tenancy import scope_regions
+from rollout5g.regions.models import Region
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -16,3 +19,9 @@ class ComplaintForm(forms.Form):
     freq_high_mhz = forms.DecimalField(label=_("To [MHz]"), max_digits=9, decimal_places=3)
     started_on = forms.DateField(label=_("Interference since"), widget=DATE)
     symptoms = forms.CharField(label=_("Symptoms"), widget=forms.Textarea(attrs={"rows": 3}))
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False,
+                                    help_text=_("Without a site: where it happened (by default your own region)"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope_regions(user)

@@ -37,6 +37,8 @@ class InterferenceComplaint(DomainModel):
                                      on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey("sites.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="interference_complaints")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     cell = models.CharField(_("cell"), max_length=60, blank=True)
     band = models.CharField(_("band"), max_length=10)
     freq_low_mhz = models.DecimalField(_("from [MHz]"), **MHZ)
@@ -79,6 +81,7 @@ class InterferenceComplaint(DomainModel):
                                source=(S.RESOLVED,), target=S.MONITORING, system=False),
             "close": Action(_("Close"), roles=RADIO, path="investigator", source=(S.RESOLVED,), target=S.CLOSED),
         },
+        region_path="region",
     )
 
     class Meta:
@@ -113,6 +116,7 @@ class Measurement(DomainModel):
     access_policy = AccessPolicy(
         owner_path=("complaint__reporter", "complaint__investigator"),
         grants={"view": grant(Role.DEPARTMENT, Role.OPERATOR)}, all_rows={"view": PROGRAM_OFFICE_ONLY},
+        region_path="complaint__region",
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_event, snapshot
@@ -29,6 +30,7 @@ from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.actors import is_system
 from rollout5g.platform.codes import next_code
+from rollout5g.platform.tenancy import place_region
 from rollout5g.platform.workflow import authorize, authorize_create, transition
 from rollout5g.sites.models import Site
 
@@ -85,8 +87,11 @@ def complaint_url(complaint) -> str:
 
 def complaint_report(*, actor, band: str, freq_low_mhz, freq_high_mhz, symptoms: str, started_on, site=None,
                      cell: str = "", reporter: Organization | None = None, reported_on=None,
-                     limit_days: int | None = None, is_synthetic: bool = False) -> InterferenceComplaint:
-    """An operator reports interference at a site (a Site or its code) or cell; radio management is notified."""
+                     limit_days: int | None = None, region=None,
+                     is_synthetic: bool = False) -> InterferenceComplaint:
+    """An operator reports interference at a site (a Site or its code) or cell; radio management is notified. Its
+    region is the site's, or ``region`` (a Region or an adcode in the actor's scope) without a site, or the actor's
+    city."""
     reporter = reporter or getattr(actor, "organization", None)
     authorize_create(actor, InterferenceComplaint, owner=reporter)
     if reporter is None or reporter.kind != OPERATOR_KIND:
@@ -111,6 +116,8 @@ def complaint_report(*, actor, band: str, freq_low_mhz, freq_high_mhz, symptoms:
     site = site or None
     if site is None and not cell:
         raise _error("site", _("name the site or the cell"))
+    region = place_region(actor, site=site, region=region)
+    authorize_create(actor, InterferenceComplaint, owner=reporter, region=region)
     limit = DEFAULT_LIMIT_DAYS if limit_days in (None, "") else int(limit_days)
     if not 1 <= limit <= 120:
         raise _error("limit_days", _("between 1 and 120 working days"))
@@ -120,14 +127,14 @@ def complaint_report(*, actor, band: str, freq_low_mhz, freq_high_mhz, symptoms:
     with transaction.atomic():
         complaint = InterferenceComplaint(
             code=next_code(model=InterferenceComplaint, prefix=f"GR-{reported_on.year}-", width=4),
-            reporter=reporter, investigator=investigator, site=site, cell=cell, band=band, freq_low_mhz=low,
+            reporter=reporter, investigator=investigator, site=site, region_id=region, cell=cell, band=band, freq_low_mhz=low,
             freq_high_mhz=high, symptoms=symptoms, started_on=started_on, reported_on=reported_on,
             limit_days=limit, warn_days=min(DEFAULT_WARN_DAYS, limit), created_by=_user(actor),
             is_synthetic=is_synthetic)
         complaint.full_clean()
         complaint.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=complaint, after=snapshot(complaint))
-        notify(subject=_("%(code)s: interference in %(band)s reported by %(reporter)s") % {
+        notify(message=gettext_noop("%(code)s: interference in %(band)s reported by %(reporter)s"), params={
                    "code": complaint.code, "band": band, "reporter": reporter.short_name or reporter.name},
                body=symptoms, url=complaint_url(complaint), organizations=[investigator],
                key=f"spectrum:complaint:{complaint.pk}:reported")
@@ -195,7 +202,7 @@ def complaint_resolve(*, actor, complaint: InterferenceComplaint, resolution: st
     with transaction.atomic():
         complaint = transition(complaint, "resolve", actor=actor, note=resolution, resolution=resolution,
                                resolved_on=resolved_on)
-        notify(subject=_("%(code)s: interference resolved, please confirm") % {"code": complaint.code},
+        notify(message=gettext_noop("%(code)s: interference resolved, please confirm"), params={"code": complaint.code},
                body=resolution, url=complaint_url(complaint), organizations=[complaint.reporter],
                key=f"spectrum:complaint:{complaint.pk}:resolved:{resolved_on.isoformat()}")
     return complaint
@@ -212,7 +219,7 @@ def complaint_persists(*, actor, complaint: InterferenceComplaint, note: str) ->
     note = _text(note, "note")
     with transaction.atomic():
         complaint = transition(complaint, "persists", actor=actor, note=note, resolved_on=None, resolution="")
-        notify(subject=_("%(code)s: interference persists") % {"code": complaint.code}, body=note,
+        notify(message=gettext_noop("%(code)s: interference persists"), params={"code": complaint.code}, body=note,
                url=complaint_url(complaint), organizations=[complaint.investigator],
                key=f"spectrum:complaint:{complaint.pk}:persists:{timezone.now().isoformat()}")
     return complaint

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rollout5g.audit.presentation import timeline
 from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors, error_text
@@ -50,7 +51,7 @@ def index(request):
 @roles(*roles_for(InterferenceComplaint, "add"))
 @single_submit
 def complaint_new(request):
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,7 +71,7 @@ def complaint_detail(request, code):
     complaint = get_object_or_404(_complaints(request), code=code)
     return render(request, "spectrum/complaint.html", {
         "c": complaint, "clock": investigation_clock(complaint), "actions": available_actions(request.user, complaint),
-        "measurements": complaint.measurements.all(), "history": history_for(complaint),
+        "measurements": complaint.measurements.all(), "history": timeline(history_for(complaint), complaint),
         "sources": SourceKind.choices, "measures": Measure.choices, "today": timezone.localdate().isoformat(),
     })
 

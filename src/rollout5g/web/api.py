@@ -34,6 +34,7 @@ from rollout5g.program.api import router as program_router
 from rollout5g.regions.api import router as regions_router
 from rollout5g.resources.api import router as resources_router
 from rollout5g.resources.recommend.api import router as recommend_router
+from rollout5g.safeguard.api import router as safeguard_router
 from rollout5g.sites.api import router as sites_router
 from rollout5g.sites.imports.api import router as import_router
 from rollout5g.sites.map.api import router as map_router
@@ -123,6 +124,7 @@ api.add_router("/power", grid_router)
 api.add_router("/emf", emf_router)
 api.add_router("/poles", poles_router)
 api.add_router("/spectrum", spectrum_router)
+api.add_router("/safeguard", safeguard_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/supervision", program_router)

@@ -41,6 +41,17 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def content_security_policy() -> str:
+    """The policy, its ``img-src`` also admitting the hosts of the configured base-map tiles
+    (``ROLLOUT5G_BASEMAPS``, :func:`rollout5g.platform.basemaps.tile_hosts`; none by default)."""
+    from rollout5g.platform.basemaps import tile_hosts
+
+    hosts = tile_hosts()
+    if not hosts:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data: blob:", " ".join(["img-src 'self' data: blob:", *hosts]))
+
+
 def max_upload_bytes() -> int:
     return int(getattr(settings, "ROLLOUT5G_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
 
@@ -56,10 +67,11 @@ def upload_too_large_message(size: int | None = None) -> str:
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = content_security_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", self.policy)
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "same-origin")
         return response

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "rollout5g.emf",
     "rollout5g.poles",
     "rollout5g.spectrum",
+    "rollout5g.safeguard",
+    "rollout5g.cascade",
     "rollout5g.program",
     "rollout5g.incentives",
     "rollout5g.ops",  # health, readiness, metrics, worker heartbeat
@@ -137,6 +139,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rollout5g.web.context_processors.navigation",
             ],
+            # percent, yuan, thousands, long_date, long_datetime in every template (rollout5g.platform.formats)
+            "builtins": ["rollout5g.platform.writes.templatetags.formats"],
         },
     },
 ]
@@ -158,6 +162,18 @@ else:
             },
         }
     }
+
+# Values computed from the data (dashboard panels, indicators: rollout5g.policy.cache) are shared by the server's
+# processes through this cache. Default: files in the data directory (every worker of one host shares them; no
+# service to run). Several hosts: ROLLOUT5G_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and
+# ROLLOUT5G_CACHE_LOCATION=redis://host:6379/1 (or PyMemcacheCache with host:11211), see docs/deploy.md.
+if os.environ.get("ROLLOUT5G_CACHE_BACKEND"):
+    CACHES = {"default": {"BACKEND": os.environ["ROLLOUT5G_CACHE_BACKEND"],
+                          "LOCATION": os.environ.get("ROLLOUT5G_CACHE_LOCATION", ""), "TIMEOUT": 600}}
+else:
+    CACHES = {"default": {"BACKEND": "rollout5g.policy.cache.FileCache", "TIMEOUT": 600,
+                          "LOCATION": os.environ.get("ROLLOUT5G_CACHE_LOCATION") or str(DATA_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -251,6 +267,13 @@ ROLLOUT5G_DASK_SCHEDULER = os.environ.get("ROLLOUT5G_DASK_SCHEDULER") or None
 # `rollout5g demo --region`), else the shipped default (rollout5g.platform.home).
 ROLLOUT5G_HOME = {"region": os.environ.get("ROLLOUT5G_HOME_REGION", "").strip(),
                   "documents": _env_list("ROLLOUT5G_HOME_DOCUMENTS")}
+
+# --- Base maps under every map (rollout5g.platform.basemaps, docs/base-maps.md) -------------------------------------
+# ROLLOUT5G_BASEMAPS: preset names ("tianditu-vec,amap"), a JSON list, or a JSON file; unset: the offline default
+# (the county boundaries are the base map, no tile is requested). 天地图 needs ROLLOUT5G_TIANDITU_KEY.
+from rollout5g.platform.basemaps import from_env as _basemaps_from_env  # noqa: E402
+
+ROLLOUT5G_BASEMAPS = _basemaps_from_env(os.environ.get("ROLLOUT5G_BASEMAPS"))
 
 # --- Operations: /metrics is off unless a token or an address list is set; readiness wants a worker this recent ---
 ROLLOUT5G_METRICS_TOKEN = _env_secret("ROLLOUT5G_METRICS_TOKEN")

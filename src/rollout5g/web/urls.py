@@ -33,6 +33,8 @@ urlpatterns = [
     path("emf/", include("rollout5g.emf.urls")),
     path("poles/", include("rollout5g.poles.urls")),
     path("spectrum/", include("rollout5g.spectrum.urls")),
+    path("safeguard/", include("rollout5g.safeguard.urls")),
+    path("cascade/", include("rollout5g.cascade.urls")),
     path("open-list/recommend/", include("rollout5g.resources.recommend.urls")),
     path("supervision/", include("rollout5g.program.urls")),
     path("industry/", include("rollout5g.incentives.urls")),

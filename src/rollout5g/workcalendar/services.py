@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import record_changes, snapshot
@@ -48,8 +49,8 @@ def _parse_dates(values, field: str, year: int) -> list[str]:
 
 def working_calendar() -> WorkdayCalendar:
     """The calendar of every loaded year (cached per process; invalidated when a year changes)."""
-    stamp = CalendarYear.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    key = f"{CalendarYear.objects.count()}:{stamp}"
+    state = CalendarYear.objects.aggregate(n=Count("pk"), stamp=Max("updated_at"))  # one query per call
+    key = f"{state['n']}:{state['stamp']}"
     if _cache.get("key") != key:
         years = [
             YearCalendar(

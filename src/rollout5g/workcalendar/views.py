@@ -8,7 +8,10 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from rollout5g.platform.routes import signed_in
@@ -21,15 +24,55 @@ def _may_edit(user) -> bool:
     return may_load_years(user)
 
 
+#: What the calendar page derives from the loaded years (working days per year, the rendered month grids), kept
+#: for the calendar object it was computed from: ``working_calendar()`` returns a new object when a year changes,
+#: and then everything here is computed again.
+#: (A new dict replaces the old one whole, so threads of one worker never see it half cleared.)
+_derived: dict = {"calendar": None, "working_days": {}, "grids": {}}
+
+
+def _for_calendar(cal) -> dict:
+    global _derived
+    current = _derived
+    if current["calendar"] is not cal:
+        current = _derived = {"calendar": cal, "working_days": {}, "grids": {}}
+    return current
+
+
+def _working_days(cal, year: int) -> int:
+    cache = _for_calendar(cal)["working_days"]
+    days = cache.get(year)
+    if days is None:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        days = cache[year] = cal.working_days_between(start - dt.timedelta(days=1), end).days
+    return days
+
+
 def _year_rows(cal):
     rows = []
     for row in CalendarYear.objects.all():
         off_weekdays = sum(1 for d in row.holidays if dt.date.fromisoformat(d).weekday() < 5)
-        start, end = dt.date(row.year, 1, 1), dt.date(row.year, 12, 31)
-        working = cal.working_days_between(start - dt.timedelta(days=1), end).days
         rows.append({"row": row, "days_off": len(row.holidays), "weekdays_off": off_weekdays,
-                     "adjusted": len(row.adjusted_workdays), "working_days": working})
+                     "adjusted": len(row.adjusted_workdays), "working_days": _working_days(cal, row.year)})
     return rows
+
+
+def _weekdays() -> list[str]:
+    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def grid_html(cal, year: int) -> str:
+    """The twelve month tables of ``year`` as HTML, rendered once per calendar, year and language (365 cells with
+    a reason each cost more than the rest of the page)."""
+    grids = _for_calendar(cal)["grids"]
+    key = (year, get_language())
+    html = grids.get(key)
+    if html is None:
+        if len(grids) > 64:  # years browsed with ← →: keep the memory bounded
+            grids.clear()
+        html = grids[key] = mark_safe(render_to_string("workcalendar/_grid.html", {  # noqa: S308 (our own template)
+            "grid": month_grid(cal, year), "shown": year, "weekdays": _weekdays()}))
+    return html
 
 
 def missing_years(today: dt.date | None = None) -> list[int]:
@@ -40,10 +83,34 @@ def missing_years(today: dt.date | None = None) -> list[int]:
     return [y for y in range(first, today.year + 2) if y not in loaded]
 
 
+#: The holidays' names as chinese-calendar gives them (stored with the year), in the reader's language.
+HOLIDAY_NAMES = {
+    "New Year's Day": gettext_lazy("New Year's Day"), "Spring Festival": gettext_lazy("Spring Festival"),
+    "Tomb-sweeping Day": gettext_lazy("Tomb-sweeping Day"), "Labour Day": gettext_lazy("Labour Day"),
+    "Dragon Boat Festival": gettext_lazy("Dragon Boat Festival"), "National Day": gettext_lazy("National Day"),
+    "Mid-autumn Festival": gettext_lazy("Mid-autumn Festival"),
+    "Anti-Fascist 70th Day": gettext_lazy("70th anniversary of the victory over fascism"),
+}
+
+
+def day_reason(year, day: dt.date, wd) -> str:
+    """Why a day is worked or off, in the reader's language (the engine's reason is for logs); ``year``: the loaded
+    YearCalendar of the day's year, or None."""
+    if wd.provisional or year is None:
+        return _("%(year)s not loaded: weekday guess") % {"year": day.year}
+    if day in year.adjusted_workdays:
+        return _("adjusted working day, %(source)s") % {"source": year.source}
+    if day in year.holidays:
+        name = year.names.get(day, "")
+        return _("%(name)s, %(source)s") % {"name": HOLIDAY_NAMES.get(name, name) or _("day off"), "source": year.source}
+    return _("weekend") if day.weekday() >= 5 else _("working day")
+
+
 def month_grid(cal, year: int) -> list[dict]:
     """Twelve months of weeks (Monday first); each day with its class: off, adjusted, weekend, work, guess."""
     months = []
     loaded = cal.is_loaded(year)
+    year_calendar = cal.years.get(year)
     for month in range(1, 13):
         weeks = []
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
@@ -63,7 +130,7 @@ def month_grid(cal, year: int) -> list[dict]:
                     css = "weekend"
                 else:
                     css = "work"
-                days.append({"day": day, "css": css, "reason": wd.reason})
+                days.append({"day": day, "css": css, "reason": day_reason(year_calendar, day, wd)})
             weeks.append(days)
         months.append({"month": month, "weeks": weeks})
     return months
@@ -96,9 +163,8 @@ def index(request):
     except ValueError:
         shown = today.year
     context = {"years": _year_rows(cal), "missing": missing_years(today), "shown": shown,
-               "grid": month_grid(cal, shown), "loaded": cal.is_loaded(shown), "may_edit": _may_edit(request.user),
-               "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")], "today": today,
-               "params": request.GET}
+               "grid_html": grid_html(cal, shown), "loaded": cal.is_loaded(shown), "may_edit": _may_edit(request.user),
+               "today": today, "params": request.GET}
     if request.GET.get("received"):
         try:
             received = dt.date.fromisoformat(request.GET["received"])

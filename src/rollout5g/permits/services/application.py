@@ -8,6 +8,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
@@ -29,10 +31,11 @@ from ..models import (
     Application,
     ApplicationSite,
     ApprovalItem,
+    ItemRule,
     ItemType,
     Material,
 )
-from ..rules import active_ruleset, items_needed
+from ..rules import DepartmentResolver, active_ruleset, items_needed
 from .common import (
     APPLICANT_KINDS,
     CLOCK,
@@ -43,6 +46,7 @@ from .common import (
     _lock,
     _move_sites,
     _next_code,
+    _offices,
     _person,
     _today,
     _url,
@@ -59,9 +63,9 @@ def application_create(*, actor, title: str, applicant: Organization | None = No
     applicant = applicant or getattr(actor, "organization", None)
     authorize_create(actor, Application, owner=applicant)  # an operator applies for its own organization only
     if applicant is None or applicant.kind not in APPLICANT_KINDS:
-        raise ApprovalError(f"applicant: {applicant} is not an operator or tower company")
+        raise ApprovalError(_("The applicant %(org)s is not an operator or the tower company.") % {"org": applicant})
     if not title.strip():
-        raise ApprovalError("title: required")
+        raise ApprovalError(_("The title is required."))
     ruleset = active_ruleset()
     with transaction.atomic():
         app = Application(code=_next_code(dt.date.today().year), title=title.strip()[:200],
@@ -72,7 +76,7 @@ def application_create(*, actor, title: str, applicant: Organization | None = No
                           legal_limit_days=ruleset.legal_limit_days, promised_limit_days=ruleset.promised_limit_days)
         app.full_clean()
         app.save()
-        _event(actor, app, AuditAction.CREATE, after=snapshot(app), note="draft created")
+        _event(actor, app, AuditAction.CREATE, after=snapshot(app), note=_("draft created"))
     return app
 
 
@@ -80,7 +84,8 @@ def application_update(*, actor, application: Application, **fields) -> Applicat
     """Change the form's fields while the application is a draft or answers the one-time notice."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise ApprovalError(f"cannot change {sorted(unknown)}; editable: {', '.join(EDITABLE)}")
+        raise ApprovalError(_("These fields cannot be changed: %(fields)s; editable: %(editable)s") % {
+            "fields": ", ".join(sorted(unknown)), "editable": ", ".join(EDITABLE)})
     with transaction.atomic():
         app = _lock(application)
         authorize(actor, "edit", app)
@@ -90,7 +95,7 @@ def application_update(*, actor, application: Application, **fields) -> Applicat
         for key, value in fields.items():
             setattr(app, key, value)
         if not app.title.strip():
-            raise ApprovalError("title: required")
+            raise ApprovalError(_("The title is required."))
         app.full_clean()
         app.save()
         record_changes(actor=actor, obj=app, before=before)
@@ -103,25 +108,27 @@ def _planned_antenna(values: dict) -> dict:
         from rollout5g.sites.choices import BAND_RANGES_MHZ
 
         if values["band"] not in BAND_RANGES_MHZ:
-            raise ApprovalError(f"band: {values['band']!r} is not a band; valid: {', '.join(BAND_RANGES_MHZ)}")
+            raise ApprovalError(_("%(band)s is not a band; valid: %(valid)s") % {
+                "band": values["band"], "valid": ", ".join(BAND_RANGES_MHZ)})
         out["band"] = values["band"]
     if values.get("antenna_height_m") is not None:
         h = float(values["antenna_height_m"])
         if not 1 <= h <= 150:
-            raise ApprovalError(f"antenna_height_m: {h} m is outside 1-150 m")
+            raise ApprovalError(_("The antenna height %(h)s m is outside 1–150 m.") % {"h": h})
         out["antenna_height_m"] = h
     if values.get("azimuths") is not None:
         try:
             az = [float(a) for a in str(values["azimuths"]).replace("，", ",").split(",") if a.strip()]
         except ValueError:
-            raise ApprovalError(f"azimuths: {values['azimuths']!r} is not a comma-separated list of degrees") from None
+            raise ApprovalError(_("The azimuths %(value)s are not a comma-separated list of degrees.") % {
+                "value": values["azimuths"]}) from None
         if not az or len(az) > 6 or any(not 0 <= a < 360 for a in az):
-            raise ApprovalError("azimuths: give 1 to 6 directions between 0 and 359 degrees")
+            raise ApprovalError(_("Give 1 to 6 azimuths between 0 and 359 degrees."))
         out["azimuths"] = ",".join(f"{a:g}" for a in az)
     if values.get("total_power_w") is not None:
         p = float(values["total_power_w"])
         if not 0 < p <= 1000:
-            raise ApprovalError(f"total_power_w: {p} W is outside 0-1000 W")
+            raise ApprovalError(_("The total power %(p)s W is outside 0–1000 W.") % {"p": p})
         out["total_power_w"] = p
     return out
 
@@ -135,9 +142,9 @@ def application_add_site(*, actor, application: Application, site: Site | None =
     authorize(actor, "add_site", application)  # checked again on the locked row below
     unknown = set(situation) - set(SITUATION_FLAGS) - {"band", "antenna_height_m", "azimuths", "total_power_w"}
     if unknown:
-        raise ApprovalError(f"unknown site fields {sorted(unknown)}")
+        raise ApprovalError(_("Unknown site fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if (site is None) == (new_site is None):
-        raise ApprovalError("site: give either an existing site or the fields of a new one")
+        raise ApprovalError(_("Choose an existing site or give the fields of a new one."))
     antenna = _planned_antenna(situation)
     with transaction.atomic():
         app = _lock(application)
@@ -145,35 +152,39 @@ def application_add_site(*, actor, application: Application, site: Site | None =
         if new_site is not None:
             missing = [k for k in ("name", "lon", "lat", "site_type") if new_site.get(k) in (None, "")]
             if missing:
-                raise ApprovalError(f"new site: {', '.join(missing)} required")
+                raise ApprovalError(_("New site: %(fields)s required.") % {"fields": "、".join(
+                    str(Site._meta.get_field(k).verbose_name) for k in missing)})
             if new_site["site_type"] not in SiteType.values:
-                raise ApprovalError(f"new site: site_type {new_site['site_type']!r} unknown; valid: "
-                                    f"{', '.join(SiteType.values)}")
+                raise ApprovalError(_("New site: the site type %(type)s is unknown; valid: %(valid)s") % {
+                    "type": new_site["site_type"], "valid": "、".join(str(label) for label in SiteType.labels)})
             try:
                 site = site_create(actor=actor, owner=app.applicant, name=str(new_site["name"]),
                                    lon=float(new_site["lon"]), lat=float(new_site["lat"]),
                                    site_type=new_site["site_type"], address=str(new_site.get("address", "")),
                                    height_m=new_site.get("height_m") or None,
-                                   note=f"created for approval application {app.code}")
+                                   note=_("created for approval application %(code)s") % {"code": app.code})
             except ValidationError as exc:
-                raise ApprovalError(f"new site: {'; '.join(exc.messages)}") from None
+                raise ApprovalError(_("New site: %(errors)s") % {"errors": "；".join(exc.messages)}) from None
         else:
             if not Site.objects.filter(pk=site.pk).filter(
                     owner=app.applicant).exists() and not site.operators.filter(pk=app.applicant_id).exists():
-                raise ApprovalError(f"site {site.code}: not owned or shared by {app.applicant}")
+                raise ApprovalError(_("Site %(site)s is neither owned nor shared by %(org)s.") % {
+                    "site": site.code, "org": app.applicant})
             if site.state != SiteState.PLANNED:
-                raise ApprovalError(f"site {site.code}: is {site.get_state_display()}; only planned sites are applied for")
+                raise ApprovalError(_("Site %(site)s is %(state)s; only planned sites are applied for.") % {
+                    "site": site.code, "state": site.get_state_display()})
             if ApplicationSite.objects.filter(site=site).exclude(
                     application__state__in=[ApplicationState.NOT_ACCEPTED, ApplicationState.WITHDRAWN]).exclude(
                     application=app).exists():
-                raise ApprovalError(f"site {site.code}: already in another open application")
+                raise ApprovalError(_("Site %(site)s is already in another open application.") % {"site": site.code})
         if app.sites.filter(site=site).exists():
-            raise ApprovalError(f"site {site.code}: already in this application")
+            raise ApprovalError(_("Site %(site)s is already in this application.") % {"site": site.code})
         flags = {k: bool(situation.get(k, k == "transmitting")) for k in SITUATION_FLAGS}
         entry = ApplicationSite(application=app, site=site, order=app.sites.count() + 1, **flags, **antenna)
         entry.full_clean()
         entry.save()
-        _event(actor, entry, AuditAction.CREATE, after=snapshot(entry), note=f"site {site.code} added to {app.code}")
+        _event(actor, entry, AuditAction.CREATE, after=snapshot(entry), note=_("site %(site)s added to %(code)s") % {
+            "site": site.code, "code": app.code})
     return entry
 
 
@@ -181,7 +192,8 @@ def application_remove_site(*, actor, entry: ApplicationSite) -> None:
     with transaction.atomic():
         app = _lock(entry.application)
         authorize(actor, "remove_site", app)
-        _event(actor, entry, AuditAction.DELETE, before=snapshot(entry), note=f"site {entry.site.code} removed")
+        _event(actor, entry, AuditAction.DELETE, before=snapshot(entry), note=_("site %(site)s removed") % {
+            "site": entry.site.code})
         entry.delete()
 
 
@@ -189,25 +201,30 @@ def material_upload(*, actor, application: Application, code: str, file_name: st
     """Add (or replace) one document of the single set of materials; in a draft or in answer to the notice."""
     authorize(actor, "upload", application)  # checked again on the locked row below
     if not code or not re.fullmatch(r"[-a-z0-9_]+", code):
-        raise ApprovalError(f"code: {code!r} is not a material code (lower-case letters, digits, _ and -)")
+        raise ApprovalError(_("%(code)s is not a material code (lower-case letters, digits, _ and -).") % {"code": code})
     if not content:
-        raise ApprovalError(f"{file_name or code}: the file is empty")
+        raise ApprovalError(_("%(file)s: the file is empty.") % {"file": file_name or code})
     if len(content) > MAX_MATERIAL_BYTES:
-        raise ApprovalError(f"{file_name}: {len(content)} bytes is over the {MAX_MATERIAL_BYTES} byte limit")
+        raise ApprovalError(_("%(file)s: %(size)s bytes is over the limit of %(limit)s bytes.") % {
+            "file": file_name, "size": f"{len(content):,}", "limit": f"{MAX_MATERIAL_BYTES:,}"})
     with transaction.atomic():
         app = _lock(application)
         authorize(actor, "upload", app)
-        replaced = list(app.materials.filter(code=code))
+        replaced = list(app.materials.filter(code=code).defer("content"))
+        # the history names the material (站址总平面图: plan.pdf), not its code
+        names = {row["code"]: row["name"] for row in required_materials(app)}
         for old in replaced:
             _event(actor, old, AuditAction.DELETE, before={"code": old.code, "file_name": old.file_name,
-                                                           "sha256": old.sha256}, note="replaced")
+                                                           "sha256": old.sha256}, note=_("replaced"),
+                   label=f"{names.get(code, code)}: {old.file_name}")
             old.delete()
         mat = Material(application=app, code=code, file_name=(file_name or code)[:200], content=content,
                        size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                        uploaded_by=_person(actor))
         mat.save()
         _event(actor, mat, AuditAction.CREATE, after={"code": code, "file_name": mat.file_name, "size": mat.size,
-                                                      "sha256": mat.sha256}, note=f"material for {app.code}")
+                                                      "sha256": mat.sha256}, note=_("material for %(code)s") % {"code": app.code},
+               label=f"{names.get(code, code)}: {mat.file_name}")
     return mat
 
 
@@ -243,13 +260,15 @@ def completeness_problems(application: Application) -> list[dict]:
     problems = []
     if not application.project_code:
         problems.append({"target": DeficiencyTarget.FIELD, "ref": "project_code",
-                         "message": "项目代码 missing: register the project on the investment-project platform"})
+                         "message": _("The project code (项目代码) is missing: register the project on the "
+                                    "investment-project platform.")})
     if not application.contact_phone:
-        problems.append({"target": DeficiencyTarget.FIELD, "ref": "contact_phone", "message": "contact phone missing"})
+        problems.append({"target": DeficiencyTarget.FIELD, "ref": "contact_phone", "message": _("The contact phone is missing.")})
     for row in required_materials(application):
         if not row["present"]:
             problems.append({"target": DeficiencyTarget.MATERIAL, "ref": row["code"],
-                             "message": f"{row['name']} missing (needed by {', '.join(row['items'])})"})
+                             "message": _("%(name)s missing (needed by %(items)s)") % {
+                                 "name": row["name"], "items": "、".join(row["items"])}})
     return problems
 
 
@@ -263,23 +282,32 @@ def application_submit(*, actor, application: Application, on: dt.date | None = 
         authorize(actor, "submit", app)  # a draft with at least one site
         planned = items_for_application(app)
         if not planned:
-            raise ApprovalError("sites: no approval item applies to these sites under the rules")
+            raise ApprovalError(_("No approval item applies to these sites under the rules."))
+        # the history names a rule by its explanation (新建落地铁塔需办理施工许可), never by its code
+        explained = dict(ItemRule.objects.filter(ruleset_id=app.ruleset_id).values_list("code", "description"))
+        # each item goes to the department of the site's own city (the rule set's department or its counterpart)
+        resolver = DepartmentResolver()
         for entry, item_type, rule_codes in planned:
             item = ApprovalItem.objects.create(
-                application=app, app_site=entry, item_type=item_type, department=item_type.department,
+                application=app, app_site=entry, item_type=item_type,
+                department=resolver.department(item_type, entry.site.region_id),
                 rule_codes=rule_codes, legal_limit_days=item_type.legal_limit_days,
                 promised_limit_days=item_type.promised_limit_days)
-            _event(actor, item, AuditAction.CREATE, after=snapshot(item), note=f"required by {', '.join(rule_codes)}")
+            _event(actor, item, AuditAction.CREATE, after=snapshot(item), note=_("required by the rules: %(rules)s") % {
+                "rules": "；".join(explained.get(code) or code for code in rule_codes)})
         _move_sites(app, from_state=SiteState.PLANNED, to_state=SiteState.APPLIED, on=on,
-                    note=f"approval application {app.code} submitted")
-        transition(app, "submit", actor=actor, note="submitted", received_on=on)
-    notify(subject=f"Approval application {app.code} received: completeness check",
-           body=f"{app.applicant}: {app.title}. Check the materials within {app.acceptance_limit_days} working days.",
+                    note=_("approval application %(code)s submitted") % {"code": app.code})
+        transition(app, "submit", actor=actor, note=_("submitted"), received_on=on)
+    notify(message=gettext_noop("Approval application %(code)s received: completeness check"),
+           params={"code": app.code},
+           body_message=gettext_noop("%(applicant)s: %(title)s. Check the materials within %(days)s working days."),
+           body_params={"applicant": app.applicant.name, "title": app.title, "days": app.acceptance_limit_days},
            url=_url(app), key=f"permits:received:{app.pk}",
            organizations=_departments(app), roles=[Role.DEPARTMENT])
-    notify(subject=f"Approval application {app.code} received: completeness check", url=_url(app),
+    notify(message=gettext_noop("Approval application %(code)s received: completeness check"),
+           params={"code": app.code}, url=_url(app),
            key=f"permits:received:{app.pk}", roles=[Role.PROGRAM_OFFICE],
-           organizations=Organization.objects.filter(users__role=Role.PROGRAM_OFFICE).distinct())
+           organizations=_offices(app))
     return app
 
 
@@ -294,11 +322,11 @@ def _acceptance_lapsed(app: Application, on: dt.date) -> bool:
 
 def _start_review(actor, app: Application, accepted_on: dt.date, deemed: bool, note: str) -> Application:
     for item in app.items.filter(state=ItemState.WAITING):
-        transition(item, "start_review", actor=actor, note="parallel review starts")
+        transition(item, "start_review", actor=actor, note=_("parallel review starts"))
     transition(app, "accept", actor=actor, note=note, accepted_on=accepted_on, deemed_accepted=deemed)
-    notify(subject=f"{app.code} accepted: review your items", url=_url(app), key=f"permits:accepted:{app.pk}",
+    notify(message=gettext_noop("%(code)s accepted: review your items"), params={"code": app.code}, url=_url(app), key=f"permits:accepted:{app.pk}",
            organizations=_departments(app), roles=[Role.DEPARTMENT])
-    notify(subject=f"{app.code} accepted", url=_url(app), key=f"permits:accepted:{app.pk}",
+    notify(message=gettext_noop("%(code)s accepted"), params={"code": app.code}, url=_url(app), key=f"permits:accepted:{app.pk}",
            organizations=[app.applicant], roles=[Role.OPERATOR])
     return app
 
@@ -315,10 +343,10 @@ def application_accept(*, actor, application: Application, on: dt.date | None = 
             return _start_review(actor, app, start, True, "accepted by lapse of the completeness-check window")
         open_flags = app.deficiencies.filter(resolved=False, in_notice=False).count()
         if open_flags and app.notice_issued_on is None:
-            raise ApprovalError(f"{open_flags} open flag(s): issue the one-time notice, or withdraw the flags")
+            raise ApprovalError(_("%(n)s open flag(s): issue the one-time notice, or withdraw the flags.") % {"n": open_flags})
         missing = [p for p in completeness_problems(app) if p["target"] == DeficiencyTarget.MATERIAL]
         if missing:
-            raise ApprovalError("materials missing: " + "; ".join(p["message"] for p in missing))
+            raise ApprovalError(_("Materials missing: %(list)s") % {"list": "；".join(str(p["message"]) for p in missing)})
         return _start_review(actor, app, on, False, "accepted")
 
 
@@ -329,13 +357,13 @@ def application_refuse(*, actor, application: Application, reason: str, on: dt.d
         app = _lock(application)
         authorize(actor, "refuse", app)
         if not reason.strip():
-            raise ApprovalError("reason: required")
+            raise ApprovalError(_("Give the reason."))
         if _acceptance_lapsed(app, on):
-            raise ApprovalError("the completeness-check window has passed: the application counts as accepted")
+            raise ApprovalError(_("The completeness-check window has passed: the application counts as accepted."))
         _move_sites(app, from_state=SiteState.APPLIED, to_state=SiteState.PLANNED, on=on,
-                    note=f"approval application {app.code} not accepted")
+                    note=_("approval application %(code)s not accepted") % {"code": app.code})
         transition(app, "refuse", actor=actor, note=reason.strip(), decided_on=on, decision_summary=reason.strip())
-    notify(subject=f"{app.code} not accepted", body=reason, url=_url(app), level="warning",
+    notify(message=gettext_noop("%(code)s not accepted"), params={"code": app.code}, body=reason, url=_url(app), level="warning",
            key=f"permits:refused:{app.pk}", organizations=[app.applicant], roles=[Role.OPERATOR])
     return app
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import snapshot
+from rollout5g.platform.formats import long_date
 from rollout5g.platform.workflow import authorize
 
 from ..choices import (
@@ -38,14 +40,15 @@ def pause_start(*, actor, application: Application, kind: str, start: dt.date, r
         # the whole application: the office; one item: its department or the office; while under review
         authorize(actor, "pause", app if item is None else item)
         if kind not in PauseKind.values:
-            raise ApprovalError(f"kind: {kind!r}; valid: {', '.join(PauseKind.values)}")
+            raise ApprovalError(_("%(kind)s is not a kind of pause; valid: %(valid)s") % {
+                "kind": kind, "valid": "、".join(str(label) for label in PauseKind.labels)})
         if not reason.strip():
-            raise ApprovalError("reason: required")
+            raise ApprovalError(_("Give the reason."))
         if app.pauses.filter(item=item, end__isnull=True).exists():
-            raise ApprovalError("that clock is already paused")
+            raise ApprovalError(_("That clock is already paused."))
         pause = ClockPause.objects.create(application=app, item=item, kind=kind, start=start, reason=reason.strip(),
                                           created_by=_person(actor))
-        _event(actor, pause, AuditAction.CREATE, after=snapshot(pause), note="clock paused")
+        _event(actor, pause, AuditAction.CREATE, after=snapshot(pause), note=_("clock paused"))
     return pause
 
 
@@ -55,10 +58,11 @@ def pause_end(*, actor, pause: ClockPause, end: dt.date) -> ClockPause:
         locked = ClockPause.objects.select_for_update().get(pk=pause.pk)
         authorize(actor, "resume", locked)  # a running pause
         if end < locked.start:
-            raise ApprovalError(f"end: {end} is before the start ({locked.start})")
+            raise ApprovalError(_("The end %(end)s is before the start (%(start)s).") % {
+                "end": long_date(end), "start": long_date(locked.start)})
         pause.end = end
         pause.save(update_fields=["end"])
-        _event(actor, pause, AuditAction.UPDATE, before={"end": None}, after={"end": end}, note="clock resumed")
+        _event(actor, pause, AuditAction.UPDATE, before={"end": None}, after={"end": end}, note=_("clock resumed"))
     return pause
 
 
@@ -70,13 +74,13 @@ def extension_grant(*, actor, application: Application, days: int, reason: str, 
         app = _lock(application)
         authorize(actor, "extend", app)  # the office, under review
         if not isinstance(days, int) or not 1 <= days <= 30:
-            raise ApprovalError(f"days: {days!r} must be a whole number of working days between 1 and 30")
+            raise ApprovalError(_("%(days)s: give a whole number of working days between 1 and 30.") % {"days": days})
         if not reason.strip():
-            raise ApprovalError("reason: required")
+            raise ApprovalError(_("Give the reason."))
         ext = ClockExtension.objects.create(application=app, item=item, days=days, reason=reason.strip()[:300],
                                             approved_by=_person(actor),
                                             approved_on=_today(on))
-        _event(actor, ext, AuditAction.CREATE, after=snapshot(ext), note="clock extended")
+        _event(actor, ext, AuditAction.CREATE, after=snapshot(ext), note=_("clock extended"))
     return ext
 
 

@@ -7,6 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from rollout5g.audit.services import record_event
 from rollout5g.organizations.models import Organization
@@ -44,8 +45,10 @@ def _today(on) -> dt.date:
     return on or dt.date.today()
 
 
-def _event(actor, obj, action, before=None, after=None, note=""):
-    return record_event(actor=actor, action=action, obj=obj, before=before, after=after, note=note)
+def _event(actor, obj, action, before=None, after=None, note="", label=None):
+    """Audit one step; ``label``: how the history names the object (default ``str(obj)``, which may hold a code)."""
+    return record_event(actor=actor, action=action, obj=obj, before=before, after=after, note=note,
+                        object_repr=label)
 
 
 def _person(actor):
@@ -60,6 +63,20 @@ def _lock(app: Application) -> Application:
 def _departments(app: Application) -> list[Organization]:
     ids = app.items.values_list("department_id", flat=True).distinct()
     return list(Organization.objects.filter(pk__in=list(ids)).order_by("code"))
+
+
+def _offices(app: Application):
+    """The programme offices that see ``app``: those of its sites' regions and the regions above them (the city's
+    office, the province's), and offices without a region; another city's office is not told."""
+    from django.db.models import Q
+
+    from rollout5g.accounts.choices import Role
+    from rollout5g.regions.services import lineage
+
+    regions = {code for region in app.sites.values_list("site__region_id", flat=True).distinct() if region
+               for code in lineage(region)}
+    return (Organization.objects.filter(users__role=Role.PROGRAM_OFFICE)
+            .filter(Q(region__isnull=True) | Q(region_id__in=regions)).distinct())
 
 
 def _move_sites(app: Application, *, from_state: str, to_state: str, on: dt.date, note: str) -> None:
@@ -81,13 +98,15 @@ def validate_project_code(code: str) -> str:
         return code
     m = PROJECT_CODE.match(code)
     if m is None:
-        raise ApprovalError(f"project_code: {code!r} is not a project code of the investment-project platform "
-                            "(YYYY-AAAAAA-II-TT-NNNNNN, e.g. 2026-330402-63-03-012345)")
+        raise ApprovalError(_("Project code: %(code)s is not a project code of the investment-project platform "
+                              "(YYYY-AAAAAA-II-TT-NNNNNN, e.g. 2026-330402-63-03-012345).") % {"code": code})
     year = int(m["year"])
     if not 2014 <= year <= dt.date.today().year + 1:
-        raise ApprovalError(f"project_code: year {year} is outside 2014-{dt.date.today().year + 1}")
+        raise ApprovalError(_("Project code: the year %(year)s is outside %(first)s–%(last)s.") % {
+            "year": year, "first": 2014, "last": dt.date.today().year + 1})
     if not 11 <= int(m["adcode"][:2]) <= 82:
-        raise ApprovalError(f"project_code: {m['adcode']} is not an administrative division code")
+        raise ApprovalError(_("Project code: %(adcode)s is not an administrative division code.") % {
+            "adcode": m["adcode"]})
     return code
 
 

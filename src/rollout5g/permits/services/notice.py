@@ -5,17 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.accounts.choices import Role
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import snapshot
+from rollout5g.notifications.messages import msg
 from rollout5g.notifications.services import notify
+from rollout5g.platform.formats import long_date
 from rollout5g.platform.workflow import authorize, transition
 
 from ..choices import (
     FLAGGABLE_FIELDS,
     DeficiencyTarget,
 )
+from ..labels import flaggable_fields, ref_label
 from ..models import (
     Application,
     ApplicationSite,
@@ -39,23 +44,26 @@ def deficiency_flag(*, actor, application: Application, target: str, ref: str, m
     authorize(actor, "flag", application)  # a department with an item in it, or the office; checked again below
     department = actor.organization
     if target not in DeficiencyTarget.values:
-        raise ApprovalError(f"target: {target!r}; valid: {', '.join(DeficiencyTarget.values)}")
+        raise ApprovalError(_("%(target)s is not a kind of flag; valid: %(valid)s") % {
+            "target": target, "valid": "、".join(str(label) for label in DeficiencyTarget.labels)})
     if target == DeficiencyTarget.FIELD and ref not in FLAGGABLE_FIELDS:
-        raise ApprovalError(f"ref: {ref!r} is not a field of the form; valid: {', '.join(FLAGGABLE_FIELDS)}")
+        raise ApprovalError(_("%(ref)s is not a field of the form; valid: %(valid)s") % {
+            "ref": ref, "valid": "、".join(label for _code, label in flaggable_fields())})
     if target == DeficiencyTarget.MATERIAL:
         known = {m["code"] for m in required_materials(application)} | set(
             application.materials.values_list("code", flat=True))
         if ref not in known:
-            raise ApprovalError(f"ref: {ref!r} is not a material of this application; known: {', '.join(sorted(known))}")
+            raise ApprovalError(_("%(ref)s is not a material of this application; known: %(known)s") % {
+                "ref": ref, "known": "、".join(sorted(known))})
     if not message.strip():
-        raise ApprovalError("message: say what is missing or wrong")
+        raise ApprovalError(_("Say what is missing or wrong."))
     with transaction.atomic():
         app = _lock(application)
         authorize(actor, "flag", app)
         flag = Deficiency.objects.create(application=app, department=department, target=target, ref=ref,
                                          app_site=app_site, message=message.strip()[:500],
                                          raised_by=_person(actor))
-        _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note=f"flagged on {app.code}")
+        _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note=_("flagged on %(code)s") % {"code": app.code})
     return flag
 
 
@@ -68,21 +76,25 @@ def notice_issue(*, actor, application: Application, on: dt.date | None = None) 
         app = _lock(application)
         authorize(actor, "notice", app)  # once per application
         if _acceptance_lapsed(app, on):
-            raise ApprovalError("the completeness-check window has passed: the application counts as accepted on "
-                                f"the day it was received ({app.received_on})")
+            raise ApprovalError(_("The completeness-check window has passed: the application counts as accepted "
+                                  "on the day it was received (%(on)s).") % {"on": long_date(app.received_on)})
         for p in completeness_problems(app):
             if not app.deficiencies.filter(target=p["target"], ref=p["ref"], resolved=False).exists():
                 flag = Deficiency.objects.create(application=app, automatic=True, **p)
-                _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note="completeness check")
+                _event(actor, flag, AuditAction.CREATE, after=snapshot(flag), note=_("completeness check"))
         flags = list(app.deficiencies.filter(resolved=False))
         if not flags:
-            raise ApprovalError("nothing is missing or flagged: accept the application instead")
+            raise ApprovalError(_("Nothing is missing or flagged: accept the application instead."))
         app.deficiencies.filter(resolved=False).update(in_notice=True)
-        transition(app, "notice", actor=actor, note=f"one-time notice: {len(flags)} item(s)", notice_issued_on=on)
+        transition(app, "notice", actor=actor, note=_("one-time notice: %(n)s item(s)") % {"n": len(flags)}, notice_issued_on=on)
         for flag in flags:
             flag.in_notice = True
-    notify(subject=f"One-time notice for {app.code}: {len(flags)} item(s) to complete",
-           body="\n".join(f"- {f.get_target_display()} {f.ref}: {f.message}" for f in flags), url=_url(app),
+    materials = {m["code"]: m["name"] for m in required_materials(app)}
+    notify(message=gettext_noop("One-time notice for %(code)s: %(n)s item(s) to complete"),
+           params={"code": app.code, "n": len(flags)},
+           body_message="%(flags)s", body_params={"flags": [
+               msg(gettext_noop("- %(target)s %(ref)s: %(message)s"), target=DeficiencyTarget(f.target).label,
+                   ref=ref_label(f.target, f.ref, materials), message=f.message) for f in flags]}, url=_url(app),
            level="warning", key=f"permits:notice:{app.pk}", organizations=[app.applicant], roles=[Role.OPERATOR])
     return flags
 
@@ -95,13 +107,14 @@ def application_resubmit(*, actor, application: Application, on: dt.date | None 
         authorize(actor, "resubmit", app)
         still = [p for p in completeness_problems(app) if p["target"] == DeficiencyTarget.MATERIAL]
         if still:
-            raise ApprovalError("still missing: " + "; ".join(p["message"] for p in still))
+            raise ApprovalError(_("Still missing: %(list)s") % {"list": "；".join(str(p["message"]) for p in still)})
         for flag in app.deficiencies.filter(resolved=False):
             flag.resolved = True
             flag.save(update_fields=["resolved"])
             _event(actor, flag, AuditAction.UPDATE, before={"resolved": False}, after={"resolved": True})
-        transition(app, "resubmit", actor=actor, note="resubmitted after the one-time notice", resubmitted_on=on)
-    notify(subject=f"{app.code} resubmitted after the one-time notice", url=_url(app),
+        transition(app, "resubmit", actor=actor, note=_("resubmitted after the one-time notice"), resubmitted_on=on)
+    notify(message=gettext_noop("%(code)s resubmitted after the one-time notice"), params={"code": app.code},
+           url=_url(app),
            key=f"permits:resubmitted:{app.pk}", organizations=_departments(app), roles=[Role.DEPARTMENT])
     return app
 

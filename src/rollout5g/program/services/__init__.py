@@ -18,10 +18,12 @@ from .common import (
     lead_unit_ids,
     may_lead,
     may_report,
+    office_region,
     require_lead,
     require_unit,
     task_unit_ids,
 )
+from .evaluations import evaluation_publish
 from .meetings import action_complete, action_create, meeting_create
 from .reports import NOT_LOGGED, clean_figures, indicator_value_enter, report_submit
 from .rules import (
@@ -36,8 +38,8 @@ from .tasks import extension_decide, extension_request, milestone_complete, mile
 
 __all__ = [
     "DATA_DIR", "NOT_LOGGED", "action_complete", "action_create", "allowed_transitions", "clean_figures",
-    "effective_deadline", "evaluation_config", "evaluation_weights_set", "extension_decide", "extension_request",
-    "indicator_value_enter", "is_office", "lead_unit_ids", "load_evaluation_indicators", "load_status_rules",
+    "effective_deadline", "evaluation_config", "evaluation_publish", "evaluation_weights_set", "extension_decide", "extension_request",
+    "indicator_value_enter", "is_office", "office_region", "lead_unit_ids", "load_evaluation_indicators", "load_status_rules",
     "may_lead", "may_report", "meeting_create", "milestone_complete", "milestone_create", "report_submit",
     "require_lead", "require_unit", "snapshot_data", "snapshot_diff", "snapshot_take", "status_rule_update",
     "task_transition", "task_unit_ids",

@@ -42,6 +42,17 @@ def is_office(user) -> bool:
                                                           (user.is_program_office or user.is_superuser))))
 
 
+def office_region(actor):
+    """The region an office's records (meetings, snapshots) belong to: the region of the actor's organization when
+    the actor's region scope is narrower than the deployment (a city's office in a province deployment: its city);
+    ``None`` — the deployment's — for the home region's units, a process or a superuser (docs/tenancy.md, rule 4)."""
+    from rollout5g.platform.tenancy import region_scope
+
+    if region_scope(actor) is None:
+        return None
+    return actor.organization.region
+
+
 def may_report(user, task: PolicyTask) -> bool:
     return is_office(user) or bool(user and user.is_authenticated and user.organization_id in task_unit_ids(task))
 

@@ -14,16 +14,27 @@ from ..models import AgendaItem, FollowUpAction, Meeting
 
 
 def meeting_create(*, actor, title: str, held_on: dt.date, notes: str = "", today: dt.date | None = None) -> Meeting:
-    """Create a joint meeting with an agenda item for every red task (the rule that made it red as the reason)."""
+    """Create a joint meeting with an agenda item for every red task (the rule that made it red as the reason).
+
+    The meeting belongs to the actor's office's region (a city's office in a province deployment: its city, whose
+    agenda takes the red tasks of its city's documents and of the documents above it); the home region's office
+    holds the deployment's meetings (no region)."""
+    from rollout5g.regions.services import lineage
+
     from ..selectors import task_statuses
+    from .common import office_region
 
     authorize_create(actor, Meeting)
+    region = office_region(actor)
+    tasks = PolicyTask.objects.all()
+    if region is not None:
+        tasks = tasks.filter(document__region_id__in=lineage(region.pk))
     with transaction.atomic():
-        meeting = Meeting(title=title, held_on=held_on, notes=notes)
+        meeting = Meeting(title=title, held_on=held_on, notes=notes, region=region)
         meeting.full_clean()
         meeting.save()
         record_event(actor=actor, action="create", obj=meeting, after=snapshot(meeting))
-        red = [row for row in task_statuses(PolicyTask.objects.all(), today=today or held_on)
+        red = [row for row in task_statuses(tasks, today=today or held_on)
                if row.verdict.colour == "red"]
         for n, row in enumerate(red):
             AgendaItem.objects.create(meeting=meeting, task=row.task, colour="red", reason=row.verdict.message[:300],

@@ -63,13 +63,28 @@ def status_rule_update(*, actor, rule: StatusRule, **fields) -> StatusRule:
     return rule
 
 
-def evaluation_config(path: Path | None = None) -> dict:
-    return yaml.safe_load(Path(path or DATA_DIR / "evaluation.yaml").read_text(encoding="utf-8"))
+#: The evaluation configuration file of each level (indicators, weights, targets, cap, tiers).
+EVALUATION_FILES = {"county": "evaluation.yaml", "city": "evaluation-city.yaml"}
+
+
+def evaluation_config(path: Path | None = None, *, level: str = "county") -> dict:
+    """The evaluation configuration of ``level`` (``county``: a city's county-level regions; ``city``: a province's
+    cities), read from ``path`` or the shipped file of the level."""
+    if path is None and level not in EVALUATION_FILES:
+        raise ValueError(f"unknown evaluation level {level!r}: use one of {sorted(EVALUATION_FILES)}")
+    return yaml.safe_load(Path(path or DATA_DIR / EVALUATION_FILES[level]).read_text(encoding="utf-8"))
 
 
 def load_evaluation_indicators(path: Path | None = None, *, actor=SYSTEM) -> int:
-    """Load the evaluation indicators, weights and county targets from YAML (all or nothing)."""
+    """Load the evaluation indicators, weights and targets from YAML (all or nothing): ``path``, or the shipped file
+    of every level. A file names its ``level`` (default ``county``). Rows already loaded are kept (the office may
+    have changed their weights)."""
+    if path is None:
+        return sum(load_evaluation_indicators(DATA_DIR / name, actor=actor) for name in EVALUATION_FILES.values())
     config = evaluation_config(path)
+    level = config.get("level", "county")
+    if level not in EVALUATION_FILES:
+        raise ValueError(f"{Path(path).name}: unknown evaluation level {level!r}")
     rows = config["indicators"]
     total = sum(Decimal(str(r["weight"])) for r in rows)
     if total != 1:
@@ -84,16 +99,18 @@ def load_evaluation_indicators(path: Path | None = None, *, actor=SYSTEM) -> int
                       "indicator": indicator, "year": int(row.get("year", config["year"])),
                       "targets": {str(k): float(v) for k, v in row["targets"].items()}, "unit": row.get("unit", ""),
                       "source_note": row.get("source_note", ""), "sort_order": n}
-            obj, was_created = EvaluationIndicator.objects.get_or_create(code=row["code"], defaults=fields)
+            obj, was_created = EvaluationIndicator.objects.get_or_create(level=level, code=row["code"],
+                                                                         defaults=fields)
             if was_created:
                 created += 1
                 record_event(actor=actor, action="create", obj=obj, after=snapshot(obj), system_label="system:load")
     return created
 
 
-def evaluation_weights_set(*, actor, weights: dict[str, Decimal]) -> None:
-    """Set the published weights (``{code: weight}``, all of them, summing to 1) in one audited change."""
-    rows = {e.code: e for e in EvaluationIndicator.objects.all()}
+def evaluation_weights_set(*, actor, weights: dict[str, Decimal], level: str = "county") -> None:
+    """Set the published weights of ``level`` (``{code: weight}``, all of them, summing to 1) in one audited
+    change."""
+    rows = {e.code: e for e in EvaluationIndicator.objects.filter(level=level)}
     for row in rows.values():
         authorize(actor, CHANGE, row)
     if set(weights) != set(rows):

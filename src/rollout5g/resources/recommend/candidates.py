@@ -4,7 +4,7 @@ hospital)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -49,7 +49,9 @@ class Candidate:
     lat: float
     height_m: float
     config: SectorConfig
-    reason: str = ""  # why it is excluded ("" = eligible)
+    reason: str = ""  # why it is excluded ("" = eligible), in English for the API and logs
+    reason_code: str = ""  # the same as a code with parameters, shown in the reader's language (.reasons)
+    reason_params: dict = field(default_factory=dict)
     available: bool = True
     emf_excluded: bool = False
     emf_distance_m: float = 0.0
@@ -73,13 +75,15 @@ def resource_candidates(area: Area) -> list[Candidate]:
         c = Candidate("resource", r.pk, r.code, r.name, r.kind, r.lon, r.lat, max(height, 3.0),
                       POLE if pole else MACRO)
         if r.kind in NOT_A_SITE_KINDS:
-            c.available, c.reason = False, "a duct carries no antennas"
+            c.available, c.reason, c.reason_code = False, "a duct carries no antennas", "duct"
         elif r.pk not in open_ids:
-            reason = r.get_availability_display()
-            if r.smart_pole and r.availability != "unavailable":
-                reason = "smart pole full"
+            full = bool(r.smart_pole and r.availability != "unavailable")
+            reason = "smart pole full" if full else r.availability
             c.available = False
             c.reason = f"not open: {reason}" + (f" ({r.availability_reason})" if r.availability_reason else "")
+            c.reason_code = "not_open"
+            c.reason_params = {"availability": r.availability, "smart_pole_full": full,
+                               "detail": r.availability_reason}
         out.append(c)
     return out
 
@@ -99,6 +103,7 @@ def planned_candidates(area: Area) -> list[Candidate]:
                       PLANNED_HEIGHT_M.get(p.site_type, 25.0), POLE if p.site_type in POLE_SITE_TYPES else MACRO)
         if p.site_type in NOT_MODELLED_SITE_TYPES:
             c.available, c.reason = False, "indoor site: not part of the outdoor coverage model"
+            c.reason_code = "indoor"
         out.append(c)
     return out
 
@@ -125,9 +130,12 @@ def exclude_near_sites(cands, xy, min_spacing_m, area_bounds, crs):
         if d < BUILT_WITHIN_M and c.source == "planned_site" and c.available:
             # the demo (and imported registries) do not always link a built site to its plan entry
             c.available, c.reason = False, f"already built: site {sites[i][0]} stands {d:.0f} m away"
+            c.reason_code, c.reason_params = "built", {"site": sites[i][0], "distance_m": round(float(d))}
         elif d < min_spacing_m and c.available:
             c.available = False
             c.reason = f"{d:.0f} m from existing site {sites[i][0]} (minimum spacing {min_spacing_m:g} m)"
+            c.reason_code = "spacing"
+            c.reason_params = {"site": sites[i][0], "distance_m": round(float(d)), "min_spacing_m": min_spacing_m}
 
 
 def exclude_emf(cands, xy, freq_mhz, area_bounds, crs):
@@ -147,15 +155,16 @@ def exclude_emf(cands, xy, freq_mhz, area_bounds, crs):
         bx = g.bounds
         if bx[2] < minx - pad or bx[0] > maxx + pad or bx[3] < miny - pad or bx[1] > maxy + pad:
             continue
-        sensitive.append((f"{ka.get_category_display()} {ka.name}", project_geometry(g, crs)))
+        sensitive.append((f"{ka.category} {ka.name}", {"category": ka.category, "name": ka.name},
+                          project_geometry(g, crs)))
     for code, name, kind, lon, lat in PublicResource.objects.filter(
             kind__in=SENSITIVE_RESOURCE_KINDS, lon__gte=minx - pad, lon__lte=maxx + pad, lat__gte=miny - pad,
             lat__lte=maxy + pad).values_list("code", "name", "kind", "lon", "lat"):
         x, y = tr.transform(lon, lat)
-        sensitive.append((f"{kind} {code} {name}", shapely.Point(x, y)))
+        sensitive.append((f"{kind} {code} {name}", {"kind": kind, "code": code, "name": name}, shapely.Point(x, y)))
     if not sensitive:
         return
-    geoms = np.array([g for _, g in sensitive], dtype=object)
+    geoms = np.array([g for _, _, g in sensitive], dtype=object)
     tree = shapely.STRtree(geoms)
     for c, (x, y) in zip(cands, xy, strict=True):
         r = compliance_distance(c.config.total_power_w, c.config.gain_dbi, limit)
@@ -163,8 +172,9 @@ def exclude_emf(cands, xy, freq_mhz, area_bounds, crs):
         hits = tree.query(shapely.Point(x, y).buffer(r, 16), predicate="intersects")
         if len(hits):
             c.emf_excluded = True
-            first = sensitive[int(sorted(hits)[0])][0]
+            first, what, _ = sensitive[int(sorted(hits)[0])]
             if c.available:
                 c.reason = f"EMF compliance distance {r:.0f} m reaches {first}"
+                c.reason_code, c.reason_params = "emf", {"distance_m": round(float(r)), **what}
 
 

@@ -62,7 +62,10 @@ def carrier_frequency_mhz(band: str, family: str | None = None) -> float:
     """Centre frequency [MHz] of a new cell on ``band`` for an operator of ``family`` (``china_telecom``…; None:
     the band's default carrier)."""
     if band not in SUPPORTED_BANDS:
-        raise RecommendError(f"band {band!r} is not supported; valid: {', '.join(SUPPORTED_BANDS)}")
+        from django.utils.translation import gettext as _
+
+        raise RecommendError(_("Band %(band)s is not supported; valid: %(valid)s")
+                             % {"band": band, "valid": ", ".join(SUPPORTED_BANDS)})
     return nr.default_carrier(band, family).freq_mhz
 
 

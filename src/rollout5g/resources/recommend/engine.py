@@ -27,8 +27,10 @@ import math
 import time
 
 import numpy as np
+from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
+from rollout5g.core.geo import rfc7946
 from rollout5g.core.radio.grid import Grid, project_geometry, rasterize_mask
 
 from .candidates import (
@@ -50,6 +52,7 @@ from .config import (
     carrier_frequency_mhz,
     utm_crs,
 )
+from .reasons import PHASES
 from .selectors import find_operator, operator_family, resolve_area
 
 
@@ -112,40 +115,45 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
 
     report = progress or (lambda fraction, message: None)
     if (n_sites is None) == (target_share is None):
-        raise RecommendError("give either a number of sites or a target share, not both")
+        raise RecommendError(_("Give either a number of new sites or a covered-share target."))
     if n_sites is not None and (int(n_sites) != n_sites or n_sites < 1):
-        raise RecommendError(f"number of sites must be a positive integer, got {n_sites}")
+        raise RecommendError(_("The number of sites must be a positive integer, got %(n)s") % {"n": n_sites})
     if target_share is not None and not 0 < target_share <= 1:
-        raise RecommendError(f"target share must be in (0, 1], got {target_share}")
+        raise RecommendError(_("The covered-share target must be above 0 and at most 100%%, got %(share)s")
+                             % {"share": target_share})
     if method not in METHODS:
-        raise RecommendError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
+        raise RecommendError(_("Unknown method %(method)s; valid: %(valid)s")
+                             % {"method": method, "valid": ", ".join(METHODS)})
     if not 10 <= resolution_m <= 500:
-        raise RecommendError(f"resolution must be 10-500 m, got {resolution_m:g}")
+        raise RecommendError(_("The resolution must be 10-500 m, got %(value)s m") % {"value": f"{resolution_m:g}"})
     if min_spacing_m < 0:
-        raise RecommendError(f"minimum spacing must be >= 0 m, got {min_spacing_m:g}")
+        raise RecommendError(_("The minimum spacing must be at least 0 m, got %(value)s m")
+                             % {"value": f"{min_spacing_m:g}"})
     freq = carrier_frequency_mhz(band, operator_family(find_operator(operator)))
     params = RadioParams(rsrp_min=rsrp_min, sinr_min=sinr_min)
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
     # 1. area on a grid
-    report(0.02, "area")
+    report(0.02, str(PHASES["area"]))
     area = resolve_area(area)
     crs = utm_crs(*area.geometry.centroid.coords[0])
     projected = project_geometry(area.geometry, crs)
     grid = Grid.from_bounds(projected.bounds, resolution_m, crs)
     if grid.width * grid.height > 4_000_000:
-        raise RecommendError(f"{area.name}: {grid.width} x {grid.height} pixels at {resolution_m:g} m is too large; "
-                             "use a coarser resolution")
+        raise RecommendError(_("%(area)s: %(width)s × %(height)s pixels of %(res)s m is too large; choose a coarser "
+                               "resolution") % {"area": area.name, "width": grid.width, "height": grid.height,
+                                                "res": f"{resolution_m:g}"})
     mask = rasterize_mask(grid, projected)
     if not mask.any():
-        raise RecommendError(f"{area.name}: the area is smaller than one pixel of {resolution_m:g} m")
+        raise RecommendError(_("%(area)s: the area is smaller than one pixel of %(res)s m")
+                             % {"area": area.name, "res": f"{resolution_m:g}"})
     timings["area"] = time.perf_counter() - t
 
     # 2. existing coverage: radiating cells within 10 km of the area (farther ones add nothing above the noise
     # floor at n78 and only a little interference at lower bands)
     t = time.perf_counter()
-    report(0.05, "existing coverage")
+    report(0.05, str(PHASES["existing"]))
     minx, miny, maxx, maxy = area.geometry.bounds
     pad = 0.1
     cell_qs = Cell.objects.filter(site__lon__gte=minx - pad, site__lon__lte=maxx + pad, site__lat__gte=miny - pad,
@@ -153,20 +161,20 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
     cells = radiating_cells(as_of=as_of, band=band, operator=operator, queryset=cell_qs)
 
     def layer_progress(done, total):
-        report(0.05 + 0.35 * (done / total if total else 1.0), f"existing coverage: {done}/{total} tiles")
+        report(0.05 + 0.35 * (done / total if total else 1.0), _("existing coverage: %(done)s/%(total)s tiles") % {"done": done, "total": total})
 
     # on the platform's Dask cluster when one is configured (as coverage runs are), else in this worker
     from django.conf import settings
 
     scheduler = getattr(settings, "ROLLOUT5G_DASK_SCHEDULER", None) or None
-    rsrp, sinr, _, _ = compute_layer(cells, grid, mask, params, backend="dask" if scheduler else "cpu",
+    rsrp, sinr, _rsrq, _server = compute_layer(cells, grid, mask, params, backend="dask" if scheduler else "cpu",
                                      scheduler=scheduler, progress=layer_progress)
     is_covered = covered(rsrp, sinr, rsrp_min, sinr_min) & mask
     timings["existing"] = time.perf_counter() - t
 
     # 3. demand and weights
     t = time.perf_counter()
-    report(0.42, "demand")
+    report(0.42, str(PHASES["demand"]))
     weight = np.where(mask, DEFAULT_WEIGHT, 0).astype(np.int64)
     from rollout5g.sites.models import KeyArea
 
@@ -197,10 +205,11 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
 
     # 4. candidates and exclusions
     t = time.perf_counter()
-    report(0.45, "candidates")
+    report(0.45, str(PHASES["candidates"]))
     cands = resource_candidates(area) + planned_candidates(area)
     if not cands:
-        raise RecommendError(f"{area.name}: no open-list resource or special-plan entry inside the area")
+        raise RecommendError(_("%(area)s: no open-list resource or special-plan entry inside the area")
+                             % {"area": area.name})
     cx, cy = transformer(crs).transform(np.array([c.lon for c in cands]), np.array([c.lat for c in cands]))
     cxy = np.column_stack([cx, cy])
     exclude_near_sites(cands, cxy, min_spacing_m, area.geometry.bounds, crs)
@@ -236,7 +245,7 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
                     ok &= sinr_new >= sinr_min
                 rows[j] = np.sort(near[ok])
             if n_done % 50 == 0:
-                report(0.5 + 0.25 * n_done / len(eligible), f"footprints: {n_done}/{len(eligible)} candidates")
+                report(0.5 + 0.25 * n_done / len(eligible), _("footprints: %(done)s/%(total)s candidates") % {"done": n_done, "total": len(eligible)})
     import scipy.sparse as sp
 
     indptr = np.zeros(len(cands) + 1, np.int64)
@@ -247,7 +256,7 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
 
     # 6. solve
     t = time.perf_counter()
-    report(0.78, f"solving ({method})")
+    report(0.78, str(PHASES["solve"]))
     available = np.array([c.available for c in cands], bool)
     emf_excluded = np.array([c.emf_excluded for c in cands], bool)
     p = None
@@ -299,19 +308,17 @@ def recommend_sites(*, area, n_sites: int | None = None, target_share: float | N
         uncovered = [[round(float(a), 5), round(float(b), 5), int(n), float(w)]
                      for a, b, n, w in zip(lon, lat, cnt, wsum, strict=True)]
     excluded = [{"source": c.source, "id": c.pk, "code": c.code, "name": c.name, "kind": c.kind,
-                 "lon": round(c.lon, 6), "lat": round(c.lat, 6), "reason": c.reason}
+                 "lon": round(c.lon, 6), "lat": round(c.lat, 6), "reason": c.reason,
+                 "reason_code": c.reason_code or "other", "reason_params": c.reason_params}
                 for c in cands if c.reason]
     excluded_counts: dict[str, int] = {}
-    for e in excluded:
-        label = ("spacing" if "minimum spacing" in e["reason"] else "EMF" if e["reason"].startswith("EMF")
-                 else "not open" if e["reason"].startswith("not open")
-                 else "built" if e["reason"].startswith("already built") else "other")
-        excluded_counts[label] = excluded_counts.get(label, 0) + 1
+    for e in excluded:  # by reason code (.reasons.REASON_GROUPS names them)
+        excluded_counts[e["reason_code"]] = excluded_counts.get(e["reason_code"], 0) + 1
     simplified = area.geometry.simplify(0.0003, preserve_topology=True)
     timings["result"] = time.perf_counter() - t
-    report(0.99, "done")
+    report(0.99, _("done"))
     result = {
-        "area": {"name": area.name, "ref": area.ref, "geometry": mapping(simplified),
+        "area": {"name": area.name, "ref": area.ref, "geometry": rfc7946(mapping(simplified)),
                  "region": getattr(area.region, "pk", None),
                  "key_area": getattr(area.key_area, "pk", None)},
         "params": {"n_sites": n_sites, "target_share": target_share, "band": band, "operator": operator,

@@ -41,6 +41,7 @@ class Recommendation(Job):
                               path="organization", field="status", source=(JobStatus.SUCCEEDED,),
                               condition=Q(result__isnull=False), doc=_("the recommendation has no result")),
         },
+        region_path="organization__region",
     )
 
     class Meta:

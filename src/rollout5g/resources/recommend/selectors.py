@@ -7,6 +7,8 @@ import difflib
 from dataclasses import dataclass
 
 import shapely
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from rollout5g.platform.access import VIEW
@@ -36,19 +38,20 @@ def resolve_area(area) -> Area:
     if isinstance(area, Area):
         return area
     if isinstance(area, str):
-        kind, _, key = area.partition(":")
+        kind, _sep, key = area.partition(":")
         if kind == "key_area":
             found = KeyArea.objects.filter(pk=key).first() if key.isdigit() else None
             if found is None:
-                raise RecommendError(f"unknown key area {key!r}")
+                raise RecommendError(_("Unknown key area %(key)s") % {"key": key})
             area = found
         elif kind == "region":
             found = Region.objects.filter(pk=key).first()
             if found is None:
-                raise RecommendError(f"unknown region {key!r}")
+                raise RecommendError(_("Unknown region %(key)s") % {"key": key})
             area = found
         else:
-            raise RecommendError(f"area reference {area!r}: expected 'key_area:<id>' or 'region:<adcode>'")
+            raise RecommendError(_("Area reference %(ref)s: expected 'key_area:<id>' or 'region:<adcode>'")
+                                 % {"ref": area})
     if isinstance(area, KeyArea):
         return Area(area.name, f"key_area:{area.pk}", _polygon(shape(area.geometry), area.name), key_area=area,
                     region=area.region)
@@ -58,19 +61,20 @@ def resolve_area(area) -> Area:
         try:
             geom = shape(area.get("geometry", area))
         except Exception as exc:  # noqa: BLE001 - shapely raises several types for bad GeoJSON
-            raise RecommendError(f"polygon: not a GeoJSON geometry: {exc}") from None
+            raise RecommendError(_("The polygon is not a GeoJSON geometry: %(error)s") % {"error": exc}) from None
         return Area("polygon", "polygon", _polygon(geom, "polygon"))
     if isinstance(area, shapely.Geometry):
         return Area("polygon", "polygon", _polygon(area, "polygon"))
-    raise RecommendError(f"area must be a key area, a region or a WGS-84 polygon, not {type(area).__name__}")
+    raise RecommendError(_("The area must be a key area, a region or a WGS-84 polygon."))
 
 
 def _polygon(geom, name):
     if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
-        raise RecommendError(f"{name}: the area must be a non-empty polygon, got {geom.geom_type}")
+        raise RecommendError(_("%(name)s: the area must be a non-empty polygon, got %(type)s")
+                             % {"name": name, "type": geom.geom_type})
     minx, miny, maxx, maxy = geom.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        raise RecommendError(f"{name}: coordinates are not WGS-84 longitude/latitude")
+        raise RecommendError(_("%(name)s: the coordinates are not WGS-84 longitude/latitude") % {"name": name})
     return geom if geom.is_valid else shapely.make_valid(geom)
 
 
@@ -82,7 +86,7 @@ def find_area(name: str) -> Area:
 
     name = (name or "").strip()
     if not name:
-        raise RecommendError("no area name given")
+        raise RecommendError(_("No area name given."))
     key_areas = list(KeyArea.objects.all())
     counties = list(Region.objects.filter(level__in=("county", "city")))
     exact = [a for a in key_areas if a.name == name] + [r for r in counties if r.name == name]
@@ -92,9 +96,11 @@ def find_area(name: str) -> Area:
         return resolve_area(exact[0])
     names = [a.name for a in key_areas] + [r.name for r in counties]
     if len(exact) > 1:
-        raise RecommendError(f"area {name!r} is ambiguous: {', '.join(sorted({o.name for o in exact})[:10])}")
+        raise RecommendError(_("The area %(name)s is ambiguous: %(names)s")
+                             % {"name": name, "names": ", ".join(sorted({o.name for o in exact})[:10])})
     similar = difflib.get_close_matches(name, names, n=8, cutoff=0.3) or sorted(names)[:8]
-    raise RecommendError(f"unknown area {name!r} (not a key area or county); similar: {', '.join(similar)}")
+    raise RecommendError(_("Unknown area %(name)s (not a key area or county); similar: %(similar)s")
+                         % {"name": name, "similar": ", ".join(similar)})
 
 
 def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -103,9 +109,13 @@ def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     from rollout5g.regions.models import Region
     from rollout5g.sites.models import KeyArea
 
-    keys = [(f"key_area:{a.pk}", f"{a.name}") for a in KeyArea.objects.order_by("region_id", "category", "name")]
-    counties = [(f"region:{r.pk}", r.name) for r in Region.objects.filter(level="county").order_by("adcode")
-                if KeyArea.objects.filter(region=r).exists() or r.parent_id == home_adcode()]
+    keys = [(f"key_area:{pk}", name) for pk, name in
+            KeyArea.objects.order_by("region_id", "category", "name").values_list("pk", "name")]
+    # the counties of the home city, and any other county with a key area (names only: never the boundaries)
+    with_key_area = Exists(KeyArea.objects.filter(region_id=OuterRef("pk")))
+    counties = [(f"region:{adcode}", name) for adcode, name in
+                Region.objects.filter(Q(parent_id=home_adcode()) | with_key_area, level="county")
+                .order_by("adcode").values_list("adcode", "name")]
     return [("key areas", keys), ("counties", counties)]
 
 
@@ -135,8 +145,8 @@ def find_operator(code: str | None):
         return None
     found = home_operators().filter(code=code).first()
     if found is None:
-        valid = ", ".join(home_operators().values_list("code", flat=True)) or "none loaded"
-        raise RecommendError(f"unknown operator {code!r}; valid: {valid}")
+        valid = ", ".join(str(o.short_name or o.name) for o in home_operators()) or "—"
+        raise RecommendError(_("Unknown operator %(code)s; operators: %(valid)s") % {"code": code, "valid": valid})
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from shapely.geometry import mapping
 
 from rollout5g.platform.access import can_add
@@ -13,6 +14,7 @@ from rollout5g.platform.workflow import authorize, authorize_create
 
 from .config import JOB_KIND, SUPPORTED_BANDS, RecommendError
 from .models import Recommendation
+from .reasons import title_for
 from .selectors import find_operator, resolve_area
 
 
@@ -31,19 +33,21 @@ def submit_recommendation(*, actor, area, n_sites=None, target_share=None, band=
     authorize_create(actor, Recommendation)
     resolved = resolve_area(area)
     if (n_sites is None) == (target_share is None):
-        raise RecommendError("give either a number of sites or a target share, not both")
+        raise RecommendError(_("Give either a number of new sites or a covered-share target."))
     if band not in SUPPORTED_BANDS:
-        raise RecommendError(f"band {band!r} is not supported; valid: {', '.join(SUPPORTED_BANDS)}")
+        raise RecommendError(_("Band %(band)s is not supported; valid: %(valid)s")
+                             % {"band": band, "valid": ", ".join(SUPPORTED_BANDS)})
     if method not in ("greedy", "exact"):
-        raise RecommendError(f"unknown method {method!r}; valid: greedy, exact")
+        raise RecommendError(_("Unknown method %(method)s; valid: greedy, exact") % {"method": method})
     network = find_operator(operator)
     if network is not None:
         authorize_create(actor, Recommendation, owner=network)
     params = {"area": resolved.ref if resolved.ref != "polygon" else mapping(resolved.geometry),
               "n_sites": n_sites, "target_share": target_share, "band": band, "operator": operator or None,
               "method": method, "min_spacing_m": float(min_spacing_m), "resolution_m": float(resolution_m)}
-    target = f"{n_sites} sites" if n_sites is not None else f"{target_share:.0%}"
-    job = job_submit(actor, JOB_KIND, params, title=f"Site recommendation: {resolved.name}, {target}, {band}")
+    title = title_for(area=resolved.name if resolved.ref != "polygon" else _("drawn polygon"), n_sites=n_sites,
+                      target_share=target_share, band=band)
+    job = job_submit(actor, JOB_KIND, params, title=title)
     return Recommendation.objects.get(pk=job.pk)
 
 
@@ -67,7 +71,7 @@ def convert_proposals(*, actor, job, ranks, action: str, planned_year: int | Non
     from ..services import site_request_create
 
     if action not in ("requests", "plan"):
-        raise RecommendError(f"unknown action {action!r}; valid: requests, plan")
+        raise RecommendError(_("Unknown conversion %(action)s; valid: requests, plan") % {"action": action})
     year = planned_year or dt.date.today().year
     created, skipped = [], []
     with transaction.atomic():
@@ -77,9 +81,10 @@ def convert_proposals(*, actor, job, ranks, action: str, planned_year: int | Non
         by_rank = {p["rank"]: p for p in result["proposals"]}
         unknown = [r for r in ranks if r not in by_rank]
         if unknown:
-            raise RecommendError(f"no proposal number {', '.join(map(str, unknown))} in this recommendation")
+            raise RecommendError(_("No proposal number %(numbers)s in this recommendation")
+                                 % {"numbers": ", ".join(map(str, unknown))})
         if not ranks:
-            raise RecommendError("select at least one proposal")
+            raise RecommendError(_("Select at least one proposal."))
         org = getattr(actor, "organization", None)
         network = find_operator(result["params"].get("operator"))
         if network is not None and (getattr(actor, "is_system", False) or actor.is_superuser
@@ -91,11 +96,13 @@ def convert_proposals(*, actor, job, ranks, action: str, planned_year: int | Non
             p = by_rank[rank]
             label = f"#{rank} {p['code']}"
             if p.get("converted"):
-                skipped.append(f"{label}: already converted to {p['converted']['code']}")
+                skipped.append(_("%(proposal)s: already converted to %(code)s")
+                               % {"proposal": label, "code": p["converted"]["code"]})
                 continue
             if action == "requests":
                 if p["source"] != "resource":
-                    skipped.append(f"{label}: a special-plan entry, not an open-list resource")
+                    skipped.append(_("%(proposal)s: a special-plan entry, not an open-list resource")
+                                   % {"proposal": label})
                     continue
                 resource = PublicResource.objects.get(pk=p["id"])
                 req = site_request_create(actor=actor, resource=resource, band=result["params"]["band"],
@@ -104,10 +111,10 @@ def convert_proposals(*, actor, job, ranks, action: str, planned_year: int | Non
                 created.append(req.code)
             else:
                 if p["source"] == "planned_site":
-                    skipped.append(f"{label}: already in the special plan")
+                    skipped.append(_("%(proposal)s: already in the special plan") % {"proposal": label})
                     continue
                 if org is None:
-                    raise RecommendError("your account has no organization to plan the site for")
+                    raise RecommendError(_("Your account has no organization to plan the site for."))
                 site_type = (SiteType.SMART_POLE if p["config"] == "pole" and "smart" in p["kind"]
                              else SiteType.STREET_POLE if p["config"] == "pole" else SiteType.ROOFTOP)
                 plan = planned_site_create(actor=actor, organization=org, lon=p["lon"], lat=p["lat"],

@@ -4,15 +4,18 @@ result (table, map, exclusions), and the one-step conversion of proposals into s
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from rollout5g.core import csvsafe
 from rollout5g.platform.access import ADD, VIEW, can_add
 from rollout5g.platform.routes import roles
 from rollout5g.platform.workflow import available_actions, roles_for
@@ -20,10 +23,14 @@ from rollout5g.platform.workflow import available_actions, roles_for
 from ..models import SiteRequest
 from .config import RecommendError
 from .models import Recommendation
+from .reasons import group_label, kind_label, reason_text, status_label, title
+from .reasons import timings as phase_timings
 from .selectors import area_choices, home_operators, recommendations_for
 from .services import convert_proposals, submit_recommendation
 
 BANDS = [("n78", "n78 (3.5 GHz)"), ("n41", "n41 (2.6 GHz)"), ("n28", "n28 (700 MHz)"), ("n79", "n79 (4.9 GHz)")]
+#: Excluded candidates listed on the page (all of them are in the CSV download).
+EXCLUDED_SHOWN = 100
 RESOLUTIONS = [(25, "25 m"), (50, "50 m"), (100, "100 m"), (200, "200 m")]
 
 
@@ -75,7 +82,9 @@ def index(request):
             form.add_error(None, str(exc))
         else:
             return redirect("recommend:detail", pk=job.pk)
-    recent = recommendations_for(request.user)[:20]
+    recent = list(recommendations_for(request.user)[:20])
+    for job in recent:
+        job.display_title = title(job)
     return render(request, "resources/recommend.html", {"form": form, "recent": recent})
 
 
@@ -88,14 +97,38 @@ def detail(request, pk: int):
             response["HX-Refresh"] = "true"  # reload the page to show the result
         return response
     result = job.result if job.status == "succeeded" else None
-    pct = {}
+    proposals, excluded, groups, excluded_total = [], [], [], 0
     if result:
-        pct = {"before": 100 * result["share_before"], "after": 100 * result["share_after"],
-               "gap": 100 * (result.get("heuristic_gap") or 0.0)}
+        proposals = [{**p, "kind_label": kind_label(p["source"], p["kind"])} for p in result["proposals"]]
+        excluded_total = len(result["excluded"])
+        excluded = [{**e, "kind_label": kind_label(e["source"], e["kind"]), "reason_text": reason_text(e)}
+                    for e in result["excluded"][:EXCLUDED_SHOWN]]
+        groups = [(group_label(k), v) for k, v in result["counts"]["excluded"].items()]
     return render(request, "resources/recommend_detail.html", {
-        "job": job, "result": result, "pct": pct, "this_year": dt.date.today().year,
+        "job": job, "title": title(job), "result": result, "proposals": proposals, "excluded": excluded,
+        "excluded_total": excluded_total, "excluded_shown": min(EXCLUDED_SHOWN, excluded_total),
+        "excluded_groups": groups, "status_label": status_label(result.get("status")) if result else "",
+        "timings": phase_timings(result) if result else [],
+        "this_year": dt.date.today().year,
         "actions": available_actions(request.user, job), "can_request": can_add(request.user, SiteRequest),
     })
+
+
+@roles(*roles_for(Recommendation, VIEW))
+def excluded_csv(request, pk: int):
+    """Every excluded candidate of a finished recommendation as CSV (the page lists the first ones)."""
+    job = get_object_or_404(recommendations_for(request.user), pk=pk)
+    if job.status != "succeeded" or not job.result:
+        raise Http404("the recommendation has no result")
+    buf = io.StringIO()
+    writer = csvsafe.writer(buf)
+    writer.writerow([_("Candidate"), _("Name"), _("Source"), _("Kind"), _("Longitude"), _("Latitude"), _("Reason")])
+    for e in job.result["excluded"]:
+        writer.writerow([e["code"], e["name"], _("open list") if e["source"] == "resource" else _("special plan"),
+                         kind_label(e["source"], e["kind"]), e["lon"], e["lat"], reason_text(e)])
+    response = HttpResponse(("\ufeff" + buf.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recommendation-{job.pk}-excluded.csv"'
+    return response
 
 
 @roles(*roles_for(Recommendation, "convert"))

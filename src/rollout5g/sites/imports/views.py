@@ -25,11 +25,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rollout5g.core.geo import CRS_CHOICES
+from rollout5g.platform.formats import CRS_LABELS, crs_label
 from rollout5g.platform.routes import public, signed_in
 
 from .. import exports
 from .. import imports as importer
-from ..filters import FilterError
+from ..filters import SITE_FILTER_KEYS, FilterError
 from . import limits as import_limits
 from .services import import_cells
 
@@ -123,8 +124,9 @@ def import_upload(request):
                 raise
             return redirect("sites:import_preview", token=token)
     return render(request, "sites/import_upload.html", {
-        "crs_choices": CRS_CHOICES.items(), "error": error, "columns": importer.COLUMNS,
+        "crs_choices": CRS_LABELS.items(), "error": error, "columns": importer.COLUMNS,
         "required": [label for _, label in importer.REQUIRED_GROUPS],
+        "export_parameters": SITE_FILTER_KEYS,  # the query parameters of an export link: shown as code
     })
 
 
@@ -139,7 +141,7 @@ def import_preview(request, token: str):
     pending = (folder / meta["path"]).exists() and not report["committed"]
     file_errors = any(e["row"] is None for e in report["errors"])
     return render(request, "sites/import_preview.html", {
-        "token": token, "meta": meta, "report": report, "crs_label": CRS_CHOICES.get(meta["crs"], meta["crs"]),
+        "token": token, "meta": meta, "report": report, "crs_label": crs_label(meta["crs"]),
         "may_import_all": pending and report["error_count"] == 0,
         "may_import_valid": pending and report["error_count"] > 0 and report["rows_valid"] > 0 and not file_errors,
         "has_failed_rows": (folder / "failed_rows.xlsx").exists(),

