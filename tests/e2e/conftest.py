@@ -52,8 +52,14 @@ def live_demo(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    """One chromium for the worker's session. Playwright's sync API keeps an asyncio loop running on the main thread
+    until the session ends, and Django refuses database work from a thread with a running loop: the worker that
+    runs the browser group (``--dist loadgroup``) goes on with database tests afterwards, so those tests would all
+    fail at their setup. The browser tests never touch the database of this process (the demo server is a
+    subprocess with its own), so Django's guard is lifted for this process while the loop runs."""
     from playwright.sync_api import sync_playwright
 
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
