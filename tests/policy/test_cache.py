@@ -199,3 +199,75 @@ def test_rows_written_with_their_event_keep_the_shared_layer(clean):
     with transaction.atomic():
         record_event(actor=None, action="create", obj=region("990002"), region=None)
     assert cache.data_version().shared is not None
+
+
+# -- a page's part rendered once per data version ({% datacache %}) ------------------------------------------------
+def render_part(calls: list, **context) -> str:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load datacache i18n %}{% datacache "test.part" who day %}'
+                        '{% translate "Closed" %} {{ who }} {{ count }}{% enddatacache %}')
+
+    class Count:
+        def __str__(self):
+            calls.append(1)
+            return str(len(calls))
+
+    with translation.override(context.pop("language", "zh-hans")):
+        return template.render(Context({"count": Count(), **context}))
+
+
+@pytest.mark.django_db
+def test_a_part_is_rendered_again_only_when_the_data_or_what_it_depends_on_changes(clean):
+    calls = []
+    first = render_part(calls, who="张三", day="2026-11-16")
+    assert render_part(calls, who="张三", day="2026-11-16") == first  # same data, reader, day: the kept HTML
+    assert len(calls) == 1
+    assert render_part(calls, who="李四", day="2026-11-16") != first  # another reader
+    assert render_part(calls, who="张三", day="2026-11-17").endswith(" 3")  # another day
+    english = render_part(calls, who="张三", day="2026-11-16", language="en")
+    assert english.startswith("Closed") and not first.startswith("Closed")  # another language
+    region("339901")  # a change of the data
+    assert render_part(calls, who="张三", day="2026-11-16").endswith(" 5")
+
+
+@pytest.mark.django_db
+def test_a_part_escapes_what_it_shows_and_stays_escaped_when_kept(clean):
+    calls = []
+    first = render_part(calls, who="<script>alert(1)</script>", day="d")
+    again = render_part(calls, who="<script>alert(1)</script>", day="d")
+    assert "<script>" not in first and "&lt;script&gt;" in first and again == first
+
+
+def test_a_part_needs_a_quoted_name():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="quoted name"):
+        Template("{% load datacache %}{% datacache part %}x{% enddatacache %}")
+
+
+def test_a_namespace_keeps_a_bounded_number_of_values(clean, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_KEYS", 3)
+    version = cache.DataVersion((1, "h"), 0, None)
+    for n in range(5):
+        cache.memoize("test.bounded", n, lambda n=n: n, version=version)
+    assert len(cache._store["test.bounded"][2]) <= 3
+
+
+@pytest.mark.django_db
+def test_a_kept_part_does_not_read_the_views_data(clean):
+    from django.template import Context, Template
+    from django.utils.functional import SimpleLazyObject
+
+    reads = []
+
+    def data():
+        reads.append(1)
+        return {"rows": ["甲", "乙"]}
+
+    template = Template('{% datacache "test.data" who with data %}{% for r in rows %}{{ r }}{% endfor %}'
+                        '{% enddatacache %}')
+    first = template.render(Context({"data": SimpleLazyObject(data), "who": 1}))
+    again = template.render(Context({"data": SimpleLazyObject(data), "who": 1}))
+    assert first == again == "甲乙" and len(reads) == 1  # the second page read nothing

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,14 +41,16 @@ def _today():
 
 @roles(*CITY_UNITS)
 def index(request):
-    tasks = list(provincial_tasks(with_text=False))
-    rolled = rollups(request.user, tasks, _today())
-    rows = [{"task": t, "leads": lead_names(t), **rolled[t.pk]} for t in tasks]
-    mine = [c for c in visible_city_tasks(request.user).order_by("deadline", "task__sort_order")
-            if request.user.organization_id in (c.organization_id,)]
-    return render(request, "cascade/index.html", {
-        "rows": rows, "carried": sum(1 for r in rows if r["cities"]), "mine": mine,
-    })
+    def data():
+        tasks = list(provincial_tasks(with_text=False))
+        rolled = rollups(request.user, tasks, _today())
+        rows = [{"task": t, "leads": lead_names(t), **rolled[t.pk]} for t in tasks]
+        mine = [c for c in visible_city_tasks(request.user).order_by("deadline", "task__sort_order")
+                if request.user.organization_id in (c.organization_id,)]
+        return {"rows": rows, "carried": sum(1 for r in rows if r["cities"]), "mine": mine}
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
+    return render(request, "cascade/index.html", {"data": SimpleLazyObject(data)})
 
 
 #: How a city's first report compares with its deadline.

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Permissi
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +98,16 @@ def _filter_context(request, family=None):
 @signed_in
 def index(request):
     today = dt.date.today()
+    return render(request, "cases/index.html", {
+        # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
+        "sections": SimpleLazyObject(lambda: _sections(request, today)), "today": today, **_filter_context(request),
+        "can_report": can_add(request.user, IncidentCase),
+        "can_apply": can_add(request.user, PowerCase),
+        "can_relocate": can_add(request.user, RelocationCase),
+    })
+
+
+def _sections(request, today) -> list[dict]:
     calendar = working_calendar()  # read once for the three families
     sections = []
     for family in ("power", "relocation", "incident"):
@@ -110,12 +121,7 @@ def index(request):
                        else sum(1 for r in rows if r[1].state == "overdue"))  # the rows are all the cases
         sections.append({"family": family, "title": TITLES[family], "rows": rows[:15], "more": len(rows) > 15,
                          "counts": _counts(request, family), "overdue": overdue})
-    return render(request, "cases/index.html", {
-        "sections": sections, "today": today, **_filter_context(request),
-        "can_report": can_add(request.user, IncidentCase),
-        "can_apply": can_add(request.user, PowerCase),
-        "can_relocate": can_add(request.user, RelocationCase),
-    })
+    return sections
 
 
 @signed_in

@@ -268,9 +268,19 @@ class WorkdayCalendar:
 
     # -- counting ---------------------------------------------------------------------------
     def _counted(self, d: dt.date, pauses, unknown: set[int]) -> bool:
-        if d.year not in self._years:
+        """Whether the clock counts ``d``: the rules of :meth:`is_working_day` without building its answer (the
+        counting loops call this once per calendar day of every clock on a page)."""
+        yc = self._years.get(d.year)
+        if yc is None:
             unknown.add(d.year)
-        return bool(self.is_working_day(d)) and not _in_pause(d, pauses)
+            works = d.weekday() < 5
+        elif d in yc.adjusted_workdays:
+            works = True
+        elif d in yc.holidays:
+            works = False
+        else:
+            works = d.weekday() < 5
+        return works and not (pauses and _in_pause(d, pauses))
 
     def add_working_days(self, start, n: int, *, pauses=(), as_of=None) -> DueDate:
         """Due date of a period of ``n`` working days starting on ``start``.

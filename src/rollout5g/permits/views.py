@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,21 +67,26 @@ def index(request):
     state = request.GET.get("state", "")
     if state in ApplicationState.values:
         apps = apps.filter(state=state)
-    page, query = paginate(request, apps.order_by("-created_at"))
-    queue_items = []
-    if user.role == Role.DEPARTMENT or user.is_program_office:
-        queue_items = list(selectors.department_queue(user)[:200])
-    # the calendar, pauses and extensions of every clock on the page, read once
-    inputs = selectors.ClockInputs([*page.object_list, *{i.application_id for i in queue_items}])
-    today = dt.date.today()
-    rows = [(app, selectors.application_clocks(app, today, inputs)) for app in page.object_list]
-    queue = None
-    if user.role == Role.DEPARTMENT or user.is_program_office:
-        queue = [(item, selectors.item_clocks(item, today, inputs)) for item in queue_items]
+    reviewer = user.role == Role.DEPARTMENT or user.is_program_office
+
+    def data():
+        page, _query = paginate(request, apps.order_by("-created_at"))
+        queue_items = list(selectors.department_queue(user)[:200]) if reviewer else []
+        # the calendar, pauses and extensions of every clock on the page, read once
+        inputs = selectors.ClockInputs([*page.object_list, *{i.application_id for i in queue_items}])
+        today = dt.date.today()
+        return {
+            "page": page, "rows": [(app, selectors.application_clocks(app, today, inputs)) for app in page.object_list],
+            "queue": [(item, selectors.item_clocks(item, today, inputs)) for item in queue_items] if reviewer else None,
+            "summary": selectors.approval_summary() if user.is_program_office else None,
+        }
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
     return render(request, "permits/index.html", {
-        "page": page, "query": query, "rows": rows, "queue": queue, "states": ApplicationState.choices,
+        "data": SimpleLazyObject(data), "query": params.urlencode(), "states": ApplicationState.choices,
         "state": state, "can_apply": user.role == Role.OPERATOR or user.is_superuser,
-        "summary": selectors.approval_summary() if user.is_program_office else None,
     })
 
 

@@ -8,9 +8,11 @@ reach the database: ``limit=-1`` or an offset past 2⁶³ was a 500 on SQLite).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.utils.functional import SimpleLazyObject
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -27,6 +29,22 @@ def paginate(request, queryset, per_page: int = DEFAULT_PER_PAGE):
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def paginate_lazily(request, rows: Callable[[], Any], per_page: int = DEFAULT_PER_PAGE, *,
+                    shown: Callable[[list], list] | None = None):
+    """:func:`paginate`, with the rows read only when the page is first used: a list whose part of the page is kept
+    (``{% datacache %}``) reads nothing. ``shown`` prepares the page's rows (e.g. reads their related names)."""
+
+    def page():
+        result, _ = paginate(request, rows(), per_page)
+        if shown is not None:
+            result.object_list = shown(result.object_list)
+        return result
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    return SimpleLazyObject(page), params.urlencode()
 
 
 def bounded_limit(limit: int, *, default: int = API_DEFAULT_LIMIT, maximum: int = API_MAX_LIMIT) -> int:

@@ -57,6 +57,9 @@ log = logging.getLogger(__name__)
 
 #: Seconds after which a value is recomputed even if the data version did not change (and a shared value expires).
 MAX_AGE = 600.0
+#: Values a namespace keeps per process at most (a page's parts are kept per address and reader): past it the
+#: namespace starts again empty, so a crawl of many addresses cannot fill the memory.
+MAX_KEYS = 2000
 #: The Django cache shared by the processes.
 SHARED_ALIAS = "default"
 #: Seconds a computation holds its key's lock at most (a worker that dies while computing frees it after that).
@@ -201,6 +204,8 @@ def memoize(namespace: str, key: Hashable, compute: Callable[[], T], *, version:
     shared = getattr(version, "shared", None)
     value = compute() if shared is None else _shared(_shared_key(namespace, key, shared), compute)
     with _lock:
+        if len(values) >= MAX_KEYS:
+            values.clear()
         values[key] = value
     return value
 
@@ -264,6 +269,13 @@ def _shared(key: str, compute: Callable[[], T]) -> T:
                 return compute()
         else:
             return compute()
+
+
+def forget(namespace: str) -> None:
+    """Forget this process's values of ``namespace`` (its shared values carry the data version in their keys and
+    are not read again once the data changes)."""
+    with _lock:
+        _store.pop(namespace, None)
 
 
 def clear() -> None:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from rollout5g.audit.presentation import describe_events
 from rollout5g.audit.services import history_for
 from rollout5g.organizations.models import Organization
-from rollout5g.platform.pagination import paginate
+from rollout5g.platform.pagination import paginate_lazily
 from rollout5g.platform.routes import public
 
 from .choices import TaskStatus, UnitRole
@@ -86,8 +86,7 @@ def task_list(request):
     except FilterError as exc:
         messages.error(request, str(exc))
         queryset = queryset.none()
-    page, query = paginate(request, _task_rows(queryset))
-    page.object_list = _with_unit_names(page.object_list)
+    page, query = paginate_lazily(request, lambda: _task_rows(queryset), shown=_with_unit_names)
     units = (Organization.objects.restrict(request.user).filter(task_units__isnull=False).distinct().order_by("code")
              .values("code", "name"))
     return render(

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -127,10 +128,14 @@ COLOUR_FILLS = {"red": "behind", "amber": "near", "grey": "#b0bec5", "green": "m
 
 @signed_in
 def index(request):
-    context = dashboard_context(request.user, dt.date.today())
-    context["scores_json"] = {s["adcode"]: {"score": round(s["score"], 1), "tier": s["tier"], "rank": s["rank"],
-                                            "colour": s["colour"]} for s in context["scores"]}
-    return render(request, "program/dashboard.html", context)
+    def data():
+        context = dashboard_context(request.user, dt.date.today())
+        context["scores_json"] = {s["adcode"]: {"score": round(s["score"], 1), "tier": s["tier"], "rank": s["rank"],
+                                                "colour": s["colour"]} for s in context["scores"]}
+        return context
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
+    return render(request, "program/dashboard.html", {"data": SimpleLazyObject(data)})
 
 
 @signed_in

@@ -140,7 +140,8 @@ TEMPLATES = [
                 "rollout5g.web.context_processors.navigation",
             ],
             # percent, yuan, thousands, long_date, long_datetime in every template (rollout5g.platform.formats)
-            "builtins": ["rollout5g.platform.writes.templatetags.formats"],
+            # {% datacache %}: a page's part rendered once per data version (rollout5g.policy.templatetags.datacache)
+            "builtins": ["rollout5g.platform.writes.templatetags.formats", "rollout5g.policy.templatetags.datacache"],
         },
     },
 ]
