@@ -89,3 +89,12 @@ def test_the_map_api_serves_wound_and_simplified_boundaries(client):
     assert client.get("/api/regions/geojson", {"level": "county", "zoom": 7}).content == coarse.content
     one = client.get("/api/regions/geojson", {"adcode": "330402", "zoom": 12}).json()
     assert [f["properties"]["name"] for f in one["features"]] == ["南湖区"]
+
+
+def test_the_api_declares_the_geojson_media_type_it_answers(client):
+    """The boundaries come as application/geo+json (RFC 7946 §12), and the OpenAPI document says so (schemathesis
+    checks every answer's media type against it)."""
+    answer = client.get("/api/regions/geojson", {"adcode": "330402"})
+    assert answer["Content-Type"] == "application/geo+json"
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/v1/regions/geojson"]["get"]
+    assert "application/geo+json" in operation["responses"]["200"]["content"]

@@ -41,6 +41,13 @@ class Updated(Schema):
     updated: int
 
 
+def geojson_response() -> dict:
+    """``openapi_extra`` of an operation declared with ``response=FeatureCollection`` that answers it as
+    ``application/geo+json`` (RFC 7946 §12), the media type GIS tools expect."""
+    return {"responses": {200: {"description": "OK", "content": {
+        "application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}}
+
+
 def file_response(description: str, *media_types: str) -> dict:
     """``openapi_extra`` of an operation that answers a file: its 200 body in each media type it may have."""
     binary = {"type": "string", "format": "binary"}

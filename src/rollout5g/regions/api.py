@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from rollout5g.platform.apischema import FeatureCollection
+from rollout5g.platform.apischema import FeatureCollection, geojson_response
 from rollout5g.platform.routes import PUBLIC_API
 
 from .boundaries import boundary_features
@@ -43,7 +43,7 @@ def list_regions(request, level: str = "", parent: str = ""):
             description="`zoom` (5-11): boundaries simplified to about one screen pixel at that zoom (cached); "
                         "without it, or above 11, the map copy (about 50 m); `full=true`: the full-resolution "
                         "boundary. Polygons are wound as RFC 7946 asks (exterior rings counterclockwise).",
-            openapi_extra=PUBLIC_API)
+            openapi_extra={**PUBLIC_API, **geojson_response()})
 def regions_geojson(request, level: str = "", parent: str = "", adcode: str = "", full: bool = False,
                     zoom: int | None = None):
     qs = Region.objects.restrict(request.user)

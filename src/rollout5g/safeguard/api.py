@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -302,7 +304,10 @@ def event_list(request, state: str = "", severity: str = ""):
 @idempotent
 def event_create(request, payload: SafeguardEventIn):
     data = payload.dict()
-    facility = _facility(request, data.pop("facility"))
+    facility = (CriticalFacility.objects.restrict(request.user).select_related(*FACILITY_RELATED)
+                .filter(code=data.pop("facility")).first())
+    if facility is None:  # a field of the body, not the address: a field error, not "not found"
+        raise ValidationError({"facility": _("Choose a critical facility you may see.")})
     event = services.event_detect(actor=request.user, facility=facility, **data)
     return Status(201, _event(request, event.code))
 
