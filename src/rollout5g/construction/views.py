@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.presentation import timeline
@@ -21,7 +22,7 @@ from rollout5g.core import csvsafe
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import single_submit
-from rollout5g.platform.pagination import paginate
+from rollout5g.platform.pagination import paginate_lazily
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.platform.tenancy import scope_district_regions
 from rollout5g.platform.workflow import allowed, available_actions, roles_for
@@ -53,12 +54,15 @@ def index(request):
     if params.get("q"):
         q = params["q"].strip()
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    by_state = dict(_projects(request).order_by().values_list("state").annotate(n=Count("id")))
-    page, query = paginate(request, qs)
+    def data():
+        by_state = dict(_projects(request).order_by().values_list("state").annotate(n=Count("id")))
+        return {"counts": [(value, label, by_state.get(value, 0)) for value, label in ProjectState.choices]}
+
+    # read only when the list is rendered, not when it is kept ({% datacache %} in the template)
+    page, query = paginate_lazily(request, lambda: qs)
     return render(request, "construction/index.html", {
         "page": page, "query": query, "params": params, "counties": scope_district_regions(request.user),
-        "states": ProjectState.choices, "kinds": ProjectKind.choices,
-        "counts": [(value, label, by_state.get(value, 0)) for value, label in ProjectState.choices],
+        "states": ProjectState.choices, "kinds": ProjectKind.choices, "data": SimpleLazyObject(data),
         "can_register": can_add(request.user, ConstructionProject),
     })
 

@@ -15,10 +15,11 @@ from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import FORM_FIELD, new_form_token, single_submit
-from rollout5g.platform.pagination import paginate
+from rollout5g.platform.pagination import paginate, paginate_lazily
 from rollout5g.platform.roles import Role
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.platform.workflow import available_actions, roles_for
+from rollout5g.regions.boundaries import without_geometry
 from rollout5g.sites.models import Site
 
 from . import services
@@ -39,7 +40,7 @@ def _refused(request, exc):
 # -- the department's overview -----------------------------------------------------------------------------------
 @signed_in
 def index(request):
-    pages = SitePage.objects.restrict(request.user).select_related("region", "publisher")
+    pages = SitePage.objects.restrict(request.user).select_related("region", "publisher").defer(*without_geometry("region"))
     page, query = paginate(request, pages)
     requests = MeasurementRequest.objects.restrict(request.user).filter(state__in=OPEN_REQUEST_STATES)
     return render(request, "emf/index.html", {
@@ -55,11 +56,13 @@ def index(request):
 # -- public pages ------------------------------------------------------------------------------------------------
 @public
 def public_list(request):
-    pages = SitePage.objects.restrict(request.user).filter(state=PageState.PUBLISHED).select_related("region")
+    pages = (SitePage.objects.restrict(request.user).filter(state=PageState.PUBLISHED).select_related("region")
+             .defer(*without_geometry("region")))
     county = request.GET.get("county", "")
     if county:
         pages = pages.filter(region_id=county)
-    page, query = paginate(request, pages)
+    # read only when the list is rendered, not when it is kept ({% datacache %} in the template)
+    page, query = paginate_lazily(request, lambda: pages)
     return render(request, "emf/public_list.html", {"page": page, "query": query, "params": request.GET})
 
 

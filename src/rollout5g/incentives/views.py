@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,24 +46,27 @@ def _error_text(exc: ValidationError) -> str:
 
 @public
 def index(request):
-    today = dt.date.today()
-    version = data_version()  # the targets against actual values are computed once per data version (policy.cache)
-    indicators = []
-    for indicator in Indicator.objects.restrict(request.user).filter(source__in=SOURCES).select_related("document"):
-        rows = memoize("incentives.index.targets", (indicator.pk, today),
-                       lambda indicator=indicator: target_rows(indicator, today, version=version), version=version)
-        indicators.extend({"indicator": indicator, **row} for row in rows)
-    firms = IndustryProfile.objects.restrict(request.user).aggregate(
-        firms=Count("pk"), named_firms=Count("pk", filter=Q(named_in_document=True)))
-    pilots = PilotProject.objects.restrict(request.user).aggregate(
-        pilots=Count("pk", filter=Q(category=PilotCategory.APPLICATION_PILOT)),
-        demos=Count("pk", filter=Q(category=PilotCategory.SMART_MANUFACTURING_DEMO)))
-    counts = {**firms, **pilots, "achievements": Achievement.objects.restrict(request.user).count()}
-    carriers = dict(Carrier.objects.restrict(request.user).values_list("kind").annotate(n=Count("pk")))
-    carrier_counts = [(kind, label, carriers.get(kind, 0)) for kind, label in CarrierKind.choices]
-    clauses = IncentiveClause.objects.restrict(request.user).select_related("document")
-    return render(request, "incentives/index.html", {"indicators": indicators, "counts": counts,
-                                                      "carrier_counts": carrier_counts, "clauses": clauses})
+    def data():
+        today = dt.date.today()
+        version = data_version()  # the targets against actual values are computed once per data version
+        indicators = []
+        for indicator in Indicator.objects.restrict(request.user).filter(source__in=SOURCES).select_related("document"):
+            rows = memoize("incentives.index.targets", (indicator.pk, today),
+                           lambda indicator=indicator: target_rows(indicator, today, version=version), version=version)
+            indicators.extend({"indicator": indicator, **row} for row in rows)
+        firms = IndustryProfile.objects.restrict(request.user).aggregate(
+            firms=Count("pk"), named_firms=Count("pk", filter=Q(named_in_document=True)))
+        pilots = PilotProject.objects.restrict(request.user).aggregate(
+            pilots=Count("pk", filter=Q(category=PilotCategory.APPLICATION_PILOT)),
+            demos=Count("pk", filter=Q(category=PilotCategory.SMART_MANUFACTURING_DEMO)))
+        counts = {**firms, **pilots, "achievements": Achievement.objects.restrict(request.user).count()}
+        carriers = dict(Carrier.objects.restrict(request.user).values_list("kind").annotate(n=Count("pk")))
+        carrier_counts = [(kind, label, carriers.get(kind, 0)) for kind, label in CarrierKind.choices]
+        clauses = IncentiveClause.objects.restrict(request.user).select_related("document")
+        return {"indicators": indicators, "counts": counts, "carrier_counts": carrier_counts, "clauses": clauses}
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
+    return render(request, "incentives/index.html", {"data": SimpleLazyObject(data)})
 
 
 @public

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from rollout5g.platform.access import can_add
 from rollout5g.platform.idempotency import single_submit
-from rollout5g.platform.pagination import paginate
+from rollout5g.platform.pagination import paginate, paginate_lazily
 from rollout5g.platform.routes import public, signed_in
 
 from . import services
@@ -28,12 +28,17 @@ def organization_list(request):
         queryset = queryset.filter(region_id=region)
     if q:
         queryset = queryset.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
-    page, query = paginate(request, queryset)
     # the kind's label once per kind, not once per row (get_FOO_display hashes every lazy label of the choices)
     kinds = [(value, str(label)) for value, label in OrganizationKind.choices]
     labels = dict(kinds)
-    for organization in page.object_list:
-        organization.kind_label = labels.get(organization.kind, "")
+
+    def labelled(organizations):
+        for organization in organizations:
+            organization.kind_label = labels.get(organization.kind, "")
+        return organizations
+
+    # read only when the list is rendered, not when it is kept ({% datacache %} in the template)
+    page, query = paginate_lazily(request, lambda: queryset, shown=labelled)
     return render(
         request,
         "organizations/organization_list.html",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.presentation import timeline
@@ -18,6 +19,7 @@ from rollout5g.platform.idempotency import single_submit
 from rollout5g.platform.pagination import paginate
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.platform.workflow import available_actions, roles_for
+from rollout5g.regions.boundaries import without_geometry
 from rollout5g.resources.models import PublicResource
 
 from . import services
@@ -49,13 +51,19 @@ def _run(request, form, call, success, target):
 
 @public
 def index(request):
-    figures = programme_figures()
+    def data():
+        figures = programme_figures()
+        return {
+            "figures": figures,  # counts; the lists below have names of their own
+            "years": figures["years"],
+            "standards": StandardDocument.objects.restrict(request.user).select_related("task__document")[:10],
+            "communities": FutureCommunity.objects.restrict(request.user).select_related("region")
+            .defer(*without_geometry("region"))[:20],
+        }
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
     return render(request, "poles/index.html", {
-        "figures": figures,  # counts; the lists below have names of their own
-        "years": figures["years"],
-        "standards": StandardDocument.objects.restrict(request.user).select_related("task__document")[:10],
-        "communities": FutureCommunity.objects.restrict(request.user).select_related("region")[:20],
-        "can_consolidate": can_add(request.user, PoleConsolidation),
+        "data": SimpleLazyObject(data), "can_consolidate": can_add(request.user, PoleConsolidation),
     })
 
 
@@ -132,7 +140,8 @@ def batch_action(request, code):
 # -- consolidations ----------------------------------------------------------------------------------------------
 @signed_in
 def consolidations(request):
-    rows = PoleConsolidation.objects.restrict(request.user).select_related("region", "organization", "batch")
+    rows = (PoleConsolidation.objects.restrict(request.user).select_related("region", "organization", "batch")
+            .defer(*without_geometry("region")))
     state = request.GET.get("state", "")
     if state:
         rows = rows.filter(state=state)
@@ -198,7 +207,8 @@ def consolidation_action(request, code, step):
 # -- future communities ------------------------------------------------------------------------------------------
 @public
 def communities(request):
-    rows = FutureCommunity.objects.restrict(request.user).select_related("region", "organization")
+    rows = (FutureCommunity.objects.restrict(request.user).select_related("region", "organization")
+            .defer(*without_geometry("region")))
     page, query = paginate(request, rows)
     return render(request, "poles/communities.html", {
         "page": page, "query": query, "rows": [(c, community_progress(c)) for c in page],

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -158,20 +159,26 @@ def index(request):
     entries = ReleaseEntry.objects.none()
     if release is not None:
         entries = filter_entries(ReleaseEntry.objects.restrict(request.user).filter(release=release), request.GET)
-    page, query = _entry_page(request, release, entries.order_by("code"))
     user = request.user
     releases = drafts = ListRelease.objects.restrict(user).order_by("-number")
     if city is not None:
         releases = releases.filter(region=city)
         drafts = ListRelease.objects.filter(region=services.release_city(user) or city)
+
+    def data():
+        page, query = _entry_page(request, release, entries.order_by("code"))
+        return {
+            "page": page, "query": query,
+            # a new batch can be opened only while no draft of the city is waiting (release_create refuses a second)
+            "can_prepare": can_add(user, ListRelease) and not drafts.filter(published_at__isnull=True).exists(),
+            **_filter_context(request.GET, release),
+        }
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
     return render(request, "resources/index.html", {
-        "release": release, "page": page, "query": query,
-        "releases": releases, "city": city, "cities": cities,
+        "release": release, "releases": releases, "city": city, "cities": cities, "data": SimpleLazyObject(data),
         "kind_labels": dict(ResourceKind.choices), "availability_labels": dict(Availability.choices),
         "availability_legend": [(v, label, Availability.colour(v)) for v, label in Availability.choices],
-        # a new batch can be opened only while no draft of the city is waiting (release_create refuses a second)
-        "can_prepare": can_add(user, ListRelease) and not drafts.filter(published_at__isnull=True).exists(),
-        **_filter_context(request.GET, release),
     })
 
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.presentation import describe_events
@@ -194,14 +195,17 @@ def plan_list(request):
     if published in ("0", "1"):
         queryset = queryset.filter(published=published == "1")
     filtered = bool(region or year.isdigit() or published in ("0", "1"))
-    years, summary = _plan_summary(request.user, queryset, filtered=filtered)
-    page, query = _counted_page(request, queryset, "sites.plan")
-    site_types = dict(SiteType.choices)
-    for entry in page:
-        entry.site_type_label = site_types.get(entry.site_type, "")
-    return render(request, "sites/plan_list.html", {
-        "page": page, "query": query, "years": years, "summary": summary, **_filter_context(request),
-    })
+
+    def data():
+        years, summary = _plan_summary(request.user, queryset, filtered=filtered)
+        page, query = _counted_page(request, queryset, "sites.plan")
+        site_types = dict(SiteType.choices)
+        for entry in page:
+            entry.site_type_label = site_types.get(entry.site_type, "")
+        return {"page": page, "query": query, "years": years, "summary": summary}
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
+    return render(request, "sites/plan_list.html", {"data": SimpleLazyObject(data), **_filter_context(request)})
 
 
 @public
