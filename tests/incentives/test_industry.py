@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from rollout5g.audit.services import history_for
 from rollout5g.incentives import industry_services as ws
@@ -29,6 +30,7 @@ from rollout5g.incentives.selectors import (
     support_totals,
     talent_offices,
 )
+from rollout5g.notifications.models import Notification
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.workflow import ActionRefused, ActionUnavailable
 from rollout5g.policy.models import IncentiveClause
@@ -241,6 +243,42 @@ def test_the_gallery_shows_published_cases_only_and_escapes_what_enterprises_typ
     ws.case_step(actor=office, case=case, step="unpublish", note="企业要求撤下")
     assert "机器视觉质检" not in client.get("/industry/gallery/").content.decode()
     assert ApplicationCase.objects.get(pk=case.pk).state == "unpublished"
+
+
+# -- notifications in the reader's language (issue 19) -------------------------------------------------------------
+def _read(note, language):
+    with translation.override(language):
+        return Notification.objects.get(pk=note.pk).subject_text
+
+
+def test_the_industry_notifications_are_keys_read_in_the_readers_language(users):
+    """Sent by people working in English, read in Chinese by a Chinese reader and in English by an English one: the
+    stage and the state are stored as choice codes, not as labels in the sender's language."""
+    ent, dept, office = users["enterprise"], users["industrydept"], users["office"]
+    with translation.override("en"):
+        company = ws.listing_register(actor=users["jrb"], enterprise=org("ind-wingtech"), since="2026-03-01")
+        ws.listing_step(actor=users["jrb"], company=company, step="tutoring", on="2026-06-01")
+        a = ws.first_create(actor=ent, kind="equipment", product="5G基站自动调测装备", description="指标")
+        ws.first_evidence(actor=ent, application=a, upload=pdf())
+        ws.first_submit(actor=ent, application=a)
+        ws.first_recognise(actor=dept, application=a, level="provincial", document="省首台（套）认定")
+        case = ws.case_submit_new(actor=ent, title="5G质检", field="industrial_internet", summary="机器视觉质检")
+        ws.case_step(actor=office, case=case, step="publish")
+    [listing] = Notification.objects.filter(recipient=users["wingtech"], key__startswith="incentives:listing:")
+    assert listing.params["stage"] == {"$choice": "incentives.ListingCompany.stage", "value": "tutoring"}
+    enterprise = str(org("ind-wingtech"))
+    assert _read(listing, "zh-hans") == f"{enterprise}：已辅导备案"
+    assert _read(listing, "en") == f"{enterprise}: Tutoring filed"
+    [submitted] = Notification.objects.filter(recipient=dept, key__startswith=f"incentives:first:{a.pk}:submitted")
+    assert _read(submitted, "zh-hans") == f"{a.number}：首台套（首批次、首版次）申报已提交"
+    assert _read(submitted, "en") == f"{a.number}: first-of-kind application submitted"
+    [recognised] = Notification.objects.filter(recipient=ent, key=f"incentives:first:{a.pk}:recognised")
+    assert (_read(recognised, "zh-hans"), _read(recognised, "en")) == (f"{a.number}：已认定",
+                                                                      f"{a.number}: recognised")
+    [published] = Notification.objects.filter(recipient=ent, key__startswith=f"incentives:case:{case.pk}:publish")
+    assert published.params["state"] == {"$choice": "incentives.ApplicationCase.state", "value": "published"}
+    assert _read(published, "zh-hans") == "应用案例5G质检：已发布"
+    assert _read(published, "en") == "Application case 5G质检: Published"
 
 
 # -- alliances -----------------------------------------------------------------------------------------------------

@@ -23,9 +23,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_changes, record_event, snapshot
+from rollout5g.notifications.messages import choice
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.actors import is_system
@@ -232,7 +234,8 @@ def listing_step(*, actor, company: ListingCompany, step: str, on=None, note: st
         company = transition(company, step, actor=actor, note=note, **fields)
         _create(actor, ListingStageChange(company=company, stage=stage, on=on, note=note, recorded_by=_user(actor)),
                 note=step)
-        notify(subject=_("%(enterprise)s: %(stage)s") % {"enterprise": company.enterprise, "stage": stage.label},
+        notify(message=gettext_noop("%(enterprise)s: %(stage)s"),
+               params={"enterprise": str(company.enterprise), "stage": choice(ListingCompany, "stage", stage.value)},
                body=note, url=listing_url(company), organizations=[company.enterprise],
                key=f"incentives:listing:{company.pk}:{step}")
     return company
@@ -297,7 +300,8 @@ def first_evidence(*, actor, application: FirstOfKind, upload) -> FirstEvidence:
 def first_submit(*, actor, application: FirstOfKind) -> FirstOfKind:
     with transaction.atomic():
         application = transition(application, "submit", actor=actor, submitted_on=_today())
-        notify(subject=_("%(number)s: first-of-kind application submitted") % {"number": application.number},
+        notify(message=gettext_noop("%(number)s: first-of-kind application submitted"),
+               params={"number": application.number},
                body=application.product, url=first_url(application), organizations=[application.reviewer],
                key=f"incentives:first:{application.pk}:submitted:{_today().isoformat()}")
     return application
@@ -330,8 +334,8 @@ def first_recognise(*, actor, application: FirstOfKind, level: str, document: st
         services.achievement_save(actor=actor, enterprise=application.enterprise,
                                   kind=FIRST_KIND_ACHIEVEMENT[application.kind], title=application.product,
                                   year=on.year, level=level, reference=document)
-        notify(subject=_("%(number)s: recognised") % {"number": application.number}, body=document,
-               url=first_url(application), organizations=[application.enterprise],
+        notify(message=gettext_noop("%(number)s: recognised"), params={"number": application.number},
+               body=document, url=first_url(application), organizations=[application.enterprise],
                key=f"incentives:first:{application.pk}:recognised")
     return application
 
@@ -460,8 +464,8 @@ def case_step(*, actor, case: ApplicationCase, step: str, note: str = "") -> App
     with transaction.atomic():
         case = transition(case, step, actor=actor, note=note, **fields)
         if step != "submit":
-            notify(subject=_("Application case %(title)s: %(state)s") % {"title": case.title,
-                                                                          "state": case.get_state_display()},
+            notify(message=gettext_noop("Application case %(title)s: %(state)s"),
+                   params={"title": case.title, "state": choice(ApplicationCase, "state", case.state)},
                    body=note, url=reverse("incentives:case", kwargs={"number": case.number}),
                    organizations=[case.enterprise], key=f"incentives:case:{case.pk}:{step}:{_today().isoformat()}")
     return case

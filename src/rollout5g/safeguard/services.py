@@ -23,9 +23,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rollout5g.audit.choices import AuditAction
 from rollout5g.audit.services import record_event, snapshot
+from rollout5g.notifications.messages import choice
 from rollout5g.notifications.services import notify
 from rollout5g.organizations.models import Organization
 from rollout5g.platform.access import can
@@ -166,8 +168,9 @@ def facility_register(*, actor, name: str, kind: str, criticality: str, site=Non
         facility.full_clean()
         facility.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=facility, after=snapshot(facility))
-        notify(subject=_("%(code)s: critical facility registered by %(operator)s (%(level)s)") % {
-                   "code": facility.code, "operator": _label(operator), "level": facility.get_criticality_display()},
+        notify(message=gettext_noop("%(code)s: critical facility registered by %(operator)s (%(level)s)"),
+               params={"code": facility.code, "operator": _label(operator),
+                       "level": choice(CriticalFacility, "criticality", facility.criticality)},
                url=facility_url(facility), organizations=[units.cyberspace_office, units.comms_admin],
                key=f"safeguard:facility:{facility.pk}:registered")
     return facility
@@ -185,8 +188,8 @@ def facility_rate(*, actor, facility: CriticalFacility, criticality: str, note: 
     due = min(facility.assessment_due, add_months(start, months))
     with transaction.atomic():
         facility = transition(facility, "rate", actor=actor, note=note, criticality=criticality, assessment_due=due)
-        notify(subject=_("%(code)s: criticality set to %(level)s") % {
-                   "code": facility.code, "level": facility.get_criticality_display()},
+        notify(message=gettext_noop("%(code)s: criticality set to %(level)s"),
+               params={"code": facility.code, "level": choice(CriticalFacility, "criticality", facility.criticality)},
                body=note, url=facility_url(facility), organizations=[facility.operator],
                key=f"safeguard:facility:{facility.pk}:rated:{timezone.now().isoformat()}")
     return facility
@@ -240,8 +243,8 @@ def assessment_record(*, actor, facility: CriticalFacility, assessor_name: str, 
         if newest.pk == assessment.pk:
             transition(facility, "assess", actor=actor, note=assessment.code, assessment_due=next_due)
         if conclusion == RiskLevel.HIGH:
-            notify(subject=_("%(code)s: assessment %(number)s found a high risk") % {
-                       "code": facility.code, "number": assessment.code},
+            notify(message=gettext_noop("%(code)s: assessment %(number)s found a high risk"),
+                   params={"code": facility.code, "number": assessment.code},
                    url=facility_url(facility), organizations=facility.parties,
                    key=f"safeguard:assessment:{assessment.pk}:high")
     return assessment
@@ -283,9 +286,9 @@ def event_detect(*, actor, facility: CriticalFacility, title: str, description: 
         event.full_clean()
         event.save()
         record_event(actor=actor, action=AuditAction.CREATE, obj=event, after=snapshot(event))
-        notify(subject=_("%(code)s: %(severity)s security event at %(facility)s: %(title)s") % {
-                   "code": event.code, "severity": event.get_severity_display(), "facility": facility.code,
-                   "title": title},
+        notify(message=gettext_noop("%(code)s: %(severity)s security event at %(facility)s: %(title)s"),
+               params={"code": event.code, "severity": choice(SecurityEvent, "severity", event.severity),
+                       "facility": facility.code, "title": title},
                url=event_url(event), organizations=facility.parties, level="warning",
                key=f"safeguard:event:{event.pk}:detected")
     return event
@@ -298,8 +301,9 @@ def event_warn(*, actor, event: SecurityEvent, warning: str) -> SecurityEvent:
     with transaction.atomic():
         event = transition(event, "warn", actor=actor, note=warning, warning=warning,
                            warned_on=timezone.localdate())
-        notify(subject=_("%(code)s: security warning") % {"code": event.code}, body=warning, url=event_url(event),
-               organizations=event.facility.parties, level="warning", key=f"safeguard:event:{event.pk}:warned")
+        notify(message=gettext_noop("%(code)s: security warning"), params={"code": event.code}, body=warning,
+               url=event_url(event), organizations=event.facility.parties, level="warning",
+               key=f"safeguard:event:{event.pk}:warned")
     return event
 
 
@@ -315,8 +319,8 @@ def event_analyse(*, actor, event: SecurityEvent, analysis: str, category: str =
     with transaction.atomic():
         event = transition(event, "analyse", actor=actor, note=analysis, analysis=analysis, category=category,
                            severity=severity, limit_days=limit, warn_days=warn, analysed_on=timezone.localdate())
-        notify(subject=_("%(code)s: analysed, respond by the limit") % {"code": event.code}, body=analysis,
-               url=event_url(event), organizations=[event.facility.operator, event.facility.police],
+        notify(message=gettext_noop("%(code)s: analysed, respond by the limit"), params={"code": event.code},
+               body=analysis, url=event_url(event), organizations=[event.facility.operator, event.facility.police],
                key=f"safeguard:event:{event.pk}:analysed")
     return event
 
@@ -331,8 +335,8 @@ def event_respond(*, actor, event: SecurityEvent, response: str, responded_on=No
     with transaction.atomic():
         event = transition(event, "respond", actor=actor, note=response, response=response,
                            responded_on=responded_on)
-        notify(subject=_("%(code)s: emergency response recorded") % {"code": event.code}, body=response,
-               url=event_url(event), organizations=[event.facility.cyberspace_office],
+        notify(message=gettext_noop("%(code)s: emergency response recorded"), params={"code": event.code},
+               body=response, url=event_url(event), organizations=[event.facility.cyberspace_office],
                key=f"safeguard:event:{event.pk}:responded")
     return event
 
@@ -344,6 +348,7 @@ def event_close(*, actor, event: SecurityEvent, conclusion: str) -> SecurityEven
     with transaction.atomic():
         event = transition(event, "close", actor=actor, note=conclusion, conclusion=conclusion,
                            closed_on=timezone.localdate())
-        notify(subject=_("%(code)s: security event closed") % {"code": event.code}, body=conclusion,
-               url=event_url(event), organizations=event.facility.parties, key=f"safeguard:event:{event.pk}:closed")
+        notify(message=gettext_noop("%(code)s: security event closed"), params={"code": event.code},
+               body=conclusion, url=event_url(event), organizations=event.facility.parties,
+               key=f"safeguard:event:{event.pk}:closed")
     return event
