@@ -71,7 +71,9 @@ def test_notice_validation(users):
 def test_page_for_everyone_logged_in(client_for, client):
     r = client_for("mobile").get("/calendar/?year=2026&received=2026-09-28&days=5")
     body = r.content.decode()
-    assert r.status_code == 200 and "2026-10-10" in body and "month-grid" in body and "add-year" not in body
+    assert r.status_code == 200 and "month-grid" in body and "add-year" not in body
+    due = body.split('id="due-result"')[1].split("</p>")[0]
+    assert "2026年9月28日" in due and "2026年10月10日" in due and "2026-10-10" not in due  # the reader's form
     assert "missing-years" in body and "2027" in body
     r = client_for("mobile").get("/calendar/?received=2026-12-28&days=5")
     assert "due-provisional" in r.content.decode()

@@ -30,6 +30,6 @@ def test_the_grid_is_kept_per_language_and_renewed_when_a_year_changes(client_fo
     calendar_year_from_notice(users["office"], **{k: v for k, v in NOTICE_2027.items() if k != "adjusted"},
                               adjusted_workdays=NOTICE_2027["adjusted"])
     loaded = client.get("/calendar/?year=2027").content.decode()
-    assert 'title="2027-02-14: ' in loaded
-    assert loaded.split('title="2027-02-14: ')[1].split('"')[0] != english.split('title="2027-02-14: ')[1].split('"')[0]
+    assert 'title="14 Feb 2027: ' in loaded
+    assert loaded.split('title="14 Feb 2027: ')[1].split('"')[0] != english.split('title="14 Feb 2027: ')[1].split('"')[0]
     assert views._derived["calendar"] is not None
