@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from rollout5g.audit.presentation import timeline
@@ -19,7 +20,7 @@ from rollout5g.audit.services import history_for
 from rollout5g.platform.access import can_add
 from rollout5g.platform.forms import add_service_errors
 from rollout5g.platform.idempotency import single_submit
-from rollout5g.platform.pagination import paginate
+from rollout5g.platform.pagination import paginate, paginate_lazily
 from rollout5g.platform.routes import public, roles, signed_in
 from rollout5g.platform.workflow import allowed, available_actions, roles_for
 from rollout5g.sites.models import Site
@@ -52,12 +53,15 @@ def index(request):
         qs = qs.filter(kind=params["kind"])
     if params.get("state") in OutageState.values:
         qs = qs.filter(state=params["state"])
-    page, query = paginate(request, qs)
-    mine = OutageAck.objects.restrict(request.user).filter(organization_id=request.user.organization_id,
-                                                          state="pending").count()
+    def data():
+        return {"pending_mine": OutageAck.objects.restrict(request.user).filter(
+            organization_id=request.user.organization_id, state="pending").count()}
+
+    # read only when the page's part is rendered, not when it is kept ({% datacache %} in the template)
+    page, query = paginate_lazily(request, lambda: qs)
     return render(request, "grid/index.html", {
         "page": page, "query": query, "params": params, "kinds": OutageKind.choices, "states": OutageState.choices,
-        "can_notify": _is_utility(request.user), "pending_mine": mine,
+        "can_notify": _is_utility(request.user), "data": SimpleLazyObject(data),
     })
 
 
